@@ -1,0 +1,33 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PY ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+
+.PHONY: run test install pwa migrate demo bench
+
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	touch $@
+
+pwa/dist/.built: $(shell find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -print 2>/dev/null)
+	@if [ -f pwa/package.json ]; then \
+		cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run build && touch dist/.built; \
+	fi
+
+pwa: pwa/dist/.built
+
+install: $(VENV)/.installed pwa
+
+migrate: install
+	flask --app backend db upgrade
+
+demo: migrate
+	flask --app backend demo load
+
+run: demo
+	honcho start -f Procfile
+
+test: install
+	python -m pytest $(PYTEST_ARGS)

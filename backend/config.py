@@ -1,0 +1,56 @@
+"""Settings from the environment, with defaults that work on a fresh clone."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("WIJKSPOED_INSTANCE", ROOT / "instance"))
+
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com,updates.push.services.mozilla.com,push.services.mozilla.com,"
+    "web.push.apple.com,notify.windows.com,wns2-par02p.notify.windows.com"
+)
+
+
+def instance_secret(name: str, nbytes: int = 32) -> str:
+    """Read a secret kept under instance/, making it on first use (never in git)."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config() -> dict:
+    """Build the app config from the environment."""
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'wijkspoed.db'}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret("secret_key"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Strict",
+        "SESSION_COOKIE_NAME": "wijkspoed_session",
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "PUSH_ALLOWED_HOSTS": os.environ.get("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_HOSTS),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", "900")),
+        "API_TITLE": "Wijkspoed API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_RAPIDOC_PATH": None,
+    }

@@ -1,0 +1,97 @@
+"""Teams, users, machine tokens, login sessions and login attempts."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+from backend.db import UTCDateTime
+
+ROLES = ("nurse", "coordinator", "hap", "team_lead", "admin")
+STAFF_ROLES = ("nurse", "coordinator", "hap", "team_lead", "admin")
+TEAMS = ("acute", "fact")
+AVAILABILITY = ("available", "off_duty", "busy")
+URGENCIES = ("U2", "U3", "U4", "U5")
+
+
+class Team(SQLModel, table=True):
+    """A team and its settings: response targets per urgency, offer windows, auto-offer."""
+
+    __tablename__ = "teams"
+
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=120)
+    target_u2_minutes: int = 30
+    target_u3_minutes: int = 120
+    target_u4_minutes: int = 480
+    target_u5_minutes: int = 1440
+    ack_window_u2_seconds: int = 120
+    ack_window_seconds: int = 300
+    auto_offer: bool = False
+    handover_ack_alert_minutes: int = 240
+
+    def target_minutes(self, urgency: str) -> int:
+        return getattr(self, f"target_{urgency.lower()}_minutes")
+
+    def ack_window(self, urgency: str) -> int:
+        return self.ack_window_u2_seconds if urgency == "U2" else self.ack_window_seconds
+
+
+class User(SQLModel, table=True):
+    """A person or system that logs in; nurses carry skills, a base and availability."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES}", name="ck_users_role"),
+        sa.CheckConstraint(f"availability IN {AVAILABILITY}", name="ck_users_availability"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, sa_column_kwargs={"unique": True})
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    name: str = Field(max_length=120)
+    team: str | None = Field(default=None, foreign_key="teams.code", max_length=16, index=True)
+    organisation: str | None = Field(default=None, max_length=120)
+    skills: list[str] = Field(default_factory=list, sa_type=JSON)
+    base_lat: float | None = None
+    base_lon: float | None = None
+    availability: str = Field(default="off_duty", max_length=16)
+    availability_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for a machine client, kept only as a SHA-256 digest."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    label: str = Field(max_length=120)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side login session; the cookie holds only its secret, the row its digest."""
+
+    __tablename__ = "login_sessions"
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed login, counted to throttle guessing across every web process."""
+
+    __tablename__ = "login_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, index=True)
+    ip: str = Field(max_length=64, index=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
