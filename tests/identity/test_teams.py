@@ -1,5 +1,5 @@
 """Team settings: response targets drive a call's target time; only the team's own lead may change them."""
-from tests.factories import login, make_call, make_user
+from tests.factories import login, make_call, make_client, make_user
 
 
 def test_team_lead_changes_her_teams_targets_and_new_calls_follow(client, session):
@@ -30,7 +30,7 @@ def test_nurse_cannot_change_team_settings(client, session):
 
 def test_team_lead_reads_audit_of_her_teams_clients_only(client, session):
     ours = make_call(session, team="acute")
-    theirs = make_call(session, team="fact")
+    theirs = make_call(session, team="fact", client=make_client(session, created_team="fact"))
     lead = make_user(session, role="team_lead")
     login(client, lead.username)
     events = client.get("/api/audit").get_json()
