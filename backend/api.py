@@ -8,6 +8,7 @@ from http import HTTPStatus
 import flask_smorest
 from flask import current_app, g, request, session
 from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import IntegerConverter
 
 from backend import errors
 from backend.db import get_session
@@ -78,6 +79,13 @@ def authenticate_actor() -> Actor:
     return g.actor
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a path is a database id: at most 2**31 - 1, so a bigger number is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest Blueprint whose `auth` decorator authenticates, authorises and documents both."""
 
@@ -144,6 +152,7 @@ def _rollback():
 
 def init_app(app) -> Api:
     """Create the Api, document the auth schemes and hook request ids and headers."""
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
     api = Api(app, spec_kwargs={"info": {"description": "Wijkspoed public API (v1). See API.md."}})
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
