@@ -71,3 +71,32 @@ def login(client, username: str, password: str = PASSWORD) -> str:
     response = client.post("/api/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.get_json()
     return response.get_json()["csrf_token"]
+
+
+def bearer(session, user: User, label: str = "test-koppeling") -> dict:
+    """Create a machine token for a user and return the Authorization header that carries it."""
+    from backend.identity.service import create_token
+
+    return {"Authorization": f"Bearer {create_token(session, username=user.username, label=label, now=START)}"}
+
+
+def row_counts(engine) -> dict:
+    """Return the number of rows in every table (to prove a refused request changed nothing)."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        return {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
+                for t in SQLModel.metadata.sorted_tables}
+
+
+def assert_error(response, status: int) -> dict:
+    """Assert a response is the one error shape {code, status, message, errors?} with this status."""
+    from http import HTTPStatus
+
+    body = response.get_json()
+    assert response.status_code == status, body
+    assert body["code"] == status and body["status"] == HTTPStatus(status).phrase, body
+    assert isinstance(body["message"], str) and body["message"], body
+    assert isinstance(body.get("errors", {}), dict), body
+    return body
