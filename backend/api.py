@@ -6,7 +6,7 @@ from functools import wraps
 from http import HTTPStatus
 
 import flask_smorest
-from flask import current_app, g, request, session
+from flask import abort, current_app, g, request, session
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
 
@@ -163,6 +163,13 @@ def init_app(app) -> Api:
     def _request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
+
+    @app.before_request
+    def _body_limit():
+        # Flask enforces MAX_CONTENT_LENGTH only when a view reads the body; refuse it for every route.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.after_request
     def _headers(response):
