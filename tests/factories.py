@@ -100,3 +100,28 @@ def assert_error(response, status: int) -> dict:
     assert isinstance(body["message"], str) and body["message"], body
     assert isinstance(body.get("errors", {}), dict), body
     return body
+
+
+def make_world(session):
+    """Users of every role and calls in the states the endpoints need (all raised by `hap` for `acute`).
+
+    anna has `offered` offered to her, bram holds `held` (accepted), chris is available; `fact` is a call of
+    the other team; `client` is a client of the acute team without a call.
+    """
+    from types import SimpleNamespace
+
+    w = SimpleNamespace(
+        admin=make_user(session, role="admin"), hap=make_user(session, role="hap"),
+        coordinator=make_user(session, role="coordinator"), team_lead=make_user(session, role="team_lead"),
+        anna=make_user(session), bram=make_user(session), chris=make_user(session),
+        fact_nurse=make_user(session, team="fact"),
+        other_hap=make_user(session, role="hap", organisation="HAP Zutphen"),
+    )
+    w.open = make_call(session, by=w.hap)
+    w.offered = make_call(session, by=w.hap)
+    dispatch.offer_call(session, actor=actor(w.coordinator), call_id=w.offered.id, nurse_id=w.anna.id, now=START)
+    w.held = make_call(session, by=w.hap)
+    dispatch.accept_call(session, actor=actor(w.bram), call_id=w.held.id, now=START)
+    w.fact = make_call(session, by=w.hap, team="fact", category="pg_crisis")
+    w.client = make_client(session)
+    return w
