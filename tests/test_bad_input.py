@@ -103,6 +103,8 @@ SPECIFIC = [
     ("triage", "wrong role", "bram", None, None, 403),
     # another team's (or organisation's) data
     ("calls", "another team", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "team": "fact"}, 403),
+    ("calls", "a client outside your work", None, None,
+     lambda w: {**ENDPOINTS["calls"][2](w), "client_id": w.fact_client.id}, 403),
     ("offer", "another team's call", None, lambda w: f"/api/calls/{w.fact.id}/offer", None, 403),
     ("offer", "another team's nurse", None, None, lambda w: {"nurse_id": w.fact_nurse.id}, 422),
     ("accept", "another team's call", None, lambda w: f"/api/calls/{w.fact.id}/accept", None, 403),
