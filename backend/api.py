@@ -6,9 +6,11 @@ from functools import wraps
 from http import HTTPStatus
 
 import flask_smorest
+import marshmallow as ma
 import swagger_ui_bundle
 from flask import abort, current_app, g, request, send_from_directory, session
 from sqlalchemy.exc import IntegrityError
+from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from backend import errors
@@ -87,8 +89,31 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+def _has_nul(value) -> bool:
+    """Return whether text anywhere in a loaded body or query holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class Parser(FlaskParser):
+    """webargs' parser, refusing text with a NUL character: no person types one and PostgreSQL can't store it."""
+
+    def pre_load(self, location_data, *, schema, req, location):
+        raw = list(req.args.items(multi=True)) if location == "query" else location_data
+        if _has_nul(raw):
+            raise ma.ValidationError("Tekst met een NUL-teken (\\u0000) wordt niet aangenomen.")
+        return location_data
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest Blueprint whose `auth` decorator authenticates, authorises and documents both."""
+
+    ARGUMENTS_PARSER = Parser()
 
     def auth(self, *roles: str):
         """Require a logged-in user (session + CSRF, or bearer token) with one of `roles` (any if none)."""

@@ -114,7 +114,7 @@ def make_world(session):
     """Users of every role and calls in the states the endpoints need (all raised by `hap` for `acute`).
 
     anna has `offered` offered to her, bram holds `held` (accepted), chris is available; `fact` is a call of
-    the other team; `client` is a client of the acute team without a call.
+    the other team; `client` is a client of the acute team without a call, `fact_client` one of the other team.
     """
     from types import SimpleNamespace
 
@@ -132,4 +132,5 @@ def make_world(session):
     dispatch.accept_call(session, actor=actor(w.bram), call_id=w.held.id, now=START)
     w.fact = make_call(session, by=w.hap, team="fact", category="pg_crisis")
     w.client = make_client(session)
+    w.fact_client = make_client(session, created_team="fact")
     return w

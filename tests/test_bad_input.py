@@ -83,6 +83,13 @@ SPECIFIC = [
     ("triage", "unknown urgency", None, None, lambda w: {"urgency": "U9", "reason": "x"}, 422),
     ("cancel", "empty reason", None, None, lambda w: {"reason": ""}, 422),
     ("login", "wrong password", None, None, lambda w: {"username": w.hap.username, "password": "fout-fout"}, 401),
+    # a NUL character in text: PostgreSQL cannot store it (it was a 500 there), so refused at the boundary
+    ("login", "NUL in text", None, None, lambda w: {"username": "ha\x00p", "password": PASSWORD}, 422),
+    ("users", "NUL in text", None, None, lambda w: {**ENDPOINTS["users"][2](w), "name": "Nieu\x00w"}, 422),
+    ("clients", "NUL in text", None, None, lambda w: {**NEW_CLIENT, "address": "Brink\x00 1"}, 422),
+    ("calls", "NUL in text", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "complaint": "Pijn\x00"}, 422),
+    ("calls", "NUL in a key", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "x\x00": 1}, 422),
+    ("cancel", "NUL in text", None, None, lambda w: {"reason": "\x00"}, 422),
     # wrong role
     ("users", "wrong role", "coordinator", None, None, 403),
     ("tokens", "wrong role", "hap", None, None, 403),
@@ -96,6 +103,8 @@ SPECIFIC = [
     ("triage", "wrong role", "bram", None, None, 403),
     # another team's (or organisation's) data
     ("calls", "another team", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "team": "fact"}, 403),
+    ("calls", "a client outside your work", None, None,
+     lambda w: {**ENDPOINTS["calls"][2](w), "client_id": w.fact_client.id}, 403),
     ("offer", "another team's call", None, lambda w: f"/api/calls/{w.fact.id}/offer", None, 403),
     ("offer", "another team's nurse", None, None, lambda w: {"nurse_id": w.fact_nurse.id}, 422),
     ("accept", "another team's call", None, lambda w: f"/api/calls/{w.fact.id}/accept", None, 403),
