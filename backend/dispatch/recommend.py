@@ -33,6 +33,9 @@ LOAD_MINUTES: dict[str, float] = {"U2": 4.0, "U3": 8.0, "U4": 15.0, "U5": 20.0}
 
 # A nurse whose place is unknown still appears, but behind everyone whose place we know.
 UNKNOWN_PLACE_MINUTES = 120.0
+# A nurse who already said no (or did not answer) goes behind those who have not been asked.
+DECLINED_MINUTES = 60.0
+RECENT_HOURS = 8
 
 
 def required_skills(category: str) -> frozenset[str]:
@@ -86,7 +89,14 @@ class Candidate:
     lat: float | None = None
     lon: float | None = None
     place: str = "base"  # "last_visit" or "base": where lat/lon come from
-    load: int = 0  # calls offered to her right now plus calls she finished recently
+    pending_offers: int = 0  # other calls offered to her right now
+    recent_calls: int = 0  # calls she took in the last hours
+    declined: bool = False  # she declined this call, or let its offer run out
+
+    @property
+    def load(self) -> int:
+        # An open offer weighs double: she may take it any moment.
+        return 2 * self.pending_offers + self.recent_calls
 
 
 @dataclass
@@ -141,10 +151,17 @@ def rank(
             reasons.append("geen bekende locatie")
             cost = UNKNOWN_PLACE_MINUTES
         reasons.extend(SKILL_LABELS.get(skill, f"heeft bevoegdheid {skill}") for skill in sorted(needed))
-        if nurse.load:
-            reasons.append(f"belasting: {nurse.load} {'melding' if nurse.load == 1 else 'meldingen'}")
-        else:
+        if nurse.pending_offers:
+            n = nurse.pending_offers
+            reasons.append(f"{n} {'openstaand aanbod' if n == 1 else 'openstaande aanbiedingen'}")
+        if nurse.recent_calls:
+            n = nurse.recent_calls
+            reasons.append(f"{n} {'melding' if n == 1 else 'meldingen'} in de afgelopen {RECENT_HOURS} uur")
+        if not nurse.load:
             reasons.append("geen andere meldingen")
+        if nurse.declined:
+            reasons.append("weigerde deze melding eerder of reageerde niet")
+            cost += DECLINED_MINUTES
         cost += nurse.load * load_minutes
         score = round(100.0 * 30.0 / (30.0 + cost), 1)
         ranked.append(Recommendation(nurse.nurse_id, nurse.name, score, distance_km, eta, reasons, cost))

@@ -13,8 +13,8 @@ from backend.dispatch.recommend import (
 CLIENT = (52.0907, 5.1214)  # Utrecht centre
 
 
-def nurse(nurse_id, lat=None, lon=None, skills=(), load=0, place="base"):
-    return Candidate(nurse_id, f"Nurse {nurse_id}", frozenset(skills), lat, lon, place, load)
+def nurse(nurse_id, lat=None, lon=None, skills=(), place="base", **kw):
+    return Candidate(nurse_id, f"Nurse {nurse_id}", frozenset(skills), lat, lon, place, **kw)
 
 
 def test_haversine_matches_a_known_distance():
@@ -53,12 +53,12 @@ def test_nearest_first_and_missing_skill_excluded():
 
 def test_urgency_decides_how_much_load_weighs_against_distance():
     idle_far = nurse(1, 52.160, 5.1214)  # ~7.8 km away, free
-    busy_near = nurse(2, 52.095, 5.1214, load=1)  # ~0.5 km away, one other call
+    busy_near = nurse(2, 52.095, 5.1214, recent_calls=1)  # ~0.5 km away, one call earlier tonight
     u2 = rank([idle_far, busy_near], destination=CLIENT, category="wound_care", urgency="U2")
     u5 = rank([idle_far, busy_near], destination=CLIENT, category="wound_care", urgency="U5")
     assert [r.nurse_id for r in u2] == [2, 1]  # at U2 the nearest nurse goes
     assert [r.nurse_id for r in u5] == [1, 2]  # a U5 call can wait for the free nurse
-    assert "belasting: 1 melding" in u5[1].reasons
+    assert "1 melding in de afgelopen 8 uur" in u5[1].reasons
     assert "geen andere meldingen" in u5[0].reasons
 
 
@@ -77,3 +77,13 @@ def test_last_visit_place_is_named_and_ties_break_on_id():
     assert [r.nurse_id for r in result] == [3, 7]
     assert "vanaf laatste bezoek" in result[1].reasons[0]
     assert result[0].as_dict().keys() == {"nurse_id", "name", "score", "distance_km", "eta_minutes", "reasons"}
+
+
+def test_an_open_offer_weighs_double_and_a_decline_goes_to_the_back():
+    offered = nurse(1, 52.095, 5.125, pending_offers=1)
+    recent = nurse(2, 52.095, 5.125, recent_calls=1)
+    declined = nurse(3, 52.091, 5.1214, declined=True)
+    result = rank([offered, recent, declined], destination=CLIENT, category="other", urgency="U4")
+    assert [r.nurse_id for r in result] == [2, 1, 3]
+    assert "1 openstaand aanbod" in result[1].reasons
+    assert "weigerde deze melding eerder of reageerde niet" in result[2].reasons

@@ -1,0 +1,44 @@
+"""HTTP shapes for availability, push subscriptions and recommendations."""
+import marshmallow as ma
+from marshmallow import validate
+
+
+class MyStatusSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=validate.OneOf(("available", "off_duty")))
+
+
+class MyStatusResultSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    availability = ma.fields.String()
+    availability_set_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class VapidKeySchema(ma.Schema):
+    public_key = ma.fields.String()
+
+
+class SubscriptionKeysSchema(ma.Schema):
+    p256dh = ma.fields.String(required=True, validate=validate.Length(min=80, max=128))
+    auth = ma.fields.String(required=True, validate=validate.Length(min=16, max=64))
+
+
+class SubscriptionCreateSchema(ma.Schema):
+    endpoint = ma.fields.String(required=True, validate=validate.Length(min=8, max=2048))
+    keys = ma.fields.Nested(SubscriptionKeysSchema, required=True)
+    expirationTime = ma.fields.Raw(allow_none=True, load_default=None)  # sent by PushSubscription.toJSON()
+
+
+class SubscriptionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    endpoint = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+class RecommendationSchema(ma.Schema):
+    nurse_id = ma.fields.Integer()
+    name = ma.fields.String()
+    score = ma.fields.Float()
+    distance_km = ma.fields.Float(allow_none=True)
+    eta_minutes = ma.fields.Integer(allow_none=True)
+    reasons = ma.fields.List(ma.fields.String())
