@@ -53,13 +53,18 @@ def load_vapid(*, private_key: str | None = None, instance_dir: Path | None = No
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
             )
+            # Write aside, then link into place: another process never reads a half-written key,
+            # and if two make one at once, the first link wins and both use that key.
+            tmp = path.with_name(f".{VAPID_KEY_FILE}.{os.getpid()}.{threading.get_ident()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pem)
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it first: use theirs
+                os.link(tmp, path)
+            except FileExistsError:
                 pass
-            else:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(pem)
+            finally:
+                tmp.unlink(missing_ok=True)
     return Vapid.from_pem(path.read_bytes())
 
 
