@@ -164,7 +164,7 @@ def offer_next(session: Session, *, call_id: int, now: datetime, reason: str,
         try:
             return service.offer_call(
                 session, actor=SystemActor(team=call.team), call_id=call.id, nurse_id=choice.nurse_id, now=now,
-                reason=reason, only_open=True,
+                reason=reason,
             )
         except errors.Conflict as exc:
             # The call moved on (someone accepted it), or she stopped being available: next one.

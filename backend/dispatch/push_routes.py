@@ -44,7 +44,8 @@ def install(app) -> runtime.DispatchRuntime:
     )
     rt = runtime.DispatchRuntime(
         engine=app.extensions["db_engine"], sender=sender, clock=app.extensions["clock"], estimator=estimator,
-        mode=_setting(app, "PUSH_DELIVERY", "thread"),
+        # Tests run after-commit work in line (deterministic); servers on a worker thread.
+        mode=_setting(app, "PUSH_DELIVERY", "inline" if app.testing else "thread"),
     )
     runtime.register(rt)
     app.extensions["dispatch"] = rt
