@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -76,17 +75,23 @@ class DispatchRuntime:
             executor.shutdown(wait=True)
 
 
-_runtimes: "weakref.WeakKeyDictionary[Engine, DispatchRuntime]" = weakref.WeakKeyDictionary()
+# Keyed by database URL, not engine: a session on another engine of the same database (a script,
+# a test's own session) commits the same rows and must start the same work.
+_runtimes: dict[str, DispatchRuntime] = {}
+
+
+def _key(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 def register(runtime: DispatchRuntime) -> None:
-    """Make commits on the runtime's engine run their queued tasks on it."""
-    _runtimes[runtime.engine] = runtime
+    """Make commits on the runtime's database run their queued tasks on it."""
+    _runtimes[_key(runtime.engine)] = runtime
 
 
 def for_engine(engine: Engine) -> DispatchRuntime | None:
-    """Return the runtime registered for an engine, if any."""
-    return _runtimes.get(engine)
+    """Return the runtime registered for an engine's database, if any."""
+    return _runtimes.get(_key(engine))
 
 
 def after_commit(session: OrmSession, task, *args) -> None:
@@ -104,7 +109,8 @@ def _run_after_commit(session: OrmSession) -> None:
     tasks = session.info.pop(_TASKS_KEY, None)
     if not tasks:
         return
-    runtime = _runtimes.get(_engine_of(session))
+    engine = _engine_of(session)
+    runtime = for_engine(engine) if engine is not None else None
     if runtime is None:
         return  # no runtime (a bare script): the rows wait for the clock
     for task, args in tasks:

@@ -49,11 +49,13 @@ def subscribe(app, user, receiver) -> dict:
 
 
 def outbox(session) -> list[PushOutbox]:
+    session.commit()  # end the read transaction: on SQLite (WAL) it pins an old snapshot
     session.expire_all()
     return list(session.exec(select(PushOutbox).order_by(PushOutbox.id)).all())
 
 
 def subscriptions(session) -> list[PushSubscription]:
+    session.commit()  # end the read transaction: on SQLite (WAL) it pins an old snapshot
     session.expire_all()
     return list(session.exec(select(PushSubscription).order_by(PushSubscription.id)).all())
 

@@ -122,12 +122,12 @@ class PushReceiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 status, message = receiver._handle(self.path, dict(self.headers), body)
+                with receiver._cond:  # recorded before we answer: the sender may look right after
+                    receiver.messages.append(message)
+                    receiver._cond.notify_all()
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                with receiver._cond:
-                    receiver.messages.append(message)
-                    receiver._cond.notify_all()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
