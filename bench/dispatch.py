@@ -142,9 +142,9 @@ def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess
     while time.monotonic() < deadline:
         try:
             requests.get(f"http://127.0.0.1:{port}/api/openapi.json" if "backend" in app_spec
-                         else f"http://127.0.0.1:{port}/json", timeout=1)
+                         else f"http://127.0.0.1:{port}/json", timeout=10)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             if proc.poll() is not None:
                 raise RuntimeError(proc.stderr.read().decode())
             time.sleep(0.2)

@@ -60,18 +60,20 @@ class SystemActor:
 
 def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate]:
     """Return the call team's available nurses with their last known place and current load."""
-    nurses = session.exec(
-        select(User).where(
+    # Plain columns, not ORM objects: a team of 200 nurses is ranked on every request.
+    nurses = session.execute(
+        select(User.id, User.name, User.skills, User.base_lat, User.base_lon).where(
             User.role == "nurse", User.active.is_(True), User.team == call.team, User.availability == "available"
         )
     ).all()
     if not nurses:
         return []
-    ids = [n.id for n in nurses]
+    # Her own calls are her team's calls: filter on the team (an index) instead of a list of 200 ids.
+    ours = sa.and_(Call.team == call.team, Call.nurse_id.is_not(None))
     # Last known place: the client of her most recent visit (on site) in the last hours, else her base.
     last = (
         select(Call.nurse_id, sa.func.max(Call.on_site_at).label("at"))
-        .where(Call.nurse_id.in_(ids), Call.on_site_at.is_not(None), Call.on_site_at >= now - LAST_PLACE_MAX_AGE)
+        .where(ours, Call.on_site_at >= now - LAST_PLACE_MAX_AGE)
         .group_by(Call.nurse_id)
         .subquery()
     )
@@ -86,14 +88,14 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
     pending = dict(
         session.execute(
             select(Call.nurse_id, sa.func.count())
-            .where(Call.nurse_id.in_(ids), Call.status == "offered", Call.id != call.id)
+            .where(ours, Call.status == "offered", Call.id != call.id)
             .group_by(Call.nurse_id)
         ).all()
     )
     recent = dict(
         session.execute(
             select(Call.nurse_id, sa.func.count())
-            .where(Call.nurse_id.in_(ids), Call.accepted_at >= now - timedelta(hours=RECENT_HOURS))
+            .where(ours, Call.accepted_at >= now - timedelta(hours=RECENT_HOURS))
             .group_by(Call.nurse_id)
         ).all()
     )
