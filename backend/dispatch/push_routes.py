@@ -10,8 +10,8 @@ from backend.db import get_session
 from backend.dispatch import dispatcher, push_service, runtime
 from backend.dispatch.push import PushSender, load_vapid, parse_allowed_hosts
 from backend.dispatch.push_schemas import (
-    MyStatusResultSchema, MyStatusSchema, RecommendationSchema, SubscriptionCreateSchema, SubscriptionSchema,
-    VapidKeySchema,
+    MyStatusResultSchema, MyStatusSchema, RecommendationSchema, SubscriptionCreateSchema, SubscriptionDeleteSchema,
+    SubscriptionSchema, VapidKeySchema,
 )
 from backend.dispatch.recommend import HaversineEstimator
 
@@ -97,6 +97,13 @@ class SubscriptionViews(MethodView):
             user_agent=(request.user_agent.string or "")[:255] or None,
         )
         return subscription
+
+    @blp.auth()
+    @blp.arguments(SubscriptionDeleteSchema)
+    @blp.response(204)
+    def delete(self, data):
+        """Unsubscribe this browser (at logout: a shared phone must not get the next user's pushes)"""
+        push_service.unsubscribe(get_session(), user_id=current_actor().user_id, endpoint=data["endpoint"])
 
 
 @blp.route("/calls/<int:call_id>/recommendations")

@@ -29,6 +29,10 @@ class SubscriptionCreateSchema(ma.Schema):
     expirationTime = ma.fields.Raw(allow_none=True, load_default=None)  # sent by PushSubscription.toJSON()
 
 
+class SubscriptionDeleteSchema(ma.Schema):
+    endpoint = ma.fields.String(required=True, validate=validate.Length(min=8, max=2048))
+
+
 class SubscriptionSchema(ma.Schema):
     id = ma.fields.Integer()
     endpoint = ma.fields.String()

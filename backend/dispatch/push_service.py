@@ -68,6 +68,16 @@ def subscribe(
     return subscription, True
 
 
+def unsubscribe(session: Session, *, user_id: int, endpoint: str) -> int:
+    """Forget this browser's subscription for the user (logout on a shared phone); return rows removed."""
+    table = PushSubscription.__table__
+    removed = session.execute(
+        sa.delete(table).where(table.c.endpoint == endpoint, table.c.user_id == user_id)
+    ).rowcount
+    session.commit()
+    return removed
+
+
 def enqueue(
     session: Session, *, user_ids, kind: str, payload: dict, now: datetime, ttl: int,
     urgency: str = "normal", call_id: int | None = None,

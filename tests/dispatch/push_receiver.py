@@ -214,3 +214,33 @@ class PushReceiver:
                     raise AssertionError(f"expected {count} push messages, got {self.messages!r}")
                 self._cond.wait(left)
         return self.delivered() if delivered_only else list(self.messages)
+
+
+def main() -> None:
+    """Run a receiver by hand: print subscriptions (one JSON per line), then every push as it arrives."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="A local web push service for trying Wijkspoed by hand.")
+    parser.add_argument("--count", type=int, default=2, help="how many subscriptions to print")
+    parser.add_argument("--status", type=int, default=201, help="the answer to every push")
+    args = parser.parse_args()
+    receiver = PushReceiver(default_status=args.status).start()
+    for _ in range(args.count):
+        print(json.dumps(receiver.subscription()), flush=True)
+    print(f"# listening on {receiver.origin}; Ctrl-C stops", file=sys.stderr, flush=True)
+    seen = 0
+    try:
+        while True:
+            messages = receiver.wait_for(seen + 1, timeout=3600, delivered_only=False)
+            for message in messages[seen:]:
+                print(json.dumps({"subscription": message.token, "status": message.status,
+                                  "urgency": message.headers.get("urgency"), "ttl": message.headers.get("ttl"),
+                                  "payload": message.payload, "error": message.error}), flush=True)
+            seen = len(messages)
+    except KeyboardInterrupt:
+        receiver.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -163,3 +163,23 @@ def test_thread_delivery_sends_without_waiting_for_the_clock(app, session, rt, r
     [message] = receiver.wait_for(1)
     assert message.payload["call_id"] == call.id
     rt.drain()
+
+
+def test_unsubscribe_removes_only_your_own_subscription(app, session, rt, receiver):  # noqa: F811
+    anna, bram = make_user(session), make_user(session)
+    sub = subscribe(app, anna, receiver)
+    bram_client, bram_headers = logged_in(app, bram)
+    body = {"endpoint": sub["endpoint"]}
+    assert bram_client.delete("/api/push/subscriptions", json=body, headers=bram_headers).status_code == 204
+    assert len(subscriptions(session)) == 1
+    anna_client, anna_headers = logged_in(app, anna)
+    assert anna_client.delete("/api/push/subscriptions", json=body, headers=anna_headers).status_code == 204
+    assert subscriptions(session) == []
+
+
+def test_resubscribing_the_same_browser_moves_it_to_the_new_user(app, session, rt, receiver):  # noqa: F811
+    anna, bram = make_user(session), make_user(session)
+    sub = subscribe(app, anna, receiver)
+    bram_client, bram_headers = logged_in(app, bram)
+    assert bram_client.post("/api/push/subscriptions", json=sub, headers=bram_headers).status_code == 201
+    assert [s.user_id for s in subscriptions(session)] == [bram.id]
