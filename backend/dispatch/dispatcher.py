@@ -19,7 +19,7 @@ from backend import errors
 from backend.clients.models import Client
 from backend.dispatch import push_service, runtime
 from backend.dispatch.models import Call, CallEvent
-from backend.dispatch.recommend import RECENT_HOURS, Candidate, TravelEstimator, rank
+from backend.dispatch.recommend import RECENT_HOURS, Candidate, TravelEstimator, rank, required_skills
 from backend.identity.models import Team, User
 
 log = logging.getLogger(__name__)
@@ -104,8 +104,12 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
             select(CallEvent.nurse_id).where(CallEvent.call_id == call.id, CallEvent.type.in_(REFUSAL_EVENTS))
         ).all()
     )
+    needed = required_skills(call.category)
     result = []
     for nurse in nurses:
+        skills = frozenset(nurse.skills or ())
+        if not needed <= skills:
+            continue  # rank() would drop her too; skip the work
         if nurse.id in places:
             lat, lon = places[nurse.id]
             place = "last_visit"
@@ -113,7 +117,7 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
             lat, lon, place = nurse.base_lat, nurse.base_lon, "base"
         result.append(
             Candidate(
-                nurse_id=nurse.id, name=nurse.name, skills=frozenset(nurse.skills or ()), lat=lat, lon=lon,
+                nurse_id=nurse.id, name=nurse.name, skills=skills, lat=lat, lon=lon,
                 place=place, pending_offers=pending.get(nurse.id, 0), recent_calls=recent.get(nurse.id, 0),
                 declined=nurse.id in refused,
             )
@@ -121,17 +125,19 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
     return result
 
 
-def rank_for_call(session: Session, *, call: Call, now: datetime, estimator: TravelEstimator | None = None):
-    """Rank the nurses for a call, best first."""
-    client = session.get(Client, call.client_id)
-    destination = (client.lat, client.lon) if client is not None else None
-    return rank(
-        candidates(session, call=call, now=now), destination=destination, category=call.category,
-        urgency=call.urgency, estimator=estimator,
-    )
+def rank_for_call(session: Session, *, call: Call, now: datetime, estimator: TravelEstimator | None = None,
+                  end_reads: bool = False):
+    """Rank the nurses for a call, best first (`end_reads`: end the transaction before the arithmetic)."""
+    place = session.execute(select(Client.lat, Client.lon).where(Client.id == call.client_id)).first()
+    found = candidates(session, call=call, now=now)
+    category, urgency = call.category, call.urgency
+    if end_reads:
+        session.rollback()  # on SQLite every transaction holds the write lock: don't rank while holding it
+    return rank(found, destination=tuple(place) if place else None, category=category, urgency=urgency,
+                estimator=estimator)
 
 
-def recommendations(session: Session, *, actor, call_id: int, now: datetime,
+def recommendations(session: Session, *, actor, call_id: int, now: datetime, limit: int = 25,
                     estimator: TravelEstimator | None = None) -> list[dict]:
     """Return the ranked nurses for a call the actor may see (audited: it uses the client's address)."""
     from backend.dispatch import service
@@ -141,12 +147,11 @@ def recommendations(session: Session, *, actor, call_id: int, now: datetime,
         data="aanbeveling (adres cliënt)",
     )
     offered_to = call.nurse_id if call.status == "offered" else None
-    ranked = rank_for_call(session, call=call, now=now, estimator=estimator)
-    session.rollback()  # reads only: end the transaction (on SQLite it holds the write lock)
+    ranked = rank_for_call(session, call=call, now=now, estimator=estimator, end_reads=True)
     for item in ranked:
         if item.nurse_id == offered_to:
             item.reasons.append("heeft dit aanbod nu")
-    return [item.as_dict() for item in ranked]
+    return [item.as_dict() for item in ranked[:limit]]
 
 
 # -- offering --------------------------------------------------------------------------------------

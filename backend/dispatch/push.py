@@ -10,6 +10,7 @@ import ipaddress
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -156,6 +157,23 @@ class PushSender:
 
     def __post_init__(self):
         self._local = threading.local()
+        self._tokens: dict[str, tuple[str, int]] = {}
+        self._tokens_lock = threading.Lock()
+
+    def _authorization(self, endpoint: str) -> str:
+        """Return a VAPID Authorization header for the endpoint's origin, signed at most once an hour."""
+        parts = urlsplit(endpoint)
+        audience = f"{parts.scheme}://{parts.netloc}"
+        now = int(time.time())
+        with self._tokens_lock:
+            cached = self._tokens.get(audience)
+            if cached and cached[1] - now > 11 * 3600:
+                return cached[0]
+        exp = now + 12 * 3600  # the longest a push service accepts is 24 h
+        header = self.vapid.sign({"sub": self.subject, "aud": audience, "exp": exp})["Authorization"]
+        with self._tokens_lock:
+            self._tokens[audience] = (header, exp)
+        return header
 
     def _session(self) -> requests.Session:
         # One keep-alive session per thread: requests sessions are not thread-safe.
@@ -179,11 +197,9 @@ class PushSender:
             response = webpush(
                 subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
                 data=json.dumps(payload, separators=(",", ":")),
-                vapid_private_key=self.vapid,
-                vapid_claims={"sub": self.subject},  # a fresh dict: webpush() writes aud/exp into it
                 content_encoding="aes128gcm",
                 ttl=max(1, int(ttl)),
-                headers={"Urgency": urgency},
+                headers={"Authorization": self._authorization(endpoint), "Urgency": urgency},
                 timeout=self.timeout,
                 requests_session=self._session(),
             )

@@ -10,7 +10,7 @@ from backend.db import get_session
 from backend.dispatch import dispatcher, push_service, runtime
 from backend.dispatch.push import PushSender, load_vapid, parse_allowed_hosts
 from backend.dispatch.push_schemas import (
-    MyStatusResultSchema, MyStatusSchema, RecommendationSchema, SubscriptionCreateSchema, SubscriptionDeleteSchema,
+    MyStatusResultSchema, MyStatusSchema, RecommendationQueryArgsSchema, RecommendationSchema, SubscriptionCreateSchema, SubscriptionDeleteSchema,
     SubscriptionSchema, VapidKeySchema,
 )
 from backend.dispatch.recommend import HaversineEstimator
@@ -109,8 +109,10 @@ class SubscriptionViews(MethodView):
 @blp.route("/calls/<int:call_id>/recommendations")
 class RecommendationViews(MethodView):
     @blp.auth("coordinator", "team_lead")
+    @blp.arguments(RecommendationQueryArgsSchema, location="query")
     @blp.response(200, RecommendationSchema(many=True))
-    def get(self, call_id):
-        """Rank the available nurses for a call, best first, with reasons"""
+    def get(self, args, call_id):
+        """Rank the available nurses for a call, best first, with reasons (the best `limit`, default 25)"""
         return dispatcher.recommendations(get_session(), actor=current_actor(), call_id=call_id,
-                                          now=get_clock().now(), estimator=_runtime().estimator)
+                                          now=get_clock().now(), limit=args["limit"],
+                                          estimator=_runtime().estimator)

@@ -46,3 +46,7 @@ class RecommendationSchema(ma.Schema):
     distance_km = ma.fields.Float(allow_none=True)
     eta_minutes = ma.fields.Integer(allow_none=True)
     reasons = ma.fields.List(ma.fields.String())
+
+
+class RecommendationQueryArgsSchema(ma.Schema):
+    limit = ma.fields.Integer(load_default=25, validate=validate.Range(min=1, max=500))

@@ -21,6 +21,7 @@ from backend.dispatch.push import PushSender, endpoint_problem
 from backend.dispatch import runtime
 from backend.dispatch.push_models import PushOutbox, PushSubscription
 from backend.errors import Unprocessable
+from backend.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +112,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)))
 
 
-def _claim(session: Session, *, outbox_id: int, now: datetime) -> PushOutbox | None:
-    """Take the lease on one due row with a conditional UPDATE; return it, or None if someone else has it."""
+def _claim(session: Session, *, outbox_id: int, now: datetime):
+    """Take the lease on one due row with a conditional UPDATE; return the row and its subscription's
+    endpoint and keys (None when gone), or None if the row is not due or someone else has it."""
     table = PushOutbox.__table__
     result = session.execute(
         sa.update(table)
@@ -124,35 +126,40 @@ def _claim(session: Session, *, outbox_id: int, now: datetime) -> PushOutbox | N
         )
         .values(claimed_until=now + LEASE, attempts=table.c.attempts + 1)
     )
-    session.commit()
     if result.rowcount != 1:
+        session.rollback()
         return None
-    return session.get(PushOutbox, outbox_id, populate_existing=True)
+    subs = PushSubscription.__table__
+    row = session.execute(
+        sa.select(table.c.attempts, table.c.expires_at, table.c.payload, table.c.urgency,
+                  subs.c.id, subs.c.endpoint, subs.c.p256dh, subs.c.auth)
+        .select_from(table.outerjoin(subs, subs.c.id == table.c.subscription_id))
+        .where(table.c.id == outbox_id)
+    ).one()
+    session.commit()  # the lease is ours; hold no transaction while we wait on the network
+    return row
 
 
 def deliver_one(engine: Engine, sender: PushSender, *, outbox_id: int, now: datetime) -> str | None:
     """Claim, send and record one outbox row; return its new status, or None when not claimed."""
     with Session(engine, expire_on_commit=False) as session:
-        row = _claim(session, outbox_id=outbox_id, now=now)
-        if row is None:
+        claimed = _claim(session, outbox_id=outbox_id, now=now)
+        if claimed is None:
             return None
         table = PushOutbox.__table__
-        attempts, expires_at, payload, urgency = row.attempts, row.expires_at, row.payload, row.urgency
+        attempts, expires_at, payload, urgency, subscription_id, endpoint, p256dh, auth = claimed
+        expires_at = as_utc(expires_at)
         mine = sa.and_(table.c.id == outbox_id, table.c.attempts == attempts, table.c.status == "pending")
-        subscription = session.get(PushSubscription, row.subscription_id) if row.subscription_id else None
-        if subscription is None:
+        if subscription_id is None:
             status = "gone"
             values = {"status": status, "claimed_until": None, "last_error": "subscription removed"}
         elif now >= expires_at:
             status = "expired"
             values = {"status": status, "claimed_until": None}
         else:
-            target = {"endpoint": subscription.endpoint, "p256dh": subscription.p256dh, "auth": subscription.auth}
-            subscription_id = subscription.id
-            # Hold no transaction (on SQLite: no write lock) while we wait on the network.
-            session.rollback()
             result = sender.send(
-                **target, payload=payload, ttl=max(1, int((expires_at - now).total_seconds())), urgency=urgency,
+                endpoint=endpoint, p256dh=p256dh, auth=auth, payload=payload,
+                ttl=max(1, int((expires_at - now).total_seconds())), urgency=urgency,
             )
             if result.delivered:
                 status = "sent"

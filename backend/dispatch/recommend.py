@@ -52,7 +52,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Travel:
     """An estimated trip: road kilometres and minutes."""
 
@@ -79,7 +79,7 @@ class HaversineEstimator:
         return Travel(km=km, minutes=self.start_minutes + km / self.speed_kmh * 60.0)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """A nurse as the ranking sees her."""
 
@@ -99,7 +99,7 @@ class Candidate:
         return 2 * self.pending_offers + self.recent_calls
 
 
-@dataclass
+@dataclass(slots=True)
 class Recommendation:
     """One ranked nurse with the figures and the reasons behind her place."""
 

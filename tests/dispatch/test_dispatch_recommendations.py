@@ -36,10 +36,12 @@ def test_order_and_exclusions(app, session, rt):  # noqa: F811
     assert top["reasons"][0] == f"{top['distance_km']:.1f} km, ~{top['eta_minutes']} min (vanaf standplaats)"
     assert "heeft IV-bevoegdheid" in top["reasons"]
     assert body[0]["score"] > body[1]["score"]
+    assert [r["nurse_id"] for r in client.get(f"/api/calls/{call.id}/recommendations?limit=1").get_json()] == [near.id]
+    assert client.get(f"/api/calls/{call.id}/recommendations?limit=0").status_code == 422
     # Reading recommendations uses the client's address: audited.
     session.expire_all()
     audited = session.exec(select(AuditEvent).where(AuditEvent.action == "call.recommendations")).all()
-    assert [(a.user_id, a.client_id) for a in audited] == [(coordinator.id, call.client_id)]
+    assert [(a.user_id, a.client_id) for a in audited] == [(coordinator.id, call.client_id)] * 2  # two reads
 
 
 def test_last_visit_beats_base_and_load_counts(app, session, rt):  # noqa: F811
