@@ -152,6 +152,23 @@ def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess
     raise RuntimeError("gunicorn did not start")
 
 
+def worker_cpu_seconds(master_pid: int) -> float:
+    """Return the CPU time (user + system) used so far by gunicorn's workers (children of the master)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -293,7 +310,7 @@ BARE_APP = textwrap.dedent('''
 ''')
 
 
-def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float]:
+def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "bench_bare.py").write_text(BARE_APP)
         port = free_port()
@@ -311,10 +328,14 @@ def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float]:
                 with lock:
                     latencies.append(time.perf_counter() - t0)
 
+            list(ThreadPoolExecutor(max_workers=clients).map(one, range(clients * 10)))  # warm up
+            latencies.clear()
+            cpu_before = worker_cpu_seconds(proc.pid)
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=clients) as pool:
                 list(pool.map(one, range(total)))
-            return latencies, time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            return latencies, elapsed, (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / total
         finally:
             stop(proc)
 
@@ -332,20 +353,23 @@ def run_database(name: str, url: str, args) -> dict:
         try:
             # Warm up every worker's connection pool and caches.
             dispatch_cycles(base, tokens, clients=args.clients, cycles=args.clients * 2)
+            cpu_before = worker_cpu_seconds(proc.pid)
             timings, elapsed, requests_done = dispatch_cycles(base, tokens, clients=args.clients, cycles=args.cycles)
+            cpu_ms = (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / requests_done
             print(f"  dispatch cycle: {args.cycles} cycles by {args.clients} clients in {elapsed:.1f} s, "
                   f"team of {args.nurses} nurses")
             for step in ("create", "recommend", "offer", "accept"):
                 print(summary(step, timings.values[step], elapsed))
             rps = requests_done / elapsed
             print(f"  cycle requests/s       {rps:8.1f}  (all {requests_done} requests incl. the untimed cancel)")
+            print(f"  worker CPU per request {cpu_ms:8.2f} ms (user + system, pushes included)")
             if timings.errors:
                 print(f"  non-2xx answers: {dict(timings.errors)}")
             pushes = call_to_push(base, tokens, receiver, clients=args.clients, calls=args.push_calls)
             print(summary("call → push (auto)", pushes))
         finally:
             stop(proc)
-    return {"rps": rps, "timings": timings, "pushes": pushes}
+    return {"rps": rps, "timings": timings, "pushes": pushes, "cpu_ms": cpu_ms}
 
 
 def main() -> None:
@@ -365,12 +389,14 @@ def main() -> None:
             results["sqlite"] = run_database("SQLite", f"sqlite:///{tmp}/bench.db", args)
         if args.only in (None, "postgresql"):
             results["postgresql"] = run_database("PostgreSQL", args.pg_url, args)
-    latencies, elapsed = bare_ceiling(clients=args.clients, total=max(2000, args.cycles * 5))
+    latencies, elapsed, bare_cpu_ms = bare_ceiling(clients=args.clients, total=max(2000, args.cycles * 5))
     bare_rps = len(latencies) / elapsed
     print("\n== ceiling: bare Flask JSON endpoint, same gunicorn settings")
     print(summary("GET /json", latencies, elapsed))
+    print(f"  worker CPU per request {bare_cpu_ms:8.2f} ms")
     for name, result in results.items():
-        print(f"  {name}: cycle requests/s = {result['rps'] / bare_rps:.2f} × the bare endpoint")
+        print(f"  {name}: cycle requests/s = {result['rps'] / bare_rps:.2f} × the bare endpoint; "
+              f"CPU per request {result['cpu_ms'] / bare_cpu_ms:.1f} × the bare endpoint's")
 
 
 if __name__ == "__main__":
