@@ -30,6 +30,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import requests
 
@@ -39,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 from tests.dispatch.push_receiver import PushReceiver  # noqa: E402  (the same receiver the tests use)
 
 CENTRE = (52.2550, 6.1630)  # Deventer
-GUNICORN_ARGS = ["--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", os.environ.get("WEB_THREADS", "4")]
+GUNICORN_ARGS = ["--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", os.environ.get("WEB_THREADS", "4"),
+                 "--timeout", "120"]  # a shared 2-core machine can stall a worker past the default 30 s
 
 
 def free_port() -> int:
@@ -137,7 +139,9 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
 def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess.Popen:
     cmd = [str(Path(sys.executable).parent / "gunicorn"), app_spec, "--bind", f"127.0.0.1:{port}",
            *GUNICORN_ARGS, "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "w+")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log = log  # a file, not a pipe: a full pipe would stall gunicorn
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -146,7 +150,8 @@ def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess
             return proc
         except requests.RequestException:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode())
+                log.seek(0)
+                raise RuntimeError(log.read())
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
@@ -175,6 +180,11 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+    proc.log.seek(0)
+    problems = [line for line in proc.log.read().splitlines() if "ERROR" in line or "CRITICAL" in line]
+    if problems:
+        print(f"  gunicorn reported {len(problems)} errors, e.g. {problems[0][:200]} (log: {proc.log.name})")
+    proc.log.close()
 
 
 def new_call(team: str, i: int, category: str = "iv_therapy") -> dict:
@@ -224,7 +234,11 @@ def dispatch_cycles(base: str, tokens: dict, *, clients: int, cycles: int) -> tu
 
     def timed(step, method, token, path, **kw):
         t0 = time.perf_counter()
-        response = http(token).request(method, base + path, timeout=30, **kw)
+        try:
+            response = http(token).request(method, base + path, timeout=60, **kw)
+        except requests.RequestException as exc:
+            timings.error(step, type(exc).__name__)
+            return SimpleNamespace(status_code=599, json=lambda: [])
         elapsed = time.perf_counter() - t0
         with counter_lock:
             requests_done[0] += 1

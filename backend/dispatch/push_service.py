@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from backend.dispatch.push import PushSender, endpoint_problem
 from backend.dispatch import runtime
+from backend.dispatch.models import Call
 from backend.dispatch.push_models import PushOutbox, PushSubscription
 from backend.errors import Unprocessable
 from backend.timeutil import as_utc
@@ -129,11 +130,13 @@ def _claim(session: Session, *, outbox_id: int, now: datetime):
     if result.rowcount != 1:
         session.rollback()
         return None
-    subs = PushSubscription.__table__
+    subs, calls = PushSubscription.__table__, Call.__table__
     row = session.execute(
         sa.select(table.c.attempts, table.c.expires_at, table.c.payload, table.c.urgency,
-                  subs.c.id, subs.c.endpoint, subs.c.p256dh, subs.c.auth)
-        .select_from(table.outerjoin(subs, subs.c.id == table.c.subscription_id))
+                  subs.c.id, subs.c.endpoint, subs.c.p256dh, subs.c.auth,
+                  table.c.kind, table.c.user_id, calls.c.status, calls.c.nurse_id)
+        .select_from(table.outerjoin(subs, subs.c.id == table.c.subscription_id)
+                     .outerjoin(calls, calls.c.id == table.c.call_id))
         .where(table.c.id == outbox_id)
     ).one()
     session.commit()  # the lease is ours; hold no transaction while we wait on the network
@@ -147,13 +150,16 @@ def deliver_one(engine: Engine, sender: PushSender, *, outbox_id: int, now: date
         if claimed is None:
             return None
         table = PushOutbox.__table__
-        attempts, expires_at, payload, urgency, subscription_id, endpoint, p256dh, auth = claimed
+        (attempts, expires_at, payload, urgency, subscription_id, endpoint, p256dh, auth,
+         kind, user_id, call_status, call_nurse_id) = claimed
         expires_at = as_utc(expires_at)
         mine = sa.and_(table.c.id == outbox_id, table.c.attempts == attempts, table.c.status == "pending")
+        stale_offer = kind == "offer" and (call_status != "offered" or call_nurse_id != user_id)
         if subscription_id is None:
             status = "gone"
             values = {"status": status, "claimed_until": None, "last_error": "subscription removed"}
-        elif now >= expires_at:
+        elif now >= expires_at or stale_offer:
+            # A retry of an offer that was taken, declined, cancelled or given to someone else: don't ring.
             status = "expired"
             values = {"status": status, "claimed_until": None}
         else:

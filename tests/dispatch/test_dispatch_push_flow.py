@@ -183,3 +183,17 @@ def test_resubscribing_the_same_browser_moves_it_to_the_new_user(app, session, r
     bram_client, bram_headers = logged_in(app, bram)
     assert bram_client.post("/api/push/subscriptions", json=sub, headers=bram_headers).status_code == 201
     assert [s.user_id for s in subscriptions(session)] == [bram.id]
+
+
+def test_a_retry_of_an_offer_that_was_cancelled_does_not_ring(app, session, rt, receiver, clock):  # noqa: F811
+    nurse = make_user(session)
+    sub = subscribe(app, nurse, receiver)
+    receiver.respond(sub, 500)
+    coordinator = actor(make_user(session, role="coordinator"))
+    call = make_call(session)
+    service.offer_call(session, actor=coordinator, call_id=call.id, nurse_id=nurse.id, now=clock.now())
+    service.cancel_call(session, actor=coordinator, call_id=call.id, reason="Huisarts gaat zelf", now=clock.now())
+    clock.advance(seconds=10)
+    tick(rt)
+    assert [row.status for row in outbox(session)] == ["expired"]
+    assert [m.status for m in receiver.messages] == [500]
