@@ -3,6 +3,12 @@ import marshmallow as ma
 from marshmallow import validate
 
 
+def _plain_ascii(value: str) -> None:
+    """Push endpoints and keys are printable ASCII (no NUL, no control characters)."""
+    if not (value.isascii() and value.isprintable()):
+        raise ma.ValidationError("Alleen gewone ASCII-tekens zijn toegestaan.")
+
+
 class MyStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=validate.OneOf(("available", "off_duty")))
 
@@ -19,18 +25,18 @@ class VapidKeySchema(ma.Schema):
 
 
 class SubscriptionKeysSchema(ma.Schema):
-    p256dh = ma.fields.String(required=True, validate=validate.Length(min=80, max=128))
-    auth = ma.fields.String(required=True, validate=validate.Length(min=16, max=64))
+    p256dh = ma.fields.String(required=True, validate=[validate.Length(min=80, max=128), _plain_ascii])
+    auth = ma.fields.String(required=True, validate=[validate.Length(min=16, max=64), _plain_ascii])
 
 
 class SubscriptionCreateSchema(ma.Schema):
-    endpoint = ma.fields.String(required=True, validate=validate.Length(min=8, max=2048))
+    endpoint = ma.fields.String(required=True, validate=[validate.Length(min=8, max=2048), _plain_ascii])
     keys = ma.fields.Nested(SubscriptionKeysSchema, required=True)
     expirationTime = ma.fields.Raw(allow_none=True, load_default=None)  # sent by PushSubscription.toJSON()
 
 
 class SubscriptionDeleteSchema(ma.Schema):
-    endpoint = ma.fields.String(required=True, validate=validate.Length(min=8, max=2048))
+    endpoint = ma.fields.String(required=True, validate=[validate.Length(min=8, max=2048), _plain_ascii])
 
 
 class SubscriptionSchema(ma.Schema):

@@ -197,3 +197,12 @@ def test_a_retry_of_an_offer_that_was_cancelled_does_not_ring(app, session, rt, 
     tick(rt)
     assert [row.status for row in outbox(session)] == ["expired"]
     assert [m.status for m in receiver.messages] == [500]
+
+
+def test_control_characters_in_a_subscription_are_422(app, session, rt, receiver):  # noqa: F811
+    client, headers = logged_in(app, make_user(session))
+    sub = receiver.subscription()
+    nul = {**sub, "endpoint": sub["endpoint"] + "\x00"}
+    assert client.post("/api/push/subscriptions", json=nul, headers=headers).status_code == 422
+    assert client.delete("/api/push/subscriptions", json={"endpoint": "https://x\x00y.nl/"}, headers=headers).status_code == 422
+    assert subscriptions(session) == []
