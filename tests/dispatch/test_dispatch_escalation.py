@@ -10,6 +10,8 @@ from backend.identity.models import Team
 from tests.dispatch.dispatch_fixtures import logged_in, outbox, receiver, rt, subscribe, tick  # noqa: F401
 from tests.factories import make_client, make_user
 
+# Clients the HAP (factories: organisation "HAP Deventer") registered itself, so it may raise calls for them.
+BY_HAP = {"created_team": None, "created_org": "HAP Deventer"}
 CALL = {"team": "acute", "category": "fall_assessment", "urgency": "U2", "complaint": "Gevallen, kan niet opstaan.",
         "source": "hap"}
 
@@ -36,7 +38,7 @@ def kinds_by_user(receiver, subs):
 
 def test_escalation_ladder(app, session, rt, receiver, clock):  # noqa: F811
     auto_offer(session)
-    place = make_client(session, lat=52.2525, lon=6.1590)
+    place = make_client(session, lat=52.2525, lon=6.1590, **BY_HAP)
     anna = make_user(session, name="Anna", base_lat=52.2530, base_lon=6.1600)  # nearest
     bram = make_user(session, name="Bram", base_lat=52.2700, base_lon=6.1600)
     chantal = make_user(session, name="Chantal", base_lat=52.3000, base_lon=6.1600)
@@ -122,7 +124,7 @@ def test_team_without_auto_offer_waits_for_the_coordinator(app, session, rt, rec
     nurse = make_user(session)
     subscribe(app, nurse, receiver)
     hap_client, headers = logged_in(app, make_user(session, role="hap"))
-    body = {**CALL, "client_id": make_client(session).id}
+    body = {**CALL, "client_id": make_client(session, **BY_HAP).id}
     assert hap_client.post("/api/calls", json=body, headers=headers).status_code == 201
     assert tick(rt)["offered"] == 0
     assert receiver.messages == []
@@ -130,7 +132,7 @@ def test_team_without_auto_offer_waits_for_the_coordinator(app, session, rt, rec
 
 def test_clock_restart_mid_escalation(app, session, rt, receiver, clock):  # noqa: F811
     auto_offer(session)
-    place = make_client(session)
+    place = make_client(session, **BY_HAP)
     first = make_user(session, base_lat=place.lat, base_lon=place.lon)
     second = make_user(session, base_lat=place.lat + 0.02, base_lon=place.lon)
     lead = make_user(session, role="team_lead")
