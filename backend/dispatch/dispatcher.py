@@ -68,37 +68,30 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
     ).all()
     if not nurses:
         return []
-    # Her own calls are her team's calls: filter on the team (an index) instead of a list of 200 ids.
-    ours = sa.and_(Call.team == call.team, Call.nurse_id.is_not(None))
-    # Last known place: the client of her most recent visit (on site) in the last hours, else her base.
-    last = (
-        select(Call.nurse_id, sa.func.max(Call.on_site_at).label("at"))
-        .where(ours, Call.on_site_at >= now - LAST_PLACE_MAX_AGE)
-        .group_by(Call.nurse_id)
-        .subquery()
-    )
-    places = {
-        nurse_id: (lat, lon)
-        for nurse_id, lat, lon in session.execute(
-            select(Call.nurse_id, Client.lat, Client.lon)
-            .join(last, sa.and_(Call.nurse_id == last.c.nurse_id, Call.on_site_at == last.c.at))
-            .join(Client, Client.id == Call.client_id)
-        ).all()
-    }
-    pending = dict(
-        session.execute(
-            select(Call.nurse_id, sa.func.count())
-            .where(ours, Call.status == "offered", Call.id != call.id)
-            .group_by(Call.nurse_id)
-        ).all()
-    )
-    recent = dict(
-        session.execute(
-            select(Call.nurse_id, sa.func.count())
-            .where(ours, Call.accepted_at >= now - timedelta(hours=RECENT_HOURS))
-            .group_by(Call.nurse_id)
-        ).all()
-    )
+    # One pass over the team's recent calls gives each nurse's last place and load. Her own calls are her
+    # team's calls: filter on the team (an index) instead of a list of 200 ids.
+    recent_since = now - timedelta(hours=RECENT_HOURS)
+    place_since = now - LAST_PLACE_MAX_AGE
+    rows = session.execute(
+        select(Call.id, Call.nurse_id, Call.status, Call.accepted_at, Call.on_site_at, Client.lat, Client.lon)
+        .join(Client, Client.id == Call.client_id)
+        .where(
+            Call.team == call.team, Call.nurse_id.is_not(None),
+            sa.or_(Call.status == "offered", Call.accepted_at >= recent_since, Call.on_site_at >= place_since),
+        )
+    ).all()
+    places: dict[int, tuple[float, float]] = {}
+    last_at: dict[int, datetime] = {}
+    pending: dict[int, int] = {}
+    recent: dict[int, int] = {}
+    for call_id, nurse_id, status, accepted_at, on_site_at, lat, lon in rows:
+        if status == "offered" and call_id != call.id:
+            pending[nurse_id] = pending.get(nurse_id, 0) + 1
+        if accepted_at is not None and accepted_at >= recent_since:
+            recent[nurse_id] = recent.get(nurse_id, 0) + 1
+        if on_site_at is not None and on_site_at >= place_since and (
+                nurse_id not in last_at or on_site_at > last_at[nurse_id]):
+            last_at[nurse_id], places[nurse_id] = on_site_at, (lat, lon)
     refused = set(
         session.scalars(
             select(CallEvent.nurse_id).where(CallEvent.call_id == call.id, CallEvent.type.in_(REFUSAL_EVENTS))
