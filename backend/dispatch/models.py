@@ -72,3 +72,7 @@ class CallEvent(SQLModel, table=True):
     to_status: str | None = Field(default=None, max_length=16)
     nurse_id: int | None = Field(default=None, foreign_key="users.id")
     detail: dict = Field(default_factory=dict, sa_type=JSON)
+
+
+# The dispatch engine's own tables (push subscriptions, push outbox), on the same metadata.
+from backend.dispatch.push_models import PushOutbox, PushSubscription  # noqa: E402,F401

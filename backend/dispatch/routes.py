@@ -60,7 +60,7 @@ class CallOfferViews(MethodView):
     def post(self, data, call_id):
         """Offer a call to a nurse"""
         return service.offer_call(get_session(), actor=current_actor(), call_id=call_id,
-                                  nurse_id=data["nurse_id"], now=get_clock().now())
+                                  nurse_id=data["nurse_id"], replace=data["replace"], now=get_clock().now())
 
 
 @blp.route("/calls/<int:call_id>/accept")
@@ -119,3 +119,9 @@ class CallTriageViews(MethodView):
         """Re-triage a call: a new urgency moves its target"""
         return service.retriage_call(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now(),
                                      **data)
+
+
+# Availability, web push and recommendations live in their own module, nested here.
+from backend.dispatch.push_routes import blp as push_blp  # noqa: E402
+
+blp.register_blueprint(push_blp)

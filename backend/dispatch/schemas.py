@@ -65,6 +65,7 @@ class CallEventSchema(SQLAlchemyAutoSchema):
 
 class OfferSchema(ma.Schema):
     nurse_id = ma.fields.Integer(required=True, validate=ID)
+    replace = ma.fields.Boolean(load_default=False)  # take over a call already offered to someone else
 
 
 class DeclineSchema(ma.Schema):

@@ -12,6 +12,7 @@ from backend import errors
 from backend.audit import service as audit
 from backend.clients import service as clients
 from backend.clients.models import Client
+from backend.dispatch import dispatcher
 from backend.dispatch.models import ACTIVE_STATUSES, HELD_STATUSES, Call, CallEvent
 from backend.identity.models import User
 from backend.identity.service import get_team
@@ -128,6 +129,7 @@ def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
            detail={"urgency": call.urgency, "category": call.category, "source": call.source})
     audit.record(session, actor=actor, action="call.create", client_id=client_id, now=now,
                  data="melding, klacht", detail={"call_id": call.id})
+    dispatcher.on_created(session, call=call, now=now)
     session.commit()
     return call
 
@@ -202,8 +204,8 @@ def _set_nurse(session: Session, *, nurse_id: int, to: str, only_from: str, now:
 
 
 def offer_call(session: Session, *, actor, call_id: int, nurse_id: int, now: datetime,
-               reason: str = "coördinator") -> Call:
-    """Offer a call to an available nurse of its team (replacing an earlier offer)."""
+               reason: str = "coördinator", replace: bool = False) -> Call:
+    """Offer an open call to an available nurse of its team (an offered one only with `replace`)."""
     call = _visible_for_change(session, actor=actor, call_id=call_id)
     nurse = session.get(User, nurse_id)
     if nurse is None or nurse.role != "nurse" or not nurse.active:
@@ -216,11 +218,14 @@ def offer_call(session: Session, *, actor, call_id: int, nurse_id: int, now: dat
         raise errors.Conflict(f"{nurse.name} is niet beschikbaar ({nurse.availability}).")
     before = call.status
     window = timedelta(seconds=get_team(session, code=call.team).ack_window(call.urgency))
-    _update(session, call=call, from_statuses=("open", "offered"), now=now, action="aanbieden", values={
-        "status": "offered", "nurse_id": nurse_id, "offered_at": now, "offer_expires_at": now + window,
-    })
+    # Without `replace`, parallel offers of one call have one winner; the others get 409.
+    _update(session, call=call, from_statuses=("open", "offered") if replace else ("open",), now=now,
+            action="aanbieden", values={
+                "status": "offered", "nurse_id": nurse_id, "offered_at": now, "offer_expires_at": now + window,
+            })
     _event(session, call=call, type="offered", actor=actor, now=now, from_status=before, to_status="offered",
            detail={"expires_at": (now + window).isoformat(), "by": reason})
+    dispatcher.on_offer(session, call=call, nurse=nurse, window=window, now=now)
     return _finish(session, call=call, actor=actor, now=now, action="call.offer")
 
 
@@ -262,6 +267,7 @@ def decline_call(session: Session, *, actor, call_id: int, reason: str | None, n
             values={"status": "open", "nurse_id": None, "offered_at": None, "offer_expires_at": None})
     _event(session, call=call, type="declined", actor=actor, now=now, from_status="offered", to_status="open",
            nurse_id=actor.user_id, detail={"reason": reason} if reason else {})
+    dispatcher.on_declined(session, call=call, now=now)
     return _finish(session, call=call, actor=actor, now=now, action="call.decline")
 
 
@@ -282,6 +288,7 @@ def expire_offer(session: Session, *, call_id: int, now: datetime) -> Call | Non
     session.refresh(call)
     _event(session, call=call, type="offer_expired", actor=None, now=now, from_status="offered",
            to_status="open", nurse_id=nurse_id)
+    dispatcher.on_offer_expired(session, call=call, nurse_id=nurse_id, now=now)
     session.commit()
     return call
 

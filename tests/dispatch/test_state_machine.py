@@ -28,7 +28,7 @@ ACTIONS = {
 TABLE = {
     #             offer accept decline en_route on_site cancel triage
     "open":      (200,  200,   409,    409,     409,    200,   200),
-    "offered":   (200,  200,   200,    409,     409,    200,   200),
+    "offered":   (409,  200,   200,    409,     409,    200,   200),  # re-offer only with "replace": true
     "accepted":  (409,  409,   409,    200,     409,    200,   200),
     "en_route":  (409,  409,   409,    409,     200,    200,   200),
     "on_site":   (409,  409,   409,    409,     409,    200,   200),

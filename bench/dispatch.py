@@ -1,0 +1,417 @@
+"""Dispatch benchmark: gunicorn on SQLite and PostgreSQL, N concurrent HAP clients and nurses.
+
+    .venv/bin/python bench/dispatch.py [--clients 20] [--cycles 400] [--nurses 200] \
+        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/wijkspoed_bench] [--only sqlite|postgresql]
+
+For each database it migrates a fresh schema, seeds a team of --nurses available nurses (each with
+a push subscription at a local push receiver), starts `gunicorn 'backend:create_app()'` with the
+Procfile's settings, and then measures:
+  1. the dispatch cycle create → recommend → offer → accept (then cancel, untimed, to free the nurse),
+     per step throughput and p50/p95/p99, and requests per second over the cycle's requests;
+  2. call-to-push: POST /api/calls on a team with auto-offer on, until the push for that call
+     is decrypted at the local receiver;
+  3. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings.
+Figures are printed, never asserted. The PostgreSQL database named by --pg-url is wiped.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.dispatch.push_receiver import PushReceiver  # noqa: E402  (the same receiver the tests use)
+
+CENTRE = (52.2550, 6.1630)  # Deventer
+GUNICORN_ARGS = ["--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", os.environ.get("WEB_THREADS", "4"),
+                 "--timeout", "120"]  # a shared 2-core machine can stall a worker past the default 30 s
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1)))))
+    return ordered[k]
+
+
+def summary(name, values, elapsed=None):
+    ms = [v * 1000 for v in values]
+    rate = f"{len(values) / elapsed:8.1f}/s" if elapsed else " " * 10
+    return (f"  {name:<22} n={len(ms):<5} {rate}  p50 {pct(ms, 50):7.1f} ms  p95 {pct(ms, 95):7.1f} ms  "
+            f"p99 {pct(ms, 99):7.1f} ms  max {max(ms) if ms else float('nan'):7.1f} ms")
+
+
+def reset_database(url: str) -> None:
+    import sqlalchemy as sa
+
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
+    """Migrate with the real CLI, then seed users, tokens and subscriptions; return the tokens."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    os.environ.update({k: v for k, v in env.items() if k in ("DATABASE_URL", "PUSH_ALLOWED_HOSTS")})
+    from sqlmodel import Session
+
+    from backend.db import make_engine
+    from backend import registry
+    from backend.dispatch.push_models import PushSubscription
+    from backend.identity import service as identity
+    from backend.identity.models import Team, User
+    from backend.timeutil import utcnow
+
+    registry.import_models()
+    engine = make_engine(url)
+    now = utcnow()
+    rng = random.Random(7)
+    password_hash = identity.hash_password("bench-wachtwoord-123")
+    tokens: dict = {"nurses": {}}
+    with Session(engine) as session:
+        identity.ensure_teams(session)
+        session.get(Team, "fact").auto_offer = True  # the call-to-push phase raises calls for 'fact'
+        session.commit()
+        staff = [
+            User(username="hap", password_hash=password_hash, role="hap", name="HAP Bench",
+                 organisation="HAP Bench", created_at=now),
+            User(username="coord", password_hash=password_hash, role="coordinator", name="Coördinator",
+                 team="acute", created_at=now),
+            User(username="coord-fact", password_hash=password_hash, role="coordinator", name="Coördinator F",
+                 team="fact", created_at=now),
+        ]
+        session.add_all(staff)
+        for team, count in (("acute", nurses), ("fact", 20)):
+            for i in range(count):
+                lat = CENTRE[0] + rng.uniform(-0.15, 0.15)
+                lon = CENTRE[1] + rng.uniform(-0.25, 0.25)
+                session.add(User(username=f"{team}-n{i}", password_hash=password_hash, role="nurse",
+                                 name=f"Verpleegkundige {team} {i}", team=team, skills=["iv_therapy"],
+                                 base_lat=lat, base_lon=lon, availability="available",
+                                 availability_set_at=now, created_at=now))
+        session.commit()
+        for user in session.query(User).all():
+            token = identity.create_token(session, username=user.username, label="bench", now=now)
+            if user.role == "nurse":
+                tokens["nurses"][user.id] = token
+                sub = receiver.subscription()
+                session.add(PushSubscription(user_id=user.id, endpoint=sub["endpoint"], p256dh=sub["keys"]["p256dh"],
+                                             auth=sub["keys"]["auth"], created_at=now))
+            else:
+                tokens[user.username] = token
+        session.commit()
+    engine.dispose()
+    return tokens
+
+
+def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess.Popen:
+    cmd = [str(Path(sys.executable).parent / "gunicorn"), app_spec, "--bind", f"127.0.0.1:{port}",
+           *GUNICORN_ARGS, "--log-level", "warning"]
+    log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "w+")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log = log  # a file, not a pipe: a full pipe would stall gunicorn
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/api/openapi.json" if "backend" in app_spec
+                         else f"http://127.0.0.1:{port}/json", timeout=10)
+            return proc
+        except requests.RequestException:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(log.read())
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def worker_cpu_seconds(master_pid: int) -> float:
+    """Return the CPU time (user + system) used so far by gunicorn's workers (children of the master)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    proc.log.seek(0)
+    problems = [line for line in proc.log.read().splitlines() if "ERROR" in line or "CRITICAL" in line]
+    if problems:
+        print(f"  gunicorn reported {len(problems)} errors, e.g. {problems[0][:200]} (log: {proc.log.name})")
+    proc.log.close()
+
+
+def new_call(team: str, i: int, category: str = "iv_therapy") -> dict:
+    rng = random.Random(i)
+    return {
+        "team": team, "category": category, "urgency": "U3", "complaint": f"Bench melding {i}", "source": "hap",
+        "client": {"name": f"Bench Cliënt {i}", "birth_date": "1938-04-02", "address": f"Brink {i}",
+                   "postcode": "7411 BR", "city": "Deventer",
+                   "lat": CENTRE[0] + rng.uniform(-0.1, 0.1), "lon": CENTRE[1] + rng.uniform(-0.15, 0.15)},
+    }
+
+
+class Timings:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.values = defaultdict(list)
+        self.errors = defaultdict(int)
+
+    def add(self, step, seconds):
+        with self.lock:
+            self.values[step].append(seconds)
+
+    def error(self, step, status):
+        with self.lock:
+            self.errors[f"{step}:{status}"] += 1
+
+
+def dispatch_cycles(base: str, tokens: dict, *, clients: int, cycles: int) -> tuple[Timings, float, int]:
+    """Run create → recommend → offer → accept with `clients` concurrent simulated HAP/coordinator/nurse."""
+    timings = Timings()
+    claimed: set[int] = set()
+    claimed_lock = threading.Lock()
+    local = threading.local()
+    counter = iter(range(10**9))
+    counter_lock = threading.Lock()
+    requests_done = [0]
+
+    def http(token):
+        sessions = getattr(local, "sessions", None)
+        if sessions is None:
+            sessions = local.sessions = {}
+        if token not in sessions:
+            s = requests.Session()
+            s.headers["Authorization"] = f"Bearer {token}"
+            sessions[token] = s
+        return sessions[token]
+
+    def timed(step, method, token, path, **kw):
+        t0 = time.perf_counter()
+        try:
+            response = http(token).request(method, base + path, timeout=60, **kw)
+        except requests.RequestException as exc:
+            timings.error(step, type(exc).__name__)
+            return SimpleNamespace(status_code=599, json=lambda: [])
+        elapsed = time.perf_counter() - t0
+        with counter_lock:
+            requests_done[0] += 1
+        if response.status_code < 300:
+            timings.add(step, elapsed)
+        else:
+            timings.error(step, response.status_code)
+        return response
+
+    def cycle(_):
+        with counter_lock:
+            i = next(counter)
+        created = timed("create", "POST", tokens["hap"], "/api/calls", json=new_call("acute", i))
+        if created.status_code != 201:
+            return
+        call_id = created.json()["id"]
+        recs = timed("recommend", "GET", tokens["coord"], f"/api/calls/{call_id}/recommendations").json()
+        nurse_id = None
+        with claimed_lock:
+            for rec in recs:
+                if rec["nurse_id"] not in claimed:
+                    nurse_id = rec["nurse_id"]
+                    claimed.add(nurse_id)
+                    break
+        if nurse_id is None:
+            return
+        try:
+            offered = timed("offer", "POST", tokens["coord"], f"/api/calls/{call_id}/offer", json={"nurse_id": nurse_id})
+            if offered.status_code == 200:
+                timed("accept", "POST", tokens["nurses"][nurse_id], f"/api/calls/{call_id}/accept")
+            # Free the nurse for the next cycle (not part of the measured cycle).
+            http(tokens["coord"]).post(base + f"/api/calls/{call_id}/cancel", json={"reason": "bench"}, timeout=30)
+        finally:
+            with claimed_lock:
+                claimed.discard(nurse_id)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(cycle, range(cycles)))
+    elapsed = time.perf_counter() - started
+    return timings, elapsed, requests_done[0]
+
+
+def call_to_push(base: str, tokens: dict, receiver: PushReceiver, *, clients: int, calls: int) -> list[float]:
+    """Time from POST /api/calls (auto-offer team) to the decrypted push for that call at the receiver."""
+    results = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def one(i):
+        s = getattr(local, "s", None)
+        if s is None:
+            s = local.s = requests.Session()
+            s.headers["Authorization"] = f"Bearer {tokens['hap']}"
+        t0 = time.monotonic()
+        response = s.post(base + "/api/calls", json=new_call("fact", 100000 + i, category="wound_care"), timeout=30)
+        if response.status_code != 201:
+            return
+        call_id = response.json()["id"]
+        deadline = t0 + 10
+        while time.monotonic() < deadline:
+            for message in receiver.delivered():
+                if message.payload.get("call_id") == call_id and message.payload.get("type") == "offer":
+                    with lock:
+                        results.append(message.received_at - t0)
+                    s.post(base + f"/api/calls/{call_id}/cancel", json={"reason": "bench"}, timeout=30)
+                    return
+            with receiver._cond:
+                receiver._cond.wait(0.05)
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, range(calls)))
+    return results
+
+
+BARE_APP = textwrap.dedent('''
+    from flask import Flask, jsonify
+    app = Flask(__name__)
+
+    @app.get("/json")
+    def hello():
+        return jsonify({"ok": True, "status": "open"})
+''')
+
+
+def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "bench_bare.py").write_text(BARE_APP)
+        port = free_port()
+        proc = start_gunicorn("bench_bare:app", dict(os.environ), port, Path(tmp))
+        try:
+            local = threading.local()
+            latencies = []
+            lock = threading.Lock()
+
+            def one(_):
+                s = getattr(local, "s", None) or requests.Session()
+                local.s = s
+                t0 = time.perf_counter()
+                s.get(f"http://127.0.0.1:{port}/json", timeout=30)
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+
+            list(ThreadPoolExecutor(max_workers=clients).map(one, range(clients * 10)))  # warm up
+            latencies.clear()
+            cpu_before = worker_cpu_seconds(proc.pid)
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=clients) as pool:
+                list(pool.map(one, range(total)))
+            elapsed = time.perf_counter() - started
+            return latencies, elapsed, (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / total
+        finally:
+            stop(proc)
+
+
+def run_database(name: str, url: str, args) -> dict:
+    print(f"\n== {name}: {url.split('@')[-1]}")
+    reset_database(url)
+    with PushReceiver() as receiver:
+        env = dict(os.environ, DATABASE_URL=url, PUSH_ALLOWED_HOSTS="127.0.0.1", SESSION_COOKIE_SECURE="0",
+                   PUSH_DELIVERY="thread")
+        tokens = seed(url, env, nurses=args.nurses, receiver=receiver)
+        port = free_port()
+        proc = start_gunicorn("backend:create_app()", env, port, ROOT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            # Warm up every worker's connection pool and caches.
+            dispatch_cycles(base, tokens, clients=args.clients, cycles=args.clients * 2)
+            cpu_before = worker_cpu_seconds(proc.pid)
+            timings, elapsed, requests_done = dispatch_cycles(base, tokens, clients=args.clients, cycles=args.cycles)
+            cpu_ms = (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / requests_done
+            print(f"  dispatch cycle: {args.cycles} cycles by {args.clients} clients in {elapsed:.1f} s, "
+                  f"team of {args.nurses} nurses")
+            for step in ("create", "recommend", "offer", "accept"):
+                print(summary(step, timings.values[step], elapsed))
+            rps = requests_done / elapsed
+            print(f"  cycle requests/s       {rps:8.1f}  (all {requests_done} requests incl. the untimed cancel)")
+            print(f"  worker CPU per request {cpu_ms:8.2f} ms (user + system, pushes included)")
+            if timings.errors:
+                print(f"  non-2xx answers: {dict(timings.errors)}")
+            pushes = call_to_push(base, tokens, receiver, clients=args.clients, calls=args.push_calls)
+            print(summary("call → push (auto)", pushes))
+        finally:
+            stop(proc)
+    return {"rps": rps, "timings": timings, "pushes": pushes, "cpu_ms": cpu_ms}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--cycles", type=int, default=400)
+    parser.add_argument("--push-calls", type=int, default=200)
+    parser.add_argument("--nurses", type=int, default=200)
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/wijkspoed_bench"))
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    print(f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.clients} concurrent clients; {os.cpu_count()} cores")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "sqlite"):
+            results["sqlite"] = run_database("SQLite", f"sqlite:///{tmp}/bench.db", args)
+        if args.only in (None, "postgresql"):
+            results["postgresql"] = run_database("PostgreSQL", args.pg_url, args)
+    latencies, elapsed, bare_cpu_ms = bare_ceiling(clients=args.clients, total=max(2000, args.cycles * 5))
+    bare_rps = len(latencies) / elapsed
+    print("\n== ceiling: bare Flask JSON endpoint, same gunicorn settings")
+    print(summary("GET /json", latencies, elapsed))
+    print(f"  worker CPU per request {bare_cpu_ms:8.2f} ms")
+    for name, result in results.items():
+        print(f"  {name}: cycle requests/s = {result['rps'] / bare_rps:.2f} × the bare endpoint; "
+              f"CPU per request {result['cpu_ms'] / bare_cpu_ms:.1f} × the bare endpoint's")
+
+
+if __name__ == "__main__":
+    main()
