@@ -104,3 +104,46 @@ def dutch(vocabulary: dict, code: str | None) -> str:
     if code is None:
         return ""
     return vocabulary.get(code, (code,))[0]
+
+CALL_STATUSES = {
+    "open": "Aangemeld", "offered": "Aangeboden aan verpleegkundige", "accepted": "Verpleegkundige komt eraan",
+    "en_route": "Verpleegkundige onderweg", "on_site": "Verpleegkundige is bij u", "completed": "Afgerond",
+    "cancelled": "Geannuleerd",
+}
+CALL_CATEGORIES = {
+    "catheter": "Katheter of plassen", "fall_assessment": "Na een val", "nosebleed": "Neusbloeding",
+    "diabetes": "Ontregelde suiker", "wound_care": "Wondzorg", "obstipation": "Verstopping",
+    "pain_management": "Pijn", "feeding_tube": "Sondevoeding", "palliative": "Palliatieve zorg",
+    "vital_signs_check": "Controle van lichaamsfuncties", "medication": "Medicatie",
+    "unclear_assessment": "Beoordeling thuis", "iv_therapy": "Infuus", "alarm_followup": "Na een alarmmelding",
+    "pg_crisis": "Crisis (psychogeriatrie)", "post_seh_visit": "Na bezoek aan de SEH", "other": "Overig",
+}
+ROLES = {
+    "nurse": "verpleegkundige", "coordinator": "zorgcoördinator", "hap": "huisartsenpost",
+    "team_lead": "teamleider", "admin": "beheerder", "portal": "uzelf of uw naaste (via link)",
+    "link": "ontvanger overdracht (via link)",
+}
+# What an audit action means, in words a client understands (NEN 7513 client view).
+AUDIT_ACTIONS = {
+    "client.create": "heeft uw gegevens vastgelegd", "client.read": "heeft uw gegevens bekeken",
+    "client.lookup": "heeft u opgezocht", "call.create": "heeft een melding voor u aangemaakt",
+    "call.read": "heeft uw melding bekeken", "call.list": "zag uw melding in een overzicht",
+    "call.events": "heeft het verloop van uw melding bekeken", "call.complete": "heeft uw melding afgerond",
+    "visit.create": "is bij u op bezoek gekomen", "visit.read": "heeft uw bezoekverslag bekeken",
+    "visit.list": "zag uw bezoek in een overzicht", "visit.update": "heeft uw bezoekverslag bijgewerkt",
+    "visit.complete": "heeft het bezoek afgerond", "vitals.create": "heeft metingen vastgelegd",
+    "note.create": "heeft een notitie geschreven", "wishes.read": "heeft uw wensen bekeken",
+    "wishes.update": "heeft uw wensen vastgelegd", "contact.create": "heeft een contactpersoon toegevoegd",
+    "contact.remove": "heeft een contactpersoon verwijderd", "handover.create": "heeft een overdracht geschreven",
+    "handover.read": "heeft een overdracht bekeken", "handover.list": "zag een overdracht in een overzicht",
+    "handover.fhir": "heeft een overdracht uitgewisseld (FHIR)", "handover.revoke": "heeft een overdrachtslink ingetrokken",
+    "handover.shared.read": "heeft de overdracht gelezen", "handover.shared.acknowledge": "heeft de overdracht ontvangen",
+    "portal_link.create": "heeft een inzagelink gemaakt", "portal_link.revoke": "heeft een inzagelink ingetrokken",
+    "portal_link.list": "heeft de inzagelinks bekeken", "portal.read": "heeft uw dossier ingezien",
+    "sync.pull": "had uw gegevens op de telefoon voor het bezoek", "write.replay": "heeft een verzoek herhaald",
+}
+
+
+def audit_phrase(action: str) -> str:
+    """Return the plain-Dutch phrase for an audit action."""
+    return AUDIT_ACTIONS.get(action, "heeft uw gegevens gebruikt")
