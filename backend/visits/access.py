@@ -18,8 +18,7 @@ def in_team(actor, team: str) -> bool:
 def deny(session: Session, *, actor, action: str, client_id: int | None, now: datetime, message: str,
          detail: dict | None = None, meta: dict | None = None, not_found: bool = False):
     """Audit a refused access in its own transaction and raise 403 (or 404 for token links)."""
-    session.rollback()  # release our transaction first: SQLite lets one writer in at a time
-    audit.record_denied(session.get_bind(), actor=actor, action=action, client_id=client_id, now=now,
+    audit.record_denied(session, actor=actor, action=action, client_id=client_id, now=now,
                         data=None, detail=detail, meta=meta)
     raise (errors.NotFound if not_found else errors.Forbidden)(message)
 

@@ -14,7 +14,7 @@ from backend.dispatch.models import Call
 from backend.visits import vocab
 from backend.visits.access import deny, digest
 from backend.visits.models import Handover, PortalLink, Visit
-from backend.visits.schemas import PortalLinkSchema
+from backend.visits.schemas import PortalLinkSchema, PortalLinkSummarySchema
 from backend.visits.service import visit_view
 from backend.visits.wishes import contacts_of, wishes_view
 
@@ -55,8 +55,7 @@ def list_links(session: Session, *, actor, client_id: int, now: datetime) -> lis
                          .order_by(PortalLink.created_at.desc())).all()
     audit.record(session, actor=actor, action="portal_link.list", client_id=client_id, now=now, data="inzagelinks")
     session.commit()
-    return [{**PortalLinkSchema(exclude=("token", "url")).dump(link), "revoked_at": link.revoked_at}
-            for link in links]
+    return PortalLinkSummarySchema(many=True).dump(links)
 
 
 def revoke_link(session: Session, *, actor, client_id: int, link_id: str, now: datetime) -> None:

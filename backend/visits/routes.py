@@ -13,6 +13,7 @@ from backend.visits import handovers, idempotency, portal, service, sync, wishes
 from backend.visits.schemas import (
     AcknowledgeSchema, AcknowledgementSchema, ContactCreateSchema, ContactSchema, HandoverCreatedSchema,
     HandoverCreateSchema, HandoverSchema, NoteCreateSchema, NoteSchema, PortalLinkCreateSchema, PortalLinkSchema,
+    PortalLinkSummarySchema,
     PortalSchema, SharedHandoverSchema, SyncPullArgsSchema, SyncPullSchema, VisitCompleteSchema, VisitCreateSchema,
     VisitPatchSchema, VisitSchema, VitalsCreateSchema, VitalsSchema, WishesSchema, WishesUpdateSchema,
 )
@@ -236,7 +237,7 @@ class ContactByIdViews(MethodView):
 @blp.route("/clients/<int:client_id>/portal-links")
 class PortalLinkViews(MethodView):
     @blp.auth(*TEAM)
-    @blp.response(200, PortalLinkSchema(many=True, exclude=("token", "url")))
+    @blp.response(200, PortalLinkSummarySchema(many=True))
     def get(self, client_id):
         """List a client's portal links (tokens are never shown again)"""
         return jsonify(portal.list_links(get_session(), actor=current_actor(), client_id=client_id,

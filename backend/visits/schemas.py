@@ -308,6 +308,15 @@ class PortalLinkSchema(ma.Schema):
     expires_at = fields.DateTime()
 
 
+class PortalLinkSummarySchema(ma.Schema):
+    id = fields.String()
+    client_id = fields.Integer()
+    recipient_name = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
 class PortalSchema(ma.Schema):
     client = fields.Dict()
     wishes = fields.Dict()
