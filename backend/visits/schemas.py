@@ -232,8 +232,8 @@ class VisitSchema(ma.Schema):
     vitals = fields.List(fields.Nested(VitalsSchema))
     notes = fields.List(fields.Nested(NoteSchema))
     latest_news2 = fields.Dict(allow_none=True)
-    wishes = fields.Nested(WishesSchema)
-    contacts = fields.List(fields.Nested(ContactSchema))
+    wishes = fields.Dict()  # WishesSchema, already dumped (the same view is shown on calls and in sync)
+    contacts = fields.List(fields.Dict())  # ContactSchema, already dumped
 
 
 class HandoverSchema(ma.Schema):
