@@ -55,10 +55,12 @@ def _answer(claim: Claim, stored: IdempotencyKey) -> tuple[int, dict]:
 
 
 def run(session: Session, *, claim: Claim | None, now: datetime,
-        effect: Callable[[], tuple[int, dict]], on_replay: Callable[[], None] | None = None) -> tuple[int, dict]:
+        effect: Callable[[], tuple[int, dict]], on_replay: Callable[[], None] | None = None,
+        prepare: Callable[[], None] | None = None) -> tuple[int, dict]:
     """Do `effect` (it writes and flushes, never commits) once per claim; commit it with its answer.
 
     A replay returns the stored (status, body) and runs `on_replay` (its audit event) instead.
+    `prepare` runs first on a new write: steps that commit on their own and are safe to repeat.
     """
     if claim is not None:
         stored = _stored(session, claim)
@@ -69,13 +71,16 @@ def run(session: Session, *, claim: Claim | None, now: datetime,
                 session.commit()
             return answer
     try:
+        if prepare is not None:
+            prepare()
         status, body = effect()
         if claim is not None:
             session.add(IdempotencyKey(user_id=claim.user_id, key=claim.key, fingerprint=claim.fingerprint,
                                        status_code=status, response_body=body, created_at=now))
         session.commit()
-    except IntegrityError:
-        # A concurrent replay won the race (same key, or the same client-made id): give its answer.
+    except (IntegrityError, errors.Conflict):
+        # A concurrent replay may have won the race (same key, the same client-made id, or the call
+        # already moved on): if it stored an answer, that is ours too.
         session.rollback()
         stored = _stored(session, claim) if claim is not None else None
         if stored is None:

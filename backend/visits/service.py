@@ -107,39 +107,58 @@ def list_visits(session: Session, *, actor, now: datetime, call_id: int | None =
 
 # -- writing -------------------------------------------------------------------------------------
 
+def _held_call(session: Session, *, actor, call_id: int, now: datetime) -> Call:
+    """Return the call the nurse holds, refusing (and auditing) anyone else."""
+    call = session.get(Call, call_id)
+    if call is None:
+        raise errors.Unprocessable(f"Melding {call_id} bestaat niet.", errors={"call_id": ["Onbekende melding."]})
+    require_team(session, actor=actor, team=call.team, client_id=call.client_id, action="visit.create",
+                 now=now, detail={"call_id": call.id})
+    if actor.role != "nurse" or call.nurse_id != actor.user_id:
+        raise errors.Forbidden("Alleen de verpleegkundige die de melding heeft, legt het bezoek vast.")
+    return call
+
+
+def _arrive(session: Session, *, actor, data: dict, now: datetime) -> None:
+    """Check the request, then move the call on to on site through the state machine's own steps.
+
+    Each step commits by itself; a replay racing us may have taken a step first, which is fine.
+    """
+    call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
+    if call.status not in HELD_STATUSES:
+        raise errors.InvalidTransition(f"De melding is '{dispatch.STATUS_LABELS[call.status]}'.")
+    _not_in_future(data.get("arrived_at"), now=now, field="arrived_at")
+    previous = data.get("previous_visit_id")
+    if previous is not None:
+        earlier = session.get(Visit, str(previous))
+        if earlier is None or earlier.client_id != call.client_id:
+            raise errors.Unprocessable("Het vorige bezoek hoort niet bij deze cliënt.",
+                                       errors={"previous_visit_id": ["Onbekend bezoek van deze cliënt."]})
+    for step, from_status in (("en_route", "accepted"), ("on_site", "en_route")):
+        session.refresh(call)
+        if call.status == from_status:
+            try:
+                dispatch.set_call_status(session, actor=actor, call_id=call.id, status=step, now=now)
+            except errors.InvalidTransition:
+                pass  # moved on meanwhile (a concurrent replay): look again at the next step
+
+
 def create_visit(session: Session, *, actor, data: dict, now: datetime,
                  claim: idempotency.Claim | None) -> tuple[int, dict]:
     """Open the visit of a call the nurse holds; the call moves on to on site. Idempotent."""
 
     def effect():
-        call = session.get(Call, data["call_id"])
-        if call is None:
-            raise errors.Unprocessable(f"Melding {data['call_id']} bestaat niet.",
-                                       errors={"call_id": ["Onbekende melding."]})
-        require_team(session, actor=actor, team=call.team, client_id=call.client_id, action="visit.create",
-                     now=now, detail={"call_id": call.id})
-        if actor.role != "nurse" or call.nurse_id != actor.user_id:
-            raise errors.Forbidden("Alleen de verpleegkundige die de melding heeft, legt het bezoek vast.")
+        call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
         existing = session.scalar(select(Visit).where(Visit.call_id == call.id))
         if existing is not None:
             raise errors.Conflict("Voor deze melding is al een bezoek vastgelegd.",
                                   extra={"current": visit_view(session, visit=existing)})
-        if call.status not in HELD_STATUSES:
+        if call.status != "on_site":
             raise errors.InvalidTransition(f"De melding is '{dispatch.STATUS_LABELS[call.status]}'.")
         visit_id = str(data.get("id") or uuid.uuid4())
         if session.get(Visit, visit_id) is not None:
             raise errors.Conflict("Er bestaat al een bezoek met dit id.")
         previous = data.get("previous_visit_id")
-        if previous is not None:
-            earlier = session.get(Visit, str(previous))
-            if earlier is None or earlier.client_id != call.client_id:
-                raise errors.Unprocessable("Het vorige bezoek hoort niet bij deze cliënt.",
-                                           errors={"previous_visit_id": ["Onbekend bezoek van deze cliënt."]})
-        _not_in_future(data.get("arrived_at"), now=now, field="arrived_at")
-        # A visit means she is at the door: move the call on through the state machine's own steps.
-        for step, from_status in (("en_route", "accepted"), ("on_site", "en_route")):
-            if call.status == from_status:
-                call = dispatch.set_call_status(session, actor=actor, call_id=call.id, status=step, now=now)
         visit = Visit(id=visit_id, call_id=call.id, client_id=call.client_id, nurse_id=actor.user_id,
                       team=call.team, previous_visit_id=str(previous) if previous else None,
                       arrived_at=data.get("arrived_at") or now, created_at=now, updated_at=now)
@@ -150,6 +169,7 @@ def create_visit(session: Session, *, actor, data: dict, now: datetime,
         return 201, visit_view(session, visit=visit)
 
     return idempotency.run(session, claim=claim, now=now, effect=effect,
+                           prepare=lambda: _arrive(session, actor=actor, data=data, now=now),
                            on_replay=lambda: _audit_replay(session, actor=actor, claim=claim, now=now))
 
 
