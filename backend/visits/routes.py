@@ -282,3 +282,11 @@ class SyncPullViews(MethodView):
         """Your own current work changed since the cursor (calls, clients, wishes, visits, handovers)"""
         return jsonify(sync.pull(get_session(), actor=current_actor(), cursor=args["cursor"],
                                  now=get_clock().now()))
+
+
+@blp.record_once
+def _register_pages(state) -> None:
+    """Serve the plain-Dutch pages (/portaal/…, /overdracht/…) beside the API."""
+    from backend.visits.pages import pages
+
+    state.app.register_blueprint(pages)
