@@ -90,14 +90,16 @@ def get_visit(session: Session, *, actor, visit_id: str, now: datetime) -> dict:
 def list_visits(session: Session, *, actor, now: datetime, call_id: int | None = None,
                 client_id: int | None = None) -> list[dict]:
     """List the team's visits of a call or a client; every client shown is audited."""
-    query = select(Visit).where(Visit.team == (actor.team or "")).order_by(Visit.created_at)
+    if call_id is None and client_id is None:
+        raise errors.Unprocessable("Geef call_id of client_id mee.", errors={"call_id": ["Verplicht."]})
+    if not in_team(actor, actor.team or ""):
+        return []
+    query = select(Visit).where(Visit.team == actor.team).order_by(Visit.created_at).limit(200)
     if call_id is not None:
         query = query.where(Visit.call_id == call_id)
     if client_id is not None:
         query = query.where(Visit.client_id == client_id)
-    if call_id is None and client_id is None:
-        raise errors.Unprocessable("Geef call_id of client_id mee.", errors={"call_id": ["Verplicht."]})
-    visits = list(session.exec(query.limit(200)).all()) if in_team(actor, actor.team or "") else []
+    visits = list(session.exec(query).all())
     views = [visit_view(session, visit=v) for v in visits]
     audit.record_many(session, actor=actor, action="visit.list", client_ids=[v.client_id for v in visits],
                       now=now, data="bezoeken")

@@ -1,6 +1,6 @@
 """Client wishes and contacts: recorded with versions, shown on every visit, kept within the team."""
 from tests.factories import make_user
-from tests.visits.conftest import As, held_call, open_visit
+from tests.visits.conftest import As, open_visit
 
 
 def test_wishes_are_recorded_changed_with_a_version_and_shown_on_the_visit(client, session, nurse, call):
