@@ -74,7 +74,7 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
         body.update(share_token=token, share_url=f"{base_url.rstrip('/')}/overdracht/{token}")
         return 201, body
 
-    return idempotency.run(session, claim=claim, now=now, effect=effect)
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
 
 
 def _team_handover(session: Session, *, actor, handover_id: str, action: str, now: datetime) -> Handover:

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from backend import errors
-from backend.visits.models import IdempotencyKey
+from backend.audit import service as audit
+from backend.visits.models import IdempotencyKey, Visit
 
 MAX_KEY_LENGTH = 128
 
@@ -54,21 +55,28 @@ def _answer(claim: Claim, stored: IdempotencyKey) -> tuple[int, dict]:
     return stored.status_code, stored.response_body
 
 
-def run(session: Session, *, claim: Claim | None, now: datetime,
-        effect: Callable[[], tuple[int, dict]], on_replay: Callable[[], None] | None = None,
+def _audit_replay(session: Session, *, actor, claim: Claim, body: dict, now: datetime) -> None:
+    """Audit a replayed answer: it shows the client's data again."""
+    client_id = body.get("client_id")
+    if client_id is None and body.get("visit_id"):
+        client_id = session.scalar(select(Visit.client_id).where(Visit.id == body["visit_id"]))
+    audit.record(session, actor=actor, action="write.replay", client_id=client_id, now=now,
+                 data="herhaald verzoek", detail={"idempotency_key": claim.key})
+
+
+def run(session: Session, *, actor, claim: Claim | None, now: datetime, effect: Callable[[], tuple[int, dict]],
         prepare: Callable[[], None] | None = None) -> tuple[int, dict]:
     """Do `effect` (it writes and flushes, never commits) once per claim; commit it with its answer.
 
-    A replay returns the stored (status, body) and runs `on_replay` (its audit event) instead.
+    A replay returns the stored (status, body), audited, and writes nothing else.
     `prepare` runs first on a new write: steps that commit on their own and are safe to repeat.
     """
     if claim is not None:
         stored = _stored(session, claim)
         if stored is not None:
             answer = _answer(claim, stored)
-            if on_replay is not None:
-                on_replay()
-                session.commit()
+            _audit_replay(session, actor=actor, claim=claim, body=answer[1], now=now)
+            session.commit()
             return answer
     try:
         if prepare is not None:

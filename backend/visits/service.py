@@ -170,14 +170,8 @@ def create_visit(session: Session, *, actor, data: dict, now: datetime,
                      data="bezoek", detail={"visit_id": visit.id, "call_id": call.id})
         return 201, visit_view(session, visit=visit)
 
-    return idempotency.run(session, claim=claim, now=now, effect=effect,
-                           prepare=lambda: _arrive(session, actor=actor, data=data, now=now),
-                           on_replay=lambda: _audit_replay(session, actor=actor, claim=claim, now=now))
-
-
-def _audit_replay(session: Session, *, actor, claim, now: datetime, client_id: int | None = None) -> None:
-    audit.record(session, actor=actor, action="write.replay", client_id=client_id, now=now,
-                 data="herhaald verzoek", detail={"idempotency_key": claim.key})
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect,
+                           prepare=lambda: _arrive(session, actor=actor, data=data, now=now))
 
 
 def update_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
@@ -215,8 +209,7 @@ def update_visit(session: Session, *, actor, visit_id: str, data: dict, now: dat
                      data="bezoek", detail={"visit_id": visit.id, "fields": sorted(changes)})
         return 200, visit_view(session, visit=visit)
 
-    return idempotency.run(session, claim=claim, now=now, effect=effect,
-                           on_replay=lambda: _audit_replay(session, actor=actor, claim=claim, now=now))
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
 
 
 def add_vitals(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
@@ -244,8 +237,7 @@ def add_vitals(session: Session, *, actor, visit_id: str, data: dict, now: datet
                      data="vitale functies", detail={"visit_id": visit.id, "news2": score.score})
         return 201, VitalsSchema().dump(vitals)
 
-    return idempotency.run(session, claim=claim, now=now, effect=effect,
-                           on_replay=lambda: _audit_replay(session, actor=actor, claim=claim, now=now))
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
 
 
 def add_note(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
@@ -267,8 +259,7 @@ def add_note(session: Session, *, actor, visit_id: str, data: dict, now: datetim
                      data="notitie", detail={"visit_id": visit.id})
         return 201, NoteSchema().dump(note)
 
-    return idempotency.run(session, claim=claim, now=now, effect=effect,
-                           on_replay=lambda: _audit_replay(session, actor=actor, claim=claim, now=now))
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
 
 
 def closing_note(*, outcome: str, outcome_detail: str | None, referral_question: str | None,
@@ -336,5 +327,4 @@ def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: d
                      data="bezoek, uitkomst", detail={"visit_id": visit.id, "outcome": visit.outcome})
         return 200, visit_view(session, visit=visit)
 
-    return idempotency.run(session, claim=claim, now=now, effect=effect,
-                           on_replay=lambda: _audit_replay(session, actor=actor, claim=claim, now=now))
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)

@@ -36,6 +36,8 @@ def test_the_same_write_replayed_gives_the_same_answer_and_no_second_visit(clien
     assert first.get_json() == again.get_json()
     assert count(session, Visit) == 1
     assert count(session, IdempotencyKey) == 1
+    replay = session.exec(select(AuditEvent).where(AuditEvent.action == "write.replay")).one()
+    assert replay.client_id == call.client_id and replay.user_id == nurse.id  # the answer shows client data
     # The same key for a different request is refused, and writes nothing.
     reused = api.post("/api/visits", json={**body, "arrived_at": "2026-11-25T01:59:00+00:00"}, key="outbox-1")
     assert reused.status_code == 422
