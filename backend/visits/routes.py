@@ -14,7 +14,8 @@ from backend.visits.schemas import (
     AcknowledgeSchema, AcknowledgementSchema, ContactCreateSchema, ContactSchema, HandoverCreatedSchema,
     HandoverCreateSchema, HandoverSchema, NoteCreateSchema, NoteSchema, PortalLinkCreateSchema, PortalLinkSchema,
     PortalLinkSummarySchema,
-    PortalSchema, SharedHandoverSchema, SyncPullArgsSchema, SyncPullSchema, VisitCompleteSchema, VisitCreateSchema,
+    PortalSchema, SharedHandoverSchema, SyncPullArgsSchema, TokenPathSchema, VisitQueryArgsSchema,
+    HandoverQueryArgsSchema, SyncPullSchema, VisitCompleteSchema, VisitCreateSchema,
     VisitPatchSchema, VisitSchema, VitalsCreateSchema, VitalsSchema, WishesSchema, WishesUpdateSchema,
 )
 
@@ -46,12 +47,11 @@ def _base_url() -> str:
 @blp.route("/visits")
 class VisitViews(MethodView):
     @blp.auth(*TEAM)
+    @blp.arguments(VisitQueryArgsSchema, location="query")
     @blp.response(200, VisitSchema(many=True))
-    def get(self):
+    def get(self, args):
         """List the team's visits of a call (?call_id=) or a client (?client_id=)"""
-        return jsonify(service.list_visits(get_session(), actor=current_actor(), now=get_clock().now(),
-                                           call_id=request.args.get("call_id", type=int),
-                                           client_id=request.args.get("client_id", type=int)))
+        return jsonify(service.list_visits(get_session(), actor=current_actor(), now=get_clock().now(), **args))
 
     @blp.auth("nurse")
     @blp.arguments(VisitCreateSchema)
@@ -119,12 +119,11 @@ class VisitCompleteViews(MethodView):
 @blp.route("/handovers")
 class HandoverViews(MethodView):
     @blp.auth(*TEAM)
+    @blp.arguments(HandoverQueryArgsSchema, location="query")
     @blp.response(200, HandoverSchema(many=True))
-    def get(self):
+    def get(self, args):
         """List handovers: of a visit (?visit_id=), or unconfirmed (?unacknowledged=true)"""
-        return handovers.list_handovers(get_session(), actor=current_actor(), now=get_clock().now(),
-                                        visit_id=request.args.get("visit_id"),
-                                        unacknowledged=request.args.get("unacknowledged") == "true")
+        return handovers.list_handovers(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.auth(*TEAM)
     @blp.arguments(HandoverCreateSchema)
@@ -171,9 +170,10 @@ class HandoverFhirViews(MethodView):
 
 @blp.route("/shared/handovers/<string:token>")
 class SharedHandoverViews(MethodView):
+    @blp.arguments(TokenPathSchema, location="path")
     @blp.response(200, SharedHandoverSchema)
     @blp.alt_response(404, description="Unknown, expired or revoked link")
-    def get(self, token):
+    def get(self, _path, token):
         """Read a handover through its link (no account)"""
         return jsonify(handovers.shared_view(get_session(), token=token, now=get_clock().now(),
                                              meta=request_meta()))
@@ -181,10 +181,11 @@ class SharedHandoverViews(MethodView):
 
 @blp.route("/shared/handovers/<string:token>/acknowledge")
 class SharedHandoverAckViews(MethodView):
+    @blp.arguments(TokenPathSchema, location="path")
     @blp.arguments(AcknowledgeSchema)
     @blp.response(200, AcknowledgementSchema)
     @blp.alt_response(404, description="Unknown, expired or revoked link")
-    def post(self, data, token):
+    def post(self, _path, data, token):
         """Confirm receipt of a handover (who and when go back to the nurse)"""
         return handovers.acknowledge(get_session(), token=token, name=data["name"], now=get_clock().now(),
                                      meta=request_meta())
@@ -264,9 +265,10 @@ class PortalLinkByIdViews(MethodView):
 
 @blp.route("/portal/<string:token>")
 class PortalViews(MethodView):
+    @blp.arguments(TokenPathSchema, location="path")
     @blp.response(200, PortalSchema)
     @blp.alt_response(404, description="Unknown, expired or revoked link")
-    def get(self, token):
+    def get(self, _path, token):
         """Read your own record: calls, visits, handovers, wishes, and who looked at it"""
         return jsonify(portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta()))
 

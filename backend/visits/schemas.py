@@ -130,6 +130,22 @@ class ContactCreateSchema(ma.Schema):
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
+class TokenPathSchema(ma.Schema):
+    """A link token (ours are 43 characters); any other string of a sane length is simply unknown: 404."""
+
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class VisitQueryArgsSchema(ma.Schema):
+    call_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    client_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class HandoverQueryArgsSchema(ma.Schema):
+    visit_id = UUID()
+    unacknowledged = fields.Boolean(load_default=False)
+
+
 class SyncPullArgsSchema(ma.Schema):
     cursor = fields.String(load_default=None, validate=validate.Length(max=100))
 
@@ -155,6 +171,7 @@ class WishesSchema(ma.Schema):
     recorded = fields.Boolean()
     updated_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
+    contacts = fields.List(fields.Dict())  # on GET/PUT /clients/{id}/wishes: ContactSchema, already dumped
 
 
 class ContactSchema(ma.Schema):
