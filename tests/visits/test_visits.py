@@ -239,3 +239,16 @@ def test_every_read_of_a_visit_is_audited(client, session, nurse, call):
     session.commit()
     actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.client_id == call.client_id))]
     assert "visit.create" in actions and "visit.read" in actions
+
+
+def test_stored_answers_are_forgotten_after_the_replay_window(app, client, session, nurse, call, clock):
+    from backend.visits import jobs
+
+    open_visit(As(client, nurse), call)
+    clock.advance(days=6)
+    jobs.purge_idempotency_keys(app)
+    assert count(session, IdempotencyKey) == 1
+    clock.advance(days=1, minutes=1)
+    jobs.purge_idempotency_keys(app)
+    assert count(session, IdempotencyKey) == 0
+    assert count(session, Visit) == 1
