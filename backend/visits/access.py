@@ -1,0 +1,36 @@
+"""Who may see and change visit data, and the audit events that go with every access."""
+import hashlib
+from datetime import datetime
+
+from sqlmodel import Session
+
+from backend import errors
+from backend.audit import service as audit
+
+TEAM_ROLES = ("nurse", "coordinator", "team_lead")
+
+
+def in_team(actor, team: str) -> bool:
+    """Return whether the actor works in this team (least privilege: a nurse sees her team's work)."""
+    return actor.role in TEAM_ROLES and actor.team is not None and actor.team == team
+
+
+def deny(session: Session, *, actor, action: str, client_id: int | None, now: datetime, message: str,
+         detail: dict | None = None, meta: dict | None = None, not_found: bool = False):
+    """Audit a refused access in its own transaction and raise 403 (or 404 for token links)."""
+    audit.record_denied(session, actor=actor, action=action, client_id=client_id, now=now,
+                        data=None, detail=detail, meta=meta)
+    raise (errors.NotFound if not_found else errors.Forbidden)(message)
+
+
+def require_team(session: Session, *, actor, team: str, client_id: int, action: str, now: datetime,
+                 detail: dict | None = None) -> None:
+    """Refuse (audited) anyone outside the team that holds this work."""
+    if not in_team(actor, team):
+        deny(session, actor=actor, action=action, client_id=client_id, now=now, detail=detail,
+             message="Deze gegevens horen bij het werk van een ander team.")
+
+
+def digest(token: str) -> str:
+    """Return the SHA-256 hex digest under which a link token is stored (never the token itself)."""
+    return hashlib.sha256(token.encode()).hexdigest()

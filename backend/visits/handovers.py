@@ -1,0 +1,239 @@
+"""Warm handovers: SBAR plus what the record already knows, shared by link, confirmed by the receiver."""
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from backend import errors
+from backend.audit import service as audit
+from backend.clients.models import Client
+from backend.dispatch.models import CallEvent
+from backend.identity.models import Team, User
+from backend.visits import fhir, idempotency, vocab
+from backend.visits.access import deny, digest, require_team
+from backend.visits.models import Handover, Visit, VitalSigns
+from backend.visits.schemas import HandoverCreatedSchema, SharedHandoverSchema, VitalsSchema
+from backend.visits.wishes import contacts_of, wishes_view
+
+WRITE_ROLES = ("nurse", "coordinator", "team_lead")
+
+
+def _call_event(session: Session, *, handover: Handover, type: str, now: datetime, actor_id: int | None,
+                detail: dict) -> None:
+    """Put a handover step on the call's timeline (an event, not a status change)."""
+    session.add(CallEvent(call_id=handover.call_id, at=now, type=type, actor_id=actor_id,
+                          nurse_id=handover.author_id, detail={"handover_id": handover.id, **detail}))
+
+
+def _load(session: Session, handover_id: str) -> Handover:
+    handover = session.get(Handover, str(handover_id))
+    if handover is None:
+        raise errors.NotFound(f"Overdracht {handover_id} bestaat niet.")
+    return handover
+
+
+def create_handover(session: Session, *, actor, data: dict, now: datetime, base_url: str,
+                    claim: idempotency.Claim | None) -> tuple[int, dict]:
+    """Write a handover for a visit; medication, wishes and contacts come from the record. Idempotent."""
+
+    def effect():
+        visit = session.get(Visit, str(data["visit_id"]))
+        if visit is None:
+            raise errors.Unprocessable("Dit bezoek bestaat niet.", errors={"visit_id": ["Onbekend bezoek."]})
+        require_team(session, actor=actor, team=visit.team, client_id=visit.client_id, action="handover.create",
+                     now=now, detail={"visit_id": visit.id})
+        if actor.role == "nurse" and visit.nurse_id != actor.user_id:
+            raise errors.Forbidden("Alleen de verpleegkundige van het bezoek of een coördinator draagt over.")
+        if actor.role not in WRITE_ROLES:
+            raise errors.Forbidden("Deze rol kan niet overdragen.")
+        handover_id = str(data.get("id") or uuid.uuid4())
+        if session.get(Handover, handover_id) is not None:
+            raise errors.Conflict("Er bestaat al een overdracht met dit id.")
+        client = session.get(Client, visit.client_id)
+        token = secrets.token_urlsafe(32)
+        handover = Handover(
+            id=handover_id, visit_id=visit.id, call_id=visit.call_id, client_id=visit.client_id, team=visit.team,
+            author_id=actor.user_id, recipient_type=data["recipient_type"], recipient_name=data["recipient_name"],
+            situation=data["situation"], background=data["background"], assessment=data["assessment"],
+            recommendation=data["recommendation"],
+            medication_changes=list(visit.medication or []),
+            wishes=wishes_view(session, client=client),
+            contacts=contacts_of(session, client_id=client.id),
+            token_hash=digest(token), expires_at=now + timedelta(hours=data["expires_in_hours"]),
+            created_at=now, updated_at=now,
+        )
+        session.add(handover)
+        session.flush()
+        _call_event(session, handover=handover, type="handover_created", now=now, actor_id=actor.user_id,
+                    detail={"recipient_type": handover.recipient_type, "recipient_name": handover.recipient_name})
+        audit.record(session, actor=actor, action="handover.create", client_id=client.id, now=now,
+                     data="overdracht (SBAR, medicatie, wensen, contactpersonen)", detail={"handover_id": handover.id})
+        body = HandoverCreatedSchema().dump(handover)
+        body.update(share_token=token, share_url=f"{base_url.rstrip('/')}/overdracht/{token}")
+        return 201, body
+
+    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
+
+
+def _team_handover(session: Session, *, actor, handover_id: str, action: str, now: datetime) -> Handover:
+    handover = _load(session, handover_id)
+    require_team(session, actor=actor, team=handover.team, client_id=handover.client_id, action=action, now=now,
+                 detail={"handover_id": handover.id})
+    return handover
+
+
+def get_handover(session: Session, *, actor, handover_id: str, now: datetime) -> Handover:
+    """Return a handover to staff of its team (with its confirmation); audited."""
+    handover = _team_handover(session, actor=actor, handover_id=handover_id, action="handover.read", now=now)
+    audit.record(session, actor=actor, action="handover.read", client_id=handover.client_id, now=now,
+                 data="overdracht", detail={"handover_id": handover.id})
+    session.commit()
+    return handover
+
+
+def list_handovers(session: Session, *, actor, now: datetime, visit_id: str | None = None,
+                   unacknowledged: bool = False) -> list[Handover]:
+    """List the team's handovers (of a visit, or the unconfirmed ones); each client audited."""
+    query = select(Handover).where(Handover.team == (actor.team or "")).order_by(Handover.created_at.desc())
+    if visit_id is not None:
+        query = query.where(Handover.visit_id == str(visit_id))
+    if unacknowledged:
+        query = query.where(Handover.acknowledged_at.is_(None), Handover.revoked_at.is_(None))
+    if actor.role == "nurse" and visit_id is None:
+        query = query.where(Handover.author_id == actor.user_id)
+    handovers = list(session.exec(query.limit(200)).all())
+    audit.record_many(session, actor=actor, action="handover.list", client_ids=[h.client_id for h in handovers],
+                      now=now, data="overdrachten")
+    session.commit()
+    return handovers
+
+
+def revoke_handover(session: Session, *, actor, handover_id: str, now: datetime) -> Handover:
+    """Stop a handover link at once (wrong recipient, link sent to the wrong address)."""
+    handover = _team_handover(session, actor=actor, handover_id=handover_id, action="handover.revoke", now=now)
+    if actor.role == "nurse" and handover.author_id != actor.user_id:
+        raise errors.Forbidden("Alleen wie de overdracht schreef of een coördinator kan de link intrekken.")
+    if handover.revoked_at is None:
+        handover.revoked_at = now
+        handover.updated_at = now
+        _call_event(session, handover=handover, type="handover_revoked", now=now, actor_id=actor.user_id, detail={})
+    audit.record(session, actor=actor, action="handover.revoke", client_id=handover.client_id, now=now,
+                 data="overdracht", detail={"handover_id": handover.id})
+    session.commit()
+    return handover
+
+
+def fhir_document(session: Session, *, actor, handover_id: str, now: datetime) -> dict:
+    """Return the handover as a FHIR STU3 document Bundle; audited."""
+    handover = _team_handover(session, actor=actor, handover_id=handover_id, action="handover.fhir", now=now)
+    visit = session.get(Visit, handover.visit_id)
+    client = session.get(Client, handover.client_id)
+    author = session.get(User, handover.author_id)
+    vitals = session.exec(select(VitalSigns).where(VitalSigns.visit_id == visit.id)
+                          .order_by(VitalSigns.measured_at)).all()
+    bundle = fhir.build_handover_bundle(
+        handover={**handover.model_dump(), "outcome": visit.outcome, "outcome_detail": visit.outcome_detail,
+                  "referral_question": visit.referral_question},
+        patient=client.model_dump(),
+        encounter={"id": visit.id, "arrived_at": visit.arrived_at, "departed_at": visit.departed_at},
+        author={"id": author.id, "name": author.name},
+        vitals=[v.model_dump() for v in vitals],
+        contacts=handover.contacts,
+    )
+    audit.record(session, actor=actor, action="handover.fhir", client_id=client.id, now=now,
+                 data="overdracht als FHIR-document", detail={"handover_id": handover.id})
+    session.commit()
+    return bundle
+
+
+# -- the recipient's link (no account) ------------------------------------------------------------
+
+def _by_token(session: Session, *, token: str, now: datetime, action: str, meta: dict) -> Handover:
+    """Return the handover behind a live token; unknown, expired or revoked: 404, and the attempt audited."""
+    handover = session.scalar(select(Handover).where(Handover.token_hash == digest(token)))
+    if handover is None or handover.revoked_at is not None or handover.expires_at <= now:
+        reason = "unknown" if handover is None else ("revoked" if handover.revoked_at else "expired")
+        deny(session, actor=None, action=action, client_id=handover.client_id if handover else None, now=now,
+             detail={"reason": reason, "handover_id": handover.id if handover else None},
+             meta={**meta, "user_name": "overdrachtslink", "role": "link"}, not_found=True,
+             message="Deze overdrachtslink bestaat niet, is verlopen of ingetrokken.")
+    return handover
+
+
+def _link_meta(handover: Handover, meta: dict) -> dict:
+    return {**meta, "user_name": handover.recipient_name[:120], "role": "link",
+            "on_behalf_of": vocab.dutch(vocab.RECIPIENT_TYPES, handover.recipient_type)[:120]}
+
+
+def shared_view(session: Session, *, token: str, now: datetime, meta: dict) -> dict:
+    """Return the handover to whoever holds its link; the read is audited."""
+    handover = _by_token(session, token=token, now=now, action="handover.shared.read", meta=meta)
+    visit = session.get(Visit, handover.visit_id)
+    client = session.get(Client, handover.client_id)
+    author = session.get(User, handover.author_id)
+    team = session.get(Team, handover.team)
+    latest = session.scalar(select(VitalSigns).where(VitalSigns.visit_id == visit.id)
+                            .order_by(VitalSigns.measured_at.desc()).limit(1))
+    audit.record(session, actor=None, action="handover.shared.read", client_id=client.id, now=now,
+                 data="overdracht", detail={"handover_id": handover.id}, meta=_link_meta(handover, meta))
+    session.commit()
+    return SharedHandoverSchema().dump({
+        **handover.model_dump(), "author_name": author.name, "team": team.name if team else handover.team,
+        "recipient_type_label": vocab.dutch(vocab.RECIPIENT_TYPES, handover.recipient_type),
+        "client": {"name": client.name, "birth_date": client.birth_date.isoformat(), "address": client.address,
+                   "postcode": client.postcode, "city": client.city, "phone": client.phone, "bsn": client.bsn,
+                   "gp_name": client.gp_name},
+        "outcome": visit.outcome, "outcome_label": vocab.dutch(vocab.OUTCOMES, visit.outcome) or None,
+        "outcome_detail": visit.outcome_detail, "referral_question": visit.referral_question,
+        "latest_vitals": VitalsSchema().dump(latest) if latest else None,
+    })
+
+
+def acknowledge(session: Session, *, token: str, name: str, now: datetime, meta: dict) -> Handover:
+    """Confirm receipt (who and when); it goes on the call's timeline. A second confirmation changes nothing."""
+    handover = _by_token(session, token=token, now=now, action="handover.shared.acknowledge", meta=meta)
+    result = session.execute(
+        sa.update(Handover).where(Handover.id == handover.id, Handover.acknowledged_at.is_(None))
+        .values(acknowledged_at=now, acknowledged_by=name, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        _call_event(session, handover=handover, type="handover_acknowledged", now=now, actor_id=None,
+                    detail={"acknowledged_by": name, "recipient_name": handover.recipient_name})
+        audit.record(session, actor=None, action="handover.shared.acknowledge", client_id=handover.client_id,
+                     now=now, data="ontvangstbevestiging overdracht", detail={"handover_id": handover.id},
+                     meta={**_link_meta(handover, meta), "user_name": name[:120]})
+    session.commit()
+    session.refresh(handover)
+    return handover
+
+
+# -- the clock process --------------------------------------------------------------------------------
+
+def alert_unacknowledged(session: Session, *, now: datetime) -> list[str]:
+    """Flag handovers unconfirmed past their team's limit, once each; return their ids."""
+    overdue = session.exec(
+        select(Handover.id, Handover.created_at, Team.handover_ack_alert_minutes)
+        .join(Team, Team.code == Handover.team)
+        .where(Handover.acknowledged_at.is_(None), Handover.ack_alerted_at.is_(None),
+               Handover.revoked_at.is_(None))
+    ).all()
+    alerted = []
+    for handover_id, created_at, minutes in overdue:
+        if created_at + timedelta(minutes=minutes) > now:
+            continue
+        claimed = session.execute(
+            sa.update(Handover).where(Handover.id == handover_id, Handover.ack_alerted_at.is_(None),
+                                      Handover.acknowledged_at.is_(None))
+            .values(ack_alerted_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        handover = session.get(Handover, handover_id)
+        _call_event(session, handover=handover, type="handover_unacknowledged", now=now, actor_id=None,
+                    detail={"recipient_name": handover.recipient_name, "minutes": minutes})
+        alerted.append(handover_id)
+    session.commit()
+    return alerted

@@ -1,0 +1,88 @@
+"""Sync pull: a nurse's own current work, changed since her cursor — and nothing more.
+
+The phone keeps only this. `current_call_ids` lists all her current calls, so the phone drops
+everything else (a call completed, cancelled or given to someone else) at the next pull.
+"""
+import base64
+import binascii
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from backend import errors
+from backend.audit import service as audit
+from backend.clients.models import Client
+from backend.clients.schemas import ClientSchema
+from backend.dispatch.models import Call
+from backend.dispatch.schemas import CallSchema
+from backend.timeutil import as_utc
+from backend.visits.models import ClientContact, ClientWishes, Handover, Visit
+from backend.visits.schemas import ContactSchema, HandoverSchema
+from backend.visits.service import visit_view
+from backend.visits.wishes import wishes_view
+
+CURRENT_STATUSES = ("offered", "accepted", "en_route", "on_site")
+# Changes committed while a pull ran carry a time just before the cursor: pull with some overlap
+# (the phone upserts by id, so seeing a row twice is harmless; missing one is not).
+OVERLAP = timedelta(seconds=5)
+
+
+def encode_cursor(moment: datetime) -> str:
+    """Return an opaque cursor for a moment."""
+    return base64.urlsafe_b64encode(as_utc(moment).isoformat().encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> datetime:
+    """Return the moment of a cursor; a malformed one is a 422."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return as_utc(datetime.fromisoformat(raw))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise errors.Unprocessable("Onbekende cursor; haal alles opnieuw op zonder cursor.",
+                                   errors={"cursor": ["Ongeldig."]}) from None
+
+
+def pull(session: Session, *, actor, cursor: str | None, now: datetime) -> dict:
+    """Return the nurse's current calls and their clients, wishes, contacts, visits and handovers since `cursor`."""
+    if actor.role != "nurse":
+        raise errors.Forbidden("Alleen een verpleegkundige synchroniseert haar eigen werk.")
+    since = decode_cursor(cursor) - OVERLAP if cursor else None
+    calls = list(session.exec(
+        select(Call).where(Call.nurse_id == actor.user_id, Call.status.in_(CURRENT_STATUSES)).order_by(Call.id)
+    ).all())
+
+    def changed(moment: datetime | None) -> bool:
+        return since is None or (moment is not None and moment > since)
+
+    out = {"calls": [], "clients": [], "wishes": [], "contacts": [], "visits": [], "handovers": []}
+    seen_clients = set()
+    for call in calls:
+        # A call that is new to the phone (or changed) brings everything about it along.
+        whole = changed(call.updated_at)
+        if whole:
+            out["calls"].append(CallSchema().dump(call))
+        client = session.get(Client, call.client_id)
+        if client.id not in seen_clients:
+            seen_clients.add(client.id)
+            wishes = session.get(ClientWishes, client.id)
+            if whole or changed(client.updated_at):
+                out["clients"].append(ClientSchema().dump(client))
+            if whole or changed(client.updated_at) or (wishes and changed(wishes.updated_at)):
+                out["wishes"].append(wishes_view(session, client=client))
+            contacts = session.exec(select(ClientContact).where(ClientContact.client_id == client.id)).all()
+            out["contacts"] += [
+                {**ContactSchema().dump(c.model_dump()), "removed": c.removed_at is not None}
+                for c in contacts if whole or changed(c.updated_at)
+            ]
+        visit = session.scalar(select(Visit).where(Visit.call_id == call.id))
+        if visit is not None and (whole or changed(visit.updated_at)):
+            out["visits"].append(visit_view(session, visit=visit))
+        if visit is not None:
+            handovers = session.exec(select(Handover).where(Handover.visit_id == visit.id)).all()
+            out["handovers"] += [HandoverSchema().dump(h) for h in handovers if whole or changed(h.updated_at)]
+    audit.record_many(session, actor=actor, action="sync.pull",
+                      client_ids=[c["id"] for c in out["clients"]] + [w["client_id"] for w in out["wishes"]]
+                      + [v["client_id"] for v in out["visits"]], now=now, data="eigen werk (offline)")
+    session.commit()
+    return {"cursor": encode_cursor(now), "full": since is None,
+            "current_call_ids": [call.id for call in calls], **out}
