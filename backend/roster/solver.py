@@ -1,0 +1,162 @@
+"""The roster proposal: a CP-SAT model built from the rules in rules.py, solved on two workers."""
+from __future__ import annotations
+
+import time as _time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from backend.roster.planning import Assignment, RosterProblem
+from backend.roster.rules import COVERAGE, HARD_RULES, check_plan, is_night, is_weekend
+
+SCALE = 10  # fairness targets are fractional; count them in tenths
+
+
+class PlanningError(Exception):
+    """The request cannot be planned; `reason` says why in Dutch, `violations` what blocks it."""
+
+    def __init__(self, reason: str, violations=None, status: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.violations = list(violations or [])
+        self.status = status
+
+
+class RosterModel:
+    """A CP-SAT model with one boolean per (nurse, shift), plus the penalties of the soft goals."""
+
+    def __init__(self, problem: RosterProblem):
+        self.problem = problem
+        self.cp = cp_model.CpModel()
+        self.x = {
+            (n.id, s.key): self.cp.NewBoolVar(f"x_{n.id}_{s.key}")
+            for n in problem.nurses for s in problem.shifts
+        }
+        self.terms = []
+        self.gaps = {}
+
+    def penalise(self, weight: int, expr) -> None:
+        if weight:
+            self.terms.append(weight * expr)
+
+
+@dataclass
+class RosterResult:
+    """A proposal: the assignments, the gaps that remain, and how the solver did."""
+
+    status: str
+    objective: float
+    bound: float
+    seconds: float
+    assignments: list[Assignment]
+    unfilled: list[dict]
+    violations: list = field(default_factory=list)
+
+    def unfilled_dicts(self) -> list[dict]:
+        return [{k: v for k, v in gap.items() if k != "shift_obj"} for gap in self.unfilled]
+
+
+def validate_pins(problem: RosterProblem) -> None:
+    """Refuse pins that name an unknown nurse or shift, or that break a hard rule between themselves."""
+    for pin in problem.pins:
+        if pin.nurse_id not in problem.nurse_by_id:
+            raise PlanningError(f"Vastgezette dienst voor onbekende verpleegkundige {pin.nurse_id}.")
+        if pin.shift.key not in problem.shift_by_key:
+            raise PlanningError(f"Vastgezette dienst {pin.shift.key} valt buiten de periode of bestaat niet.")
+    broken = check_plan(problem, problem.pins, include_gaps=False)
+    if broken:
+        raise PlanningError(
+            "De vastgezette diensten breken zelf al een harde regel: " + " ".join(v.message for v in broken),
+            violations=broken,
+        )
+
+
+def _add_soft_goals(m: RosterModel) -> None:
+    """Spread nights and weekends in proportion to contract hours; respect contract hours and wishes."""
+    problem, rules = m.problem, m.problem.rules
+    total_contract = sum(n.contract_hours for n in problem.nurses) or 1.0
+    days = len({s.day for s in problem.shifts}) or 1
+    for flag, weight in ((is_night, rules.weight_fair_nights), (is_weekend, rules.weight_fair_weekends)):
+        chosen = [s for s in problem.shifts if flag(s)]
+        demand = sum(s.min_staff for s in chosen)
+        if not chosen or not weight:
+            continue
+        for n in problem.nurses:
+            target = round(SCALE * demand * n.contract_hours / total_contract)
+            count = sum(m.x[n.id, s.key] for s in chosen)
+            dev = m.cp.NewIntVar(0, SCALE * len(chosen) + target, f"dev_{flag.__name__}_{n.id}")
+            m.cp.Add(dev >= SCALE * count - target)
+            m.cp.Add(dev >= target - SCALE * count)
+            m.penalise(weight, dev)
+    if rules.weight_contract_hours:
+        for n in problem.nurses:
+            target = round(n.contract_hours * 60 * days / 7)
+            worked = sum(s.minutes * m.x[n.id, s.key] for s in problem.shifts)
+            top = sum(s.minutes for s in problem.shifts) + target
+            over = m.cp.NewIntVar(0, top // 60 + 1, f"over_{n.id}")
+            under = m.cp.NewIntVar(0, top // 60 + 1, f"under_{n.id}")
+            m.cp.Add(60 * over >= worked - target)
+            m.cp.Add(60 * under >= target - worked)
+            m.penalise(3 * rules.weight_contract_hours, over)  # overtime costs more than a short week
+            m.penalise(rules.weight_contract_hours, under)
+    for wish in problem.wishes:
+        if wish.nurse_id not in problem.nurse_by_id:
+            continue
+        matching = [m.x[wish.nurse_id, s.key] for s in problem.shifts if wish.matches(s)]
+        if not matching:
+            continue
+        if wish.want:
+            missed = m.cp.NewBoolVar(f"wish_{wish.nurse_id}_{wish.day}")
+            m.cp.Add(sum(matching) + missed >= 1)
+            m.penalise(rules.weight_wish * wish.weight, missed)
+        else:
+            m.penalise(rules.weight_wish * wish.weight, sum(matching))
+
+
+def build_model(problem: RosterProblem) -> RosterModel:
+    """Build the CP-SAT model: every hard rule, coverage as weighted slack, soft goals, pins fixed."""
+    m = RosterModel(problem)
+    for rule in HARD_RULES:
+        rule.constrain(m)
+    COVERAGE.constrain(m)
+    _add_soft_goals(m)
+    for pin in problem.pins:
+        m.cp.Add(m.x[pin.nurse_id, pin.shift.key] == 1)
+    m.cp.Minimize(sum(m.terms) if m.terms else 0)
+    return m
+
+
+def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2, seed: int = 7) -> RosterResult:
+    """Propose a roster that holds every hard rule; raise PlanningError with the reason if none exists."""
+    validate_pins(problem)
+    started = _time.perf_counter()
+    m = build_model(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.random_seed = seed
+    status = solver.Solve(m.cp)
+    seconds = _time.perf_counter() - started
+    name = solver.StatusName(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status == cp_model.INFEASIBLE:
+            reason = "De harde regels en de vastgezette diensten laten samen geen rooster toe."
+        else:
+            reason = f"Binnen {time_limit:g} seconden is geen rooster gevonden; probeer een kortere periode."
+        raise PlanningError(reason, status=name)
+    pinned = {(p.nurse_id, p.shift.key) for p in problem.pins}
+    assignments = [
+        Assignment(nurse_id, problem.shift_by_key[key], pinned=(nurse_id, key) in pinned)
+        for (nurse_id, key), var in m.x.items() if solver.Value(var)
+    ]
+    assignments.sort(key=lambda a: (a.shift.start, a.shift.code, a.nurse_id))
+    return RosterResult(
+        status=name,
+        objective=solver.ObjectiveValue(),
+        bound=solver.BestObjectiveBound(),
+        seconds=seconds,
+        assignments=assignments,
+        unfilled=COVERAGE.gaps(problem, assignments),
+        violations=check_plan(problem, assignments, include_gaps=False),
+    )
