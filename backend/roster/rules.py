@@ -352,13 +352,13 @@ class Coverage(Rule):
             m.cp.Add(sum(on_shift) <= max(s.max_staff, pinned[s.key]))
             short = m.cp.NewIntVar(0, s.min_staff, f"understaffed_{s.key}")
             m.cp.Add(sum(on_shift) + short >= s.min_staff)
-            m.penalise(weights.weight_understaffed, short)
+            m.penalise(weights.weight_understaffed, short, gap=True)
             m.gaps[s.key, "staff"] = short
             for need in s.skill_needs:
                 skilled = [m.x[n.id, s.key] for n in m.problem.nurses if covers(m.problem, n.id, need)]
                 missing = m.cp.NewIntVar(0, need.count, f"missing_{s.key}_{need.code}")
                 m.cp.Add(sum(skilled) + missing >= need.count)
-                m.penalise(weights.weight_skill_missing, missing)
+                m.penalise(weights.weight_skill_missing, missing, gap=True)
                 m.gaps[s.key, need.code] = missing
 
     def gaps(self, problem, assignments, shifts=None) -> list[dict]:

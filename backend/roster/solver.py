@@ -33,12 +33,13 @@ class RosterModel:
             (n.id, s.key): self.cp.NewBoolVar(f"x_{n.id}_{s.key}")
             for n in problem.nurses for s in problem.shifts
         }
-        self.terms = []
+        self.terms = []  # soft goals: fairness, contract hours, wishes
+        self.gap_terms = []  # coverage: filled first, see solve()
         self.gaps = {}
 
-    def penalise(self, weight: int, expr) -> None:
+    def penalise(self, weight: int, expr, *, gap: bool = False) -> None:
         if weight:
-            self.terms.append(weight * expr)
+            (self.gap_terms if gap else self.terms).append(weight * expr)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class RosterResult:
     assignments: list[Assignment]
     unfilled: list[dict]
     violations: list = field(default_factory=list)
+    gap_penalty: int = 0  # the coverage part of the objective, fixed in the first stage
 
     def unfilled_dicts(self) -> list[dict]:
         return [{k: v for k, v in gap.items() if k != "shift_obj"} for gap in self.unfilled]
@@ -88,7 +90,11 @@ def _add_soft_goals(m: RosterModel) -> None:
             dev = m.cp.NewIntVar(0, SCALE * len(chosen) + target, f"dev_{flag.__name__}_{n.id}")
             m.cp.Add(dev >= SCALE * count - target)
             m.cp.Add(dev >= target - SCALE * count)
+            # Convex: being two off target costs more than twice being one off, so the spread is even.
+            excess = m.cp.NewIntVar(0, SCALE * len(chosen) + target, f"excess_{flag.__name__}_{n.id}")
+            m.cp.Add(excess >= dev - SCALE)
             m.penalise(weight, dev)
+            m.penalise(2 * weight, excess)
     if rules.weight_contract_hours:
         for n in problem.nurses:
             target = round(n.contract_hours * 60 * days / 7)
@@ -123,8 +129,16 @@ def build_model(problem: RosterProblem) -> RosterModel:
     _add_soft_goals(m)
     for pin in problem.pins:
         m.cp.Add(m.x[pin.nurse_id, pin.shift.key] == 1)
-    m.cp.Minimize(sum(m.terms) if m.terms else 0)
     return m
+
+
+def _run(m: RosterModel, objective, *, seconds: float, workers: int, seed: int):
+    m.cp.Minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(seconds, 0.5)
+    solver.parameters.random_seed = seed
+    return solver, solver.Solve(m.cp)
 
 
 def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2, seed: int = 7) -> RosterResult:
@@ -132,29 +146,46 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
     validate_pins(problem)
     started = _time.perf_counter()
     m = build_model(problem)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.random_seed = seed
-    status = solver.Solve(m.cp)
-    seconds = _time.perf_counter() - started
-    name = solver.StatusName(status)
+    gap_objective = sum(m.gap_terms) if m.gap_terms else 0
+    # Lexicographic: first fill as many needs as possible, then weigh fairness and wishes without
+    # giving any coverage back. One weighted objective let the solver wander among fair-but-gappy plans.
+    solver, status = _run(m, gap_objective, seconds=time_limit * 0.4, workers=workers, seed=seed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        name = solver.StatusName(status)
         if status == cp_model.INFEASIBLE:
             reason = "De harde regels en de vastgezette diensten laten samen geen rooster toe."
         else:
             reason = f"Binnen {time_limit:g} seconden is geen rooster gevonden; probeer een kortere periode."
         raise PlanningError(reason, status=name)
+    first_status = status
+    gap_value = int(round(solver.ObjectiveValue()))
+    values = {key: solver.Value(var) for key, var in m.x.items()}
+    for key, var in m.x.items():
+        m.cp.AddHint(var, values[key])
+    m.cp.Add(gap_objective <= gap_value)
+    remaining = time_limit - (_time.perf_counter() - started)
+    second, status = _run(m, gap_objective + sum(m.terms), seconds=remaining, workers=workers, seed=seed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = second
+        values = {key: solver.Value(var) for key, var in m.x.items()}
+        optimal = first_status == status == cp_model.OPTIMAL
+        name = "OPTIMAL" if optimal else "FEASIBLE"
+        objective, bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
+    else:  # out of time in the second stage: keep the first stage's plan
+        name = "FEASIBLE"
+        objective, bound = float(gap_value), float(gap_value)
+    seconds = _time.perf_counter() - started
     pinned = {(p.nurse_id, p.shift.key) for p in problem.pins}
     assignments = [
         Assignment(nurse_id, problem.shift_by_key[key], pinned=(nurse_id, key) in pinned)
-        for (nurse_id, key), var in m.x.items() if solver.Value(var)
+        for (nurse_id, key), value in values.items() if value
     ]
     assignments.sort(key=lambda a: (a.shift.start, a.shift.code, a.nurse_id))
     return RosterResult(
         status=name,
-        objective=solver.ObjectiveValue(),
-        bound=solver.BestObjectiveBound(),
+        objective=objective,
+        bound=bound,
+        gap_penalty=gap_value,
         seconds=seconds,
         assignments=assignments,
         unfilled=COVERAGE.gaps(problem, assignments),
