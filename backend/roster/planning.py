@@ -5,7 +5,7 @@ the checker and their tests run without an app.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from backend.timeutil import AMSTERDAM
@@ -87,6 +87,7 @@ class Shift:
     min_staff: int
     max_staff: int
     skill_needs: tuple[SkillNeed, ...] = ()
+    context: bool = False  # outside the period: only there so rules see what is already rostered
 
     @property
     def key(self) -> str:
@@ -128,14 +129,22 @@ def make_shift(shift_type: ShiftType, day: date) -> Shift:
     )
 
 
-def expand_shifts(shift_types, start_date: date, end_date: date) -> list[Shift]:
-    """List every shift of the types on the local days from start_date to end_date inclusive."""
+def expand_shifts(shift_types, start_date: date, end_date: date, *, margin_days: int = 0) -> list[Shift]:
+    """List every shift of the types on the local days from start_date to end_date inclusive.
+
+    With a margin, the days just before and after are added as context shifts: nobody new is planned
+    on them, but what the adopted roster already holds there counts for rest and night-series rules.
+    """
     shifts = []
-    day = start_date
-    while day <= end_date:
+    day = start_date - timedelta(days=margin_days)
+    last = end_date + timedelta(days=margin_days)
+    while day <= last:
         for shift_type in shift_types:
             if shift_type.occurs_on(day):
-                shifts.append(make_shift(shift_type, day))
+                shift = make_shift(shift_type, day)
+                if not start_date <= day <= end_date:
+                    shift = replace(shift, min_staff=0, max_staff=0, context=True)
+                shifts.append(shift)
         day += timedelta(days=1)
     return sorted(shifts, key=lambda s: (s.start, s.code))
 

@@ -350,6 +350,8 @@ class Coverage(Rule):
         for s in m.problem.shifts:
             on_shift = [m.x[n.id, s.key] for n in m.problem.nurses]
             m.cp.Add(sum(on_shift) <= max(s.max_staff, pinned[s.key]))
+            if s.context:
+                continue
             short = m.cp.NewIntVar(0, s.min_staff, f"understaffed_{s.key}")
             m.cp.Add(sum(on_shift) + short >= s.min_staff)
             m.penalise(weights.weight_understaffed, short, gap=True)
@@ -368,6 +370,8 @@ class Coverage(Rule):
             on_shift[a.shift.key].append(a.nurse_id)
         out = []
         for s in problem.shifts if shifts is None else shifts:
+            if s.context:
+                continue
             nurses = on_shift[s.key]
             missing = []
             if len(nurses) < s.min_staff:

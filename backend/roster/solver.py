@@ -78,9 +78,10 @@ def _add_soft_goals(m: RosterModel) -> None:
     """Spread nights and weekends in proportion to contract hours; respect contract hours and wishes."""
     problem, rules = m.problem, m.problem.rules
     total_contract = sum(n.contract_hours for n in problem.nurses) or 1.0
-    days = len({s.day for s in problem.shifts}) or 1
+    planned = [s for s in problem.shifts if not s.context]
+    days = len({s.day for s in planned}) or 1
     for flag, weight in ((is_night, rules.weight_fair_nights), (is_weekend, rules.weight_fair_weekends)):
-        chosen = [s for s in problem.shifts if flag(s)]
+        chosen = [s for s in planned if flag(s)]
         demand = sum(s.min_staff for s in chosen)
         if not chosen or not weight:
             continue
@@ -98,8 +99,8 @@ def _add_soft_goals(m: RosterModel) -> None:
     if rules.weight_contract_hours:
         for n in problem.nurses:
             target = round(n.contract_hours * 60 * days / 7)
-            worked = sum(s.minutes * m.x[n.id, s.key] for s in problem.shifts)
-            top = sum(s.minutes for s in problem.shifts) + target
+            worked = sum(s.minutes * m.x[n.id, s.key] for s in planned)
+            top = sum(s.minutes for s in planned) + target
             over = m.cp.NewIntVar(0, top // 60 + 1, f"over_{n.id}")
             under = m.cp.NewIntVar(0, top // 60 + 1, f"under_{n.id}")
             m.cp.Add(60 * over >= worked - target)
@@ -109,7 +110,7 @@ def _add_soft_goals(m: RosterModel) -> None:
     for wish in problem.wishes:
         if wish.nurse_id not in problem.nurse_by_id:
             continue
-        matching = [m.x[wish.nurse_id, s.key] for s in problem.shifts if wish.matches(s)]
+        matching = [m.x[wish.nurse_id, s.key] for s in planned if wish.matches(s)]
         if not matching:
             continue
         if wish.want:

@@ -229,7 +229,7 @@ def test_solver_meets_the_skill_mix_and_spreads_nights():
     nurses = [Nurse(1, "A", frozenset({"iv_therapy"})), Nurse(2, "B", frozenset({"hbo"})),
               Nurse(3, "C", frozenset({"vs", "iv_therapy"}))] + [Nurse(i, f"N{i}", frozenset(), 24) for i in range(4, 11)]
     problem = problem_for([night], 14, nurses)
-    result = solve(problem, time_limit=10)
+    result = solve(problem, time_limit=4)
     assert_lawful(problem, result)
     assert result.unfilled == []
     for shift in problem.shifts:
