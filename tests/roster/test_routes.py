@@ -92,7 +92,7 @@ def test_readopting_a_new_proposal_replaces_the_period(client, session):
     assert client.post(f"/api/roster/proposals/{second['id']}/adopt", headers=headers).status_code == 409
     third = generate(client, headers).get_json()
     assert client.post(f"/api/roster/proposals/{third['id']}/adopt", headers=headers).status_code == 200
-    session.expire_all()
+    session.commit()
     rows = session.exec(select(RosterAssignment)).all()
     assert len(rows) == 14 and {r.proposal_id for r in rows} == {third["id"]}
 
@@ -141,7 +141,7 @@ def test_manual_assignment_validation(client, session):
     twice = client.post("/api/roster/assignments", headers=headers,
                         json={"nurse_id": anna.id, "shift": "night", "day": MONDAY.isoformat()})
     assert twice.status_code == 409
-    session.expire_all()
+    session.commit()
     assert len(session.exec(select(RosterAssignment)).all()) == 1
 
 
@@ -176,7 +176,7 @@ def test_pins_that_break_a_rule_give_422_with_the_reason(client, session):
     body = response.get_json()
     assert "harde regel" in body["message"]
     assert [v["rule"] for v in body["violations"]] == ["rest"]
-    session.expire_all()
+    session.commit()
     assert len(session.exec(select(RosterProposal)).all()) == 0
 
 
@@ -225,7 +225,7 @@ def test_generate_refuses_bad_requests(client, session):
     assert generate(client, nurse_headers).status_code == 403
     client.post("/api/auth/logout", headers=nurse_headers)
     assert generate(client, {}).status_code == 401
-    session.expire_all()
+    session.commit()
     assert len(session.exec(select(RosterProposal)).all()) == 0
 
 
