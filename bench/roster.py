@@ -76,6 +76,8 @@ def main() -> int:
     print(f"variables         {len(nurses) * len(shifts)} assignment booleans")
     print(f"status            {result.status} (num_workers=2, time limit {args.time_limit:g} s)")
     print(f"solve time        {result.seconds:.2f} s (wall incl. checks {wall:.2f} s)")
+    print(f"coverage stage    {result.first_stage[0]} after {result.first_stage[1]:.2f} s "
+          "(a gap-minimal lawful plan was known from then on)")
     print(f"objective         {result.objective:g} (bound {result.bound:g}; coverage part {result.gap_penalty})")
     print(f"assignments       {len(result.assignments)}")
     print(f"unfilled shifts   {len(result.unfilled)}")

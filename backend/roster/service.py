@@ -219,6 +219,9 @@ def generate_roster(session: Session, *, actor, team: str, start_date: date, end
         raise errors.Unprocessable(f"Team {team} heeft geen verpleegkundigen om in te roosteren.")
     # Keep the pinned assignments in the period, and everything already rostered around it.
     problem.pins = [a for row, a in adopted if a.pinned or not start_date <= row.day <= end_date]
+    # End the read transaction before solving: on SQLite it holds the write lock (BEGIN IMMEDIATE),
+    # and nobody should wait on the solver to accept a call.
+    session.commit()
     try:
         result = solve(problem, time_limit=time_limit)
     except PlanningError as exc:

@@ -54,6 +54,7 @@ class RosterResult:
     unfilled: list[dict]
     violations: list = field(default_factory=list)
     gap_penalty: int = 0  # the coverage part of the objective, fixed in the first stage
+    first_stage: tuple = ()  # (status, seconds) of the coverage stage: when a gap-minimal plan was known
 
     def unfilled_dicts(self) -> list[dict]:
         return [{k: v for k, v in gap.items() if k != "shift_obj"} for gap in self.unfilled]
@@ -133,6 +134,14 @@ def build_model(problem: RosterProblem) -> RosterModel:
     return m
 
 
+STATUS_NAMES = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+                cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
+
+
+def solver_name(status) -> str:
+    return STATUS_NAMES.get(status, str(status))
+
+
 def _run(m: RosterModel, objective, *, seconds: float, workers: int, seed: int):
     m.cp.Minimize(objective)
     solver = cp_model.CpSolver()
@@ -159,6 +168,7 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
             reason = f"Binnen {time_limit:g} seconden is geen rooster gevonden; probeer een kortere periode."
         raise PlanningError(reason, status=name)
     first_status = status
+    first_seconds = _time.perf_counter() - started
     gap_value = int(round(solver.ObjectiveValue()))
     values = {key: solver.Value(var) for key, var in m.x.items()}
     for key, var in m.x.items():
@@ -187,6 +197,7 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
         objective=objective,
         bound=bound,
         gap_penalty=gap_value,
+        first_stage=(solver_name(first_status), round(first_seconds, 3)),
         seconds=seconds,
         assignments=assignments,
         unfilled=COVERAGE.gaps(problem, assignments),
