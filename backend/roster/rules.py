@@ -66,6 +66,8 @@ class Violation:
     nurse_id: int | None = None
     shift: str | None = None
     hard: bool = True
+    context_only: bool = False  # only shifts outside the planned period are involved
+
 
     def to_dict(self) -> dict:
         return {
@@ -187,7 +189,8 @@ class Unavailable(Rule):
 
     def constrain(self, m) -> None:
         for (nurse_id, key), var in m.x.items():
-            if blocking(m.problem, nurse_id, m.problem.shift_by_key[key]):
+            shift = m.problem.shift_by_key[key]
+            if not shift.context and blocking(m.problem, nurse_id, shift):
                 m.cp.Add(var == 0)
 
     def check(self, problem, assignments):
@@ -199,7 +202,7 @@ class Unavailable(Rule):
                 out.append(Violation(
                     self.code, a.shift.start, a.shift.end, nurse_id=a.nurse_id, shift=a.shift.code,
                     message=f"{nurse_name(problem, a.nurse_id)} is niet beschikbaar{why} tijdens "
-                            f"{a.shift.label()}.",
+                            f"{a.shift.label()}.", context_only=a.shift.context,
                 ))
         return out
 
@@ -222,7 +225,13 @@ class Rest(Rule):
 
     def constrain(self, m) -> None:
         short_by_week = defaultdict(list)
+        fixed_shorts = defaultdict(int)  # short rests already in the roster around the period
         for first, then, kind in self._pairs(m.problem):
+            if first.context and then.context:
+                for nurse in m.problem.nurses:
+                    if kind == "short" and m.fixed(nurse.id, first) and m.fixed(nurse.id, then):
+                        fixed_shorts[nurse.id, rest_week(first)] += 1
+                continue
             for nurse in m.problem.nurses:
                 a, b = m.x[nurse.id, first.key], m.x[nurse.id, then.key]
                 if kind == "forbidden":
@@ -231,9 +240,10 @@ class Rest(Rule):
                     short = m.cp.NewBoolVar(f"short_{nurse.id}_{first.key}_{then.key}")
                     m.cp.Add(a + b - 1 <= short)
                     short_by_week[nurse.id, rest_week(first)].append(short)
-        for shorts in short_by_week.values():
-            if len(shorts) > m.problem.rules.short_rests_per_week:
-                m.cp.Add(sum(shorts) <= m.problem.rules.short_rests_per_week)
+        for (nurse_id, week), shorts in short_by_week.items():
+            allowed = max(0, m.problem.rules.short_rests_per_week - fixed_shorts[nurse_id, week])
+            if len(shorts) > allowed:
+                m.cp.Add(sum(shorts) <= allowed)
 
     def check(self, problem, assignments):
         rules = problem.rules
@@ -261,7 +271,8 @@ class Rest(Rule):
                     message = (f"{name}: maar {gap_hours:.1f} uur rust tussen {first.label()} en "
                                f"{then.label()}; minimaal {needed:g} uur nodig.")
                 out.append(Violation(self.code, first.end, then.start, nurse_id=nurse_id,
-                                     shift=then.code, message=message))
+                                     shift=then.code, message=message,
+                                     context_only=first.context and then.context))
         return out
 
 
@@ -274,10 +285,13 @@ class ConsecutiveNights(Rule):
         nights = [s for s in m.problem.shifts if is_night(s)]
         for lo, hi in night_windows((s.day for s in nights), m.problem.rules):
             window = [s for s in nights if lo <= s.day <= hi]
-            if len(window) <= m.problem.rules.max_consecutive_nights:
+            planned = [s for s in window if not s.context]
+            if len(window) <= m.problem.rules.max_consecutive_nights or not planned:
                 continue
             for nurse in m.problem.nurses:
-                m.cp.Add(sum(m.x[nurse.id, s.key] for s in window) <= m.problem.rules.max_consecutive_nights)
+                fixed = sum(1 for s in window if m.fixed(nurse.id, s))
+                allowed = max(0, m.problem.rules.max_consecutive_nights - fixed)
+                m.cp.Add(sum(m.x[nurse.id, s.key] for s in planned) <= allowed)
 
     def check(self, problem, assignments):
         limit = problem.rules.max_consecutive_nights
@@ -297,7 +311,7 @@ class ConsecutiveNights(Rule):
                     self.code, run[0].start, run[-1].end, nurse_id=nurse_id, shift=run[-1].code,
                     message=f"{nurse_name(problem, nurse_id)} heeft {len(run)} nachtdiensten binnen "
                             f"{limit + 1} dagen vanaf {fmt_local(run[0].start)}; maximaal {limit} "
-                            f"achter elkaar.",
+                            f"achter elkaar.", context_only=all(s.context for s in run),
                 ))
         return out
 
@@ -313,10 +327,13 @@ class MaxWeekHours(Rule):
         for s in m.problem.shifts:
             by_week[week_of(s)].append(s)
         for shifts in by_week.values():
-            if sum(s.minutes for s in shifts) <= limit:
+            planned = [s for s in shifts if not s.context]
+            if sum(s.minutes for s in shifts) <= limit or not planned:
                 continue
             for nurse in m.problem.nurses:
-                m.cp.Add(sum(s.minutes * m.x[nurse.id, s.key] for s in shifts) <= limit)
+                fixed = sum(s.minutes for s in shifts if m.fixed(nurse.id, s))
+                allowed = max(0, limit - fixed)
+                m.cp.Add(sum(s.minutes * m.x[nurse.id, s.key] for s in planned) <= allowed)
 
     def check(self, problem, assignments):
         limit = problem.rules.max_hours_per_week
@@ -332,6 +349,7 @@ class MaxWeekHours(Rule):
                         self.code, shifts[0].start, shifts[-1].end, nurse_id=nurse_id, shift=shifts[-1].code,
                         message=f"{nurse_name(problem, nurse_id)} werkt {hours:g} uur in week {week} "
                                 f"van {year}; maximaal {limit:g} uur.",
+                        context_only=all(s.context for s in shifts),
                     ))
         return out
 

@@ -33,9 +33,15 @@ class RosterModel:
             (n.id, s.key): self.cp.NewBoolVar(f"x_{n.id}_{s.key}")
             for n in problem.nurses for s in problem.shifts
         }
+        # Around the period nothing is planned: there a var is 1 exactly when the roster already has it.
+        self._fixed = {(p.nurse_id, p.shift.key) for p in problem.pins if p.shift.context}
         self.terms = []  # soft goals: fairness, contract hours, wishes
         self.gap_terms = []  # coverage: filled first, see solve()
         self.gaps = {}
+
+    def fixed(self, nurse_id: int, shift) -> bool:
+        """Whether the nurse already works this shift outside the period (a constant, not a choice)."""
+        return shift.context and (nurse_id, shift.key) in self._fixed
 
     def penalise(self, weight: int, expr, *, gap: bool = False) -> None:
         if weight:
@@ -67,7 +73,8 @@ def validate_pins(problem: RosterProblem) -> None:
             raise PlanningError(f"Vastgezette dienst voor onbekende verpleegkundige {pin.nurse_id}.")
         if pin.shift.key not in problem.shift_by_key:
             raise PlanningError(f"Vastgezette dienst {pin.shift.key} valt buiten de periode of bestaat niet.")
-    broken = check_plan(problem, problem.pins, include_gaps=False)
+    # What the roster already breaks outside the period is the checker's to report, not ours to fix.
+    broken = [v for v in check_plan(problem, problem.pins, include_gaps=False) if not v.context_only]
     if broken:
         raise PlanningError(
             "De vastgezette diensten breken zelf al een harde regel: " + " ".join(v.message for v in broken),
@@ -201,5 +208,5 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
         seconds=seconds,
         assignments=assignments,
         unfilled=COVERAGE.gaps(problem, assignments),
-        violations=check_plan(problem, assignments, include_gaps=False),
+        violations=[v for v in check_plan(problem, assignments, include_gaps=False) if not v.context_only],
     )

@@ -315,3 +315,38 @@ def test_ical_export_parses_back():
     assert first.decoded("dtend") == datetime(2027, 3, 28, 5, 30, tzinfo=UTC)
     assert str(first["summary"]) == "Nachtdienst (acute)"
     assert len({str(e["uid"]) for e in events}) == 2
+
+
+def test_what_the_roster_breaks_around_the_period_does_not_block_planning():
+    night = ShiftType("night", "Nachtdienst", time(23), time(7, 30), min_staff=1)
+    evening = ShiftType("evening", "Avonddienst", time(15), time(23), min_staff=1)
+    shifts = expand_shifts([night, evening], MONDAY, MONDAY + timedelta(days=1), margin_days=6)
+    by_key = {s.key: s for s in shifts}
+    saturday, sunday = MONDAY - timedelta(days=2), MONDAY - timedelta(days=1)
+    # Already rostered by hand: nurse 1 works Saturday night and Sunday evening (7.5 h rest), and Sunday night.
+    around = [Assignment(1, by_key[f"night@{saturday}"]), Assignment(1, by_key[f"evening@{sunday}"]),
+              Assignment(1, by_key[f"night@{sunday}"])]
+    problem = RosterProblem(shifts, team(2), pins=around)
+    result = solve(problem, time_limit=5)
+    assert result.violations == []
+    planned = [a for a in result.assignments if not a.shift.context]
+    assert len(planned) == 4 and result.unfilled == []
+    # Sunday's night ends Monday 07:30: nurse 1 cannot take Monday's evening.
+    assert [a.nurse_id for a in planned if a.shift.key == f"evening@{MONDAY}"] == [2]
+    # The checker still reports what is broken around the period.
+    assert [v.rule for v in check_plan(problem, around, include_gaps=False)] == ["rest", "rest"]
+
+
+def test_six_nights_across_the_period_edge_are_prevented():
+    night = ShiftType("night", "Nachtdienst", time(23), time(7, 30), min_staff=1)
+    shifts = expand_shifts([night], MONDAY, MONDAY + timedelta(days=2), margin_days=6)
+    by_key = {s.key: s for s in shifts}
+    before = [Assignment(1, by_key[f"night@{MONDAY - timedelta(days=d)}"]) for d in range(1, 5)]  # Thu-Sun
+    problem = RosterProblem(shifts, [Nurse(1, "A", contract_hours=60)], pins=before,
+                            rules=WorkingTimeRules(max_hours_per_week=80))
+    result = solve(problem, time_limit=5)
+    planned = sorted(a.shift.day for a in result.assignments if not a.shift.context)
+    # Monday and Tuesday after Thursday–Sunday would make 6 in a row: one of them stays open.
+    assert len(planned) == 2 and MONDAY + timedelta(days=2) in planned
+    assert len(result.unfilled) == 1
+    assert check_plan(problem, result.assignments, include_gaps=False) == []
