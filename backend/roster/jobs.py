@@ -42,6 +42,16 @@ def run(app) -> None:
             log.info("roster: %d new coverage gap(s) in the coming 24 h", len(alerts))
 
 
+def sync_availability(app) -> None:
+    """Put nurses on 'available' as their shift starts and 'off_duty' as it ends (unless they chose)."""
+    with app.app_context(), session_scope(app.extensions["db_engine"]) as session:
+        changed = service.sync_shift_availability(session, now=app.extensions["clock"].now())
+        if changed["started"] or changed["ended"]:
+            log.info("roster: %(started)d nurse(s) on duty, %(ended)d off duty", changed)
+
+
 def register(scheduler, app) -> None:
-    """Check the coming 24 h every 5 minutes."""
+    """Check the coming 24 h every 5 minutes; follow shift starts and ends every minute."""
     scheduler.add_job(run, "interval", minutes=5, args=[app], id="roster_gap_alerts", replace_existing=True)
+    scheduler.add_job(sync_availability, "interval", minutes=1, args=[app], id="roster_shift_availability",
+                      replace_existing=True)

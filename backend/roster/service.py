@@ -541,6 +541,39 @@ def available_nurse_ids(session: Session, *, team: str, at: datetime) -> set[int
     return {n.id for n in team_nurses(session, team=team) if counts_as_available(n, starts.get(n.id))}
 
 
+def sync_shift_availability(session: Session, *, now: datetime, lookback: timedelta = timedelta(days=1)) -> dict:
+    """Make the status follow the roster: 'available' when her shift starts, 'off_duty' when it ends.
+
+    Only where she has not set her status herself since: at the start, if she went off duty after the
+    shift began she stays off; at the end, if she said 'available' after the shift ended she stays on.
+    Busy is never touched (she holds a call). Conditional updates: running it twice changes nothing.
+    """
+    running = running_shift_starts(session, team=None, at=now)
+    started = 0
+    for user_id, shift_start in running.items():
+        started += session.execute(
+            sa.update(User).where(
+                User.id == user_id, User.role == "nurse", User.availability == "off_duty",
+                sa.or_(User.availability_set_at.is_(None), User.availability_set_at < shift_start))
+            .values(availability="available", availability_set_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+    ended_rows = session.execute(
+        select(RosterAssignment.user_id, sa.func.max(RosterAssignment.ends_at))
+        .where(RosterAssignment.ends_at <= now, RosterAssignment.ends_at > now - lookback)
+        .group_by(RosterAssignment.user_id)).all()
+    ended = 0
+    for user_id, shift_end in ended_rows:
+        if user_id in running:
+            continue
+        ended += session.execute(
+            sa.update(User).where(
+                User.id == user_id, User.availability == "available", User.availability_set_at < shift_end)
+            .values(availability="off_duty", availability_set_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    return {"started": started, "ended": ended}
+
+
 # --- coverage alerts -----------------------------------------------------------------------------
 
 def record_gap_alerts(session: Session, *, now: datetime, hours: int = 24) -> list[RosterGapAlert]:

@@ -109,3 +109,31 @@ def test_demo_region_plans_at_once(app, session):
     listed = service.list_nurses(session, actor=actor(lead), team="acute")
     assert all(n["contract_hours"] > 0 for n in listed) and len(listed) >= 10
     assert not session.exec(select(RosterAssignment)).all()
+
+
+def test_status_follows_the_roster_unless_she_chose(app, session, clock):
+    night_type(session)
+    shift_start = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # Tue 23:00 local, ends Wed 06:30 UTC
+    forgot = make_user(session, availability="off_duty", availability_set_at=shift_start - timedelta(hours=8))
+    opted_out = make_user(session, availability="off_duty", availability_set_at=shift_start + timedelta(hours=1))
+    busy = make_user(session, availability="busy", availability_set_at=shift_start - timedelta(hours=8))
+    for nurse in (forgot, opted_out, busy):
+        put_on(session, nurse, day=TODAY - timedelta(days=1))
+    clock.set(START)  # 02:00 UTC, during the night
+    jobs.sync_availability(app)
+    jobs.sync_availability(app)
+    session.commit()
+    session.expire_all()
+    status = {u.id: u.availability for u in session.exec(select(User)).all()}
+    assert (status[forgot.id], status[opted_out.id], status[busy.id]) == ("available", "off_duty", "busy")
+    # After the shift: back off duty, except whoever said 'available' after it ended.
+    after_end = datetime(2026, 11, 25, 6, 45, tzinfo=UTC)
+    keeps_going = make_user(session, availability="available", availability_set_at=after_end)
+    put_on(session, keeps_going, day=TODAY - timedelta(days=1))
+    clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
+    changed = service.sync_shift_availability(session, now=clock.now())
+    assert changed == {"started": 0, "ended": 1}
+    session.commit()
+    session.expire_all()
+    status = {u.id: u.availability for u in session.exec(select(User)).all()}
+    assert (status[forgot.id], status[keeps_going.id], status[busy.id]) == ("off_duty", "available", "busy")
