@@ -12,6 +12,7 @@ from backend.timeutil import AMSTERDAM
 ID = validate.Range(min=1, max=2**31 - 1)
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Alleen kleine letters, cijfers en _ (max 32).")
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Tijd als HH:MM.")
+DAY = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31), error="Datum tussen 2000 en 2100.")
 SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Vaardigheid in snake_case.")
 
 
@@ -29,13 +30,15 @@ class MomentField(ma.fields.Field):
             raise ma.ValidationError("Geen geldige datum of tijdstip.") from exc
         if moment.tzinfo is None:
             raise ma.ValidationError("Tijdstip zonder tijdzone; geef een offset (zoals +01:00).")
+        if not 2000 <= moment.year <= 2100:
+            raise ma.ValidationError("Datum tussen 2000 en 2100.")
         return moment.astimezone(timezone.utc)
 
 
 class GenerateSchema(ma.Schema):
     team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
-    start_date = ma.fields.Date(required=True)
-    end_date = ma.fields.Date(required=True)
+    start_date = ma.fields.Date(required=True, validate=DAY)
+    end_date = ma.fields.Date(required=True, validate=DAY)
 
 
 class AssignmentSchema(ma.Schema):
@@ -123,7 +126,7 @@ class AssignmentCreateSchema(ma.Schema):
     team = ma.fields.String(validate=validate.OneOf(TEAMS))
     nurse_id = ma.fields.Integer(required=True, validate=ID)
     shift = ma.fields.String(required=True, validate=CODE)
-    day = ma.fields.Date(required=True)
+    day = ma.fields.Date(required=True, validate=DAY)
     pinned = ma.fields.Boolean(load_default=False)
 
 
@@ -202,8 +205,8 @@ class UnavailabilitySchema(SQLAlchemyAutoSchema):
 
 class UnavailabilityCreateSchema(ma.Schema):
     nurse_id = ma.fields.Integer(validate=ID)
-    start = ma.fields.AwareDateTime(required=True)
-    end = ma.fields.AwareDateTime(required=True)
+    start = MomentField(required=True)
+    end = MomentField(required=True)
     reason = ma.fields.String(load_default="", validate=validate.Length(max=120))
 
 
@@ -218,7 +221,7 @@ class WishSchema(SQLAlchemyAutoSchema):
 
 class WishCreateSchema(ma.Schema):
     nurse_id = ma.fields.Integer(validate=ID)
-    day = ma.fields.Date(required=True)
+    day = ma.fields.Date(required=True, validate=DAY)
     shift = ma.fields.String(validate=CODE, allow_none=True)
     want = ma.fields.Boolean(load_default=False)
     weight = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))

@@ -73,6 +73,14 @@ def _shift_of_row(row: RosterAssignment, shift_by_key: dict[str, Shift]) -> Shif
                  min_staff=0, max_staff=0, context=True)
 
 
+MAX_ID = 2**31 - 1
+
+
+def _get(session: Session, model, row_id: int):
+    """Return a row by id; an id no column can hold is simply not there."""
+    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
 def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=AMSTERDAM)
 
@@ -250,7 +258,7 @@ def _json_violation(v) -> dict:
 
 def get_proposal(session: Session, *, actor, proposal_id: int) -> dict:
     """Return a stored proposal of the actor's team."""
-    proposal = session.get(RosterProposal, proposal_id)
+    proposal = _get(session, RosterProposal, proposal_id)
     if proposal is None:
         raise errors.NotFound(f"Roostervoorstel {proposal_id} bestaat niet.")
     _check_team(actor, proposal.team)
@@ -259,7 +267,7 @@ def get_proposal(session: Session, *, actor, proposal_id: int) -> dict:
 
 def adopt_proposal(session: Session, *, actor, proposal_id: int, now: datetime) -> list[dict]:
     """Adopt a proposal: it replaces the adopted roster of its team in its period, in one transaction."""
-    proposal = session.get(RosterProposal, proposal_id)
+    proposal = _get(session, RosterProposal, proposal_id)
     if proposal is None:
         raise errors.NotFound(f"Roostervoorstel {proposal_id} bestaat niet.")
     _check_team(actor, proposal.team)
@@ -306,7 +314,7 @@ def list_assignments(session: Session, *, actor, team: str | None, start: dateti
 
 
 def _editable(session: Session, *, actor, assignment_id: int) -> RosterAssignment:
-    row = session.get(RosterAssignment, assignment_id)
+    row = _get(session, RosterAssignment, assignment_id)
     if row is None:
         raise errors.NotFound(f"Dienst {assignment_id} staat niet in het rooster.")
     _check_team(actor, row.team)
@@ -317,7 +325,7 @@ def add_assignment(session: Session, *, actor, data: dict, now: datetime) -> dic
     """Put a nurse on a shift by hand (the checker reports any rule this breaks)."""
     team = data.get("team") or actor.team
     _check_team(actor, team)
-    nurse = session.get(User, data["nurse_id"])
+    nurse = _get(session, User, data["nurse_id"])
     if nurse is None or nurse.role != "nurse" or nurse.team != team:
         raise errors.Unprocessable("Deze verpleegkundige hoort niet bij het team.",
                                    errors={"nurse_id": ["Geen verpleegkundige van dit team."]})
@@ -375,7 +383,7 @@ def check_roster(session: Session, *, actor, team: str, start: datetime, end: da
 
 def nurse_calendar(session: Session, *, actor, nurse_id: int, now: datetime) -> bytes:
     """Return the nurse's adopted shifts (30 days back, 120 ahead) as iCalendar."""
-    nurse = session.get(User, nurse_id)
+    nurse = _get(session, User, nurse_id)
     if nurse is None or nurse.role != "nurse":
         raise errors.NotFound(f"Verpleegkundige {nurse_id} bestaat niet.")
     if actor.role == "nurse":
@@ -408,7 +416,7 @@ def create_shift_type(session: Session, *, actor, data: dict) -> RosterShiftType
 
 def update_shift_type(session: Session, *, actor, shift_type_id: int, data: dict) -> RosterShiftType:
     """Change a shift type's times, days or needs (adopted assignments keep their times)."""
-    row = session.get(RosterShiftType, shift_type_id)
+    row = _get(session, RosterShiftType, shift_type_id)
     if row is None:
         raise errors.NotFound(f"Diensttype {shift_type_id} bestaat niet.")
     _check_team(actor, row.team)
@@ -420,7 +428,7 @@ def update_shift_type(session: Session, *, actor, shift_type_id: int, data: dict
 
 
 def _team_nurse(session: Session, *, actor, nurse_id: int, self_allowed: bool) -> User:
-    nurse = session.get(User, nurse_id)
+    nurse = _get(session, User, nurse_id)
     if nurse is None or nurse.role != "nurse":
         raise errors.NotFound(f"Verpleegkundige {nurse_id} bestaat niet.")
     if self_allowed and actor.role == "nurse" and actor.user_id == nurse_id:
@@ -468,7 +476,7 @@ def list_unavailability(session: Session, *, actor, team: str, start: datetime, 
 
 def delete_unavailability(session: Session, *, actor, unavailability_id: int) -> None:
     """Remove an unavailability."""
-    row = session.get(RosterUnavailability, unavailability_id)
+    row = _get(session, RosterUnavailability, unavailability_id)
     if row is None:
         raise errors.NotFound(f"Afwezigheid {unavailability_id} bestaat niet.")
     _team_nurse(session, actor=actor, nurse_id=row.user_id, self_allowed=True)
