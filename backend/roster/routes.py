@@ -1,4 +1,5 @@
 """Night-shift planning: shift types, proposals, the adopted roster, its check, calendars and gap alerts."""
+import os
 from datetime import timedelta
 
 from flask import Response, current_app
@@ -36,6 +37,11 @@ LEAD = ("team_lead",)
 STAFF = ("team_lead", "coordinator", "nurse")
 
 
+def _time_limit() -> float:
+    """Seconds one solve may take: app config, else the environment, else 20."""
+    return float(current_app.config.get("ROSTER_TIME_LIMIT") or os.environ.get("ROSTER_TIME_LIMIT") or 20.0)
+
+
 def _team(args) -> str:
     return args.get("team") or current_actor().team or ""
 
@@ -55,7 +61,7 @@ class GenerateViews(MethodView):
         """Generate a roster proposal with CP-SAT (hard rules never broken, pinned shifts kept)"""
         return service.generate_roster(
             get_session(), actor=current_actor(), now=get_clock().now(),
-            time_limit=float(current_app.config.get("ROSTER_TIME_LIMIT", 20.0)), **data)
+            time_limit=_time_limit(), **data)
 
 
 @blp.route("/proposals/<int:proposal_id>")
