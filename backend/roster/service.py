@@ -535,7 +535,8 @@ def on_duty_nurse_ids(session: Session, *, team: str | None, at: datetime) -> se
 
 
 def counts_as_available(nurse: User, shift_start: datetime | None) -> bool:
-    """Dispatch's rule: available by her own status, or on a running shift she has not opted out of since."""
+    """Dispatch's rule for one nurse: her status says available, or she is on a running shift
+    (starting `shift_start`), not busy, and has not set her status since it started."""
     if nurse.availability == "available":
         return True
     if shift_start is None or nurse.availability == "busy":
@@ -543,10 +544,23 @@ def counts_as_available(nurse: User, shift_start: datetime | None) -> bool:
     return nurse.availability_set_at is None or nurse.availability_set_at < shift_start
 
 
+def available_clause(*, team: str | None, at: datetime):
+    """The same rule as a SQL condition on `users`, for dispatch's candidate query (one round trip)."""
+    on_shift = (
+        select(RosterAssignment.id)
+        .where(RosterAssignment.user_id == User.id, RosterAssignment.starts_at <= at, RosterAssignment.ends_at > at,
+               sa.or_(User.availability_set_at.is_(None), User.availability_set_at < RosterAssignment.starts_at))
+    )
+    if team is not None:
+        on_shift = on_shift.where(RosterAssignment.team == team)
+    return sa.or_(User.availability == "available",
+                  sa.and_(User.availability != "busy", on_shift.exists()))
+
+
 def available_nurse_ids(session: Session, *, team: str, at: datetime) -> set[int]:
     """Return the team's nurses dispatch may recommend at `at` (status or running shift, see above)."""
-    starts = running_shift_starts(session, team=team, at=at)
-    return {n.id for n in team_nurses(session, team=team) if counts_as_available(n, starts.get(n.id))}
+    return set(session.exec(select(User.id).where(
+        User.team == team, User.role == "nurse", User.active, available_clause(team=team, at=at))).all())
 
 
 def sync_shift_availability(session: Session, *, now: datetime, lookback: timedelta = timedelta(days=1)) -> dict:

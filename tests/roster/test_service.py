@@ -57,6 +57,11 @@ def test_dispatch_availability_rule(session):
         put_on(session, nurse, day=TODAY - timedelta(days=1))
     assert service.available_nurse_ids(session, team="acute", at=START) == {on_shift_forgot.id,
                                                                             off_roster_available.id}
+    # The per-nurse form of the rule agrees with the SQL form.
+    starts = service.running_shift_starts(session, team="acute", at=START)
+    nurses = session.exec(select(User).where(User.role == "nurse")).all()
+    assert {n.id for n in nurses if service.counts_as_available(n, starts.get(n.id))} == {
+        on_shift_forgot.id, off_roster_available.id}
     assert off_roster_off.id not in service.on_duty_nurse_ids(session, team="acute", at=START)
 
 
