@@ -381,7 +381,7 @@ class Coverage(Rule):
                 m.penalise(weights.weight_skill_missing, missing, gap=True)
                 m.gaps[s.key, need.code] = missing
 
-    def gaps(self, problem, assignments, shifts=None) -> list[dict]:
+    def gaps(self, problem, assignments, shifts=None, *, solved: bool = False) -> list[dict]:
         """List each shift's shortfall: {shift, missing: [{need, count, reason}]}."""
         on_shift = defaultdict(list)
         for a in assignments:
@@ -395,13 +395,13 @@ class Coverage(Rule):
             if len(nurses) < s.min_staff:
                 count = s.min_staff - len(nurses)
                 missing.append({"need": "staff", "count": count, "label": "verpleegkundige",
-                                "reason": explain_gap(problem, s, None, count)})
+                                "reason": explain_gap(problem, s, None, count, solved=solved)})
             for need in s.skill_needs:
                 have = sum(1 for n in nurses if covers(problem, n, need))
                 if have < need.count:
                     count = need.count - have
                     missing.append({"need": need.code, "count": count, "label": skill_label(need.any_of),
-                                    "reason": explain_gap(problem, s, need, count)})
+                                    "reason": explain_gap(problem, s, need, count, solved=solved)})
             if missing:
                 out.append({"shift": s.code, "key": s.key, "start": s.start, "end": s.end,
                             "missing": missing, "shift_obj": s})
@@ -422,8 +422,10 @@ class Coverage(Rule):
         return out
 
 
-def explain_gap(problem: RosterProblem, shift: Shift, need: SkillNeed | None, count: int) -> str:
-    """Say in Dutch why a need cannot be met: nobody has the skill, nobody is free, or the rules block it."""
+def explain_gap(problem: RosterProblem, shift: Shift, need: SkillNeed | None, count: int, *,
+                solved: bool = False) -> str:
+    """Say in Dutch why a need is not met: nobody has the skill, nobody is free, or (after solving) the rules
+    block everyone who is; in a plan made by hand, that somebody free could still be rostered."""
     if need is not None:
         holders = [n for n in problem.nurses if n.has_any(need.any_of)]
         what = skill_label(need.any_of)
@@ -437,6 +439,8 @@ def explain_gap(problem: RosterProblem, shift: Shift, need: SkillNeed | None, co
     free = [n for n in holders if not blocking(problem, n.id, shift)]
     if len(free) < (shift.min_staff if need is None else need.count):
         return f"Maar {len(free)} van de {len(holders)} ({what}) zijn beschikbaar."
+    if not solved:
+        return f"{len(free)} ({what}) zijn niet afwezig gemeld; roosteren kan nog."
     return f"Wie {what} is en beschikbaar is, zou een arbeidstijdregel breken of is al elders ingeroosterd."
 
 

@@ -207,6 +207,6 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
         first_stage=(solver_name(first_status), round(first_seconds, 3)),
         seconds=seconds,
         assignments=assignments,
-        unfilled=COVERAGE.gaps(problem, assignments),
+        unfilled=COVERAGE.gaps(problem, assignments, solved=True),
         violations=[v for v in check_plan(problem, assignments, include_gaps=False) if not v.context_only],
     )
