@@ -119,6 +119,9 @@ def test_hand_edits_that_break_rules_are_reported_in_dutch(client, session):
     assert {(g["rule"], g["start"]) for g in gaps} >= {("understaffed", "2026-11-30T14:00:00+00:00"),
                                                        ("understaffed", "2026-12-01T22:00:00+00:00")}
     assert all(set(v) >= {"rule", "nurse_id", "start", "end", "message"} for v in found)
+    # Bram is free on Monday evening: the check says he could still be rostered.
+    monday_evening = [g for g in gaps if g["start"] == "2026-11-30T14:00:00+00:00"]
+    assert all("roosteren kan nog" in g["message"] for g in monday_evening)
 
 
 def test_manual_assignment_validation(client, session):
