@@ -1,0 +1,215 @@
+"""The roster planner's plain data: shift types and needs, shifts in a period, nurses, availability.
+
+Nothing here touches the database; the service turns rows into these and back, so the solver,
+the checker and their tests run without an app.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+
+from backend.timeutil import AMSTERDAM
+
+WEEKDAYS_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")
+MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+ALL_DAYS = frozenset(range(7))
+
+# Dutch names of the skills and qualification tags, for messages a team lead reads.
+SKILL_LABELS = {
+    "iv_therapy": "IV-therapie",
+    "palliative": "palliatieve zorg",
+    "pg_crisis": "PG-crisis",
+    "catheter": "katheterisatie",
+    "hbo": "HBO-verpleegkundige",
+    "level4": "niveau-4-verpleegkundige",
+    "vs": "verpleegkundig specialist",
+    "pa": "physician assistant",
+    "fact_vvt": "FACT-VVT-lid",
+}
+
+
+def skill_label(skills) -> str:
+    """Name a set of interchangeable skills in Dutch ("HBO-verpleegkundige of verpleegkundig specialist")."""
+    return " of ".join(SKILL_LABELS.get(s, s) for s in sorted(skills))
+
+
+def fmt_local(moment: datetime) -> str:
+    """Format a moment as Amsterdam wall time for a message: 'di 1 dec 23:00'."""
+    local = moment.astimezone(AMSTERDAM)
+    return f"{WEEKDAYS_NL[local.weekday()]} {local.day} {MONTHS_NL[local.month - 1]} {local:%H:%M}"
+
+
+@dataclass(frozen=True)
+class SkillNeed:
+    """At least `count` people on the shift holding one of `any_of` (e.g. HBO or VS)."""
+
+    any_of: frozenset[str]
+    count: int = 1
+
+    @property
+    def code(self) -> str:
+        return "|".join(sorted(self.any_of))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SkillNeed:
+        return cls(any_of=frozenset(data["any_of"]), count=int(data.get("count", 1)))
+
+    def to_dict(self) -> dict:
+        return {"any_of": sorted(self.any_of), "count": self.count}
+
+
+@dataclass(frozen=True)
+class ShiftType:
+    """A kind of shift of a team, in local wall time, with the staffing it needs."""
+
+    code: str
+    name: str
+    start: time
+    end: time  # at or before `start` means the shift ends the next day
+    weekdays: frozenset[int] = ALL_DAYS  # 0 = Monday
+    min_staff: int = 1
+    max_staff: int | None = None
+    skill_needs: tuple[SkillNeed, ...] = ()
+
+    def occurs_on(self, day: date) -> bool:
+        return day.weekday() in self.weekdays
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One occurrence of a shift type: a local day, and its start and end as aware UTC."""
+
+    code: str
+    name: str
+    day: date
+    start: datetime
+    end: datetime
+    min_staff: int
+    max_staff: int
+    skill_needs: tuple[SkillNeed, ...] = ()
+    context: bool = False  # outside the period: only there so rules see what is already rostered
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}@{self.day.isoformat()}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(AMSTERDAM)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(AMSTERDAM)
+
+    def label(self) -> str:
+        return f"{self.name} {fmt_local(self.start)}–{self.local_end:%H:%M}"
+
+
+def local_moment(day: date, at: time) -> datetime:
+    """Return the aware UTC moment of a wall-clock time in Amsterdam (DST-correct)."""
+    return datetime.combine(day, at, tzinfo=AMSTERDAM).astimezone(timezone.utc)
+
+
+def make_shift(shift_type: ShiftType, day: date) -> Shift:
+    """Place a shift type on a local day."""
+    end_day = day + timedelta(days=1) if shift_type.end <= shift_type.start else day
+    return Shift(
+        code=shift_type.code,
+        name=shift_type.name,
+        day=day,
+        start=local_moment(day, shift_type.start),
+        end=local_moment(end_day, shift_type.end),
+        min_staff=shift_type.min_staff,
+        max_staff=max(shift_type.min_staff, shift_type.max_staff or shift_type.min_staff),
+        skill_needs=shift_type.skill_needs,
+    )
+
+
+def expand_shifts(shift_types, start_date: date, end_date: date, *, margin_days: int = 0) -> list[Shift]:
+    """List every shift of the types on the local days from start_date to end_date inclusive.
+
+    With a margin, the days just before and after are added as context shifts: nobody new is planned
+    on them, but what the adopted roster already holds there counts for rest and night-series rules.
+    """
+    shifts = []
+    day = start_date - timedelta(days=margin_days)
+    last = end_date + timedelta(days=margin_days)
+    while day <= last:
+        for shift_type in shift_types:
+            if shift_type.occurs_on(day):
+                shift = make_shift(shift_type, day)
+                if not start_date <= day <= end_date:
+                    shift = replace(shift, min_staff=0, max_staff=0, context=True)
+                shifts.append(shift)
+        day += timedelta(days=1)
+    return sorted(shifts, key=lambda s: (s.start, s.code))
+
+
+@dataclass(frozen=True)
+class Nurse:
+    """A member of the team who can be rostered, with her skills and contract hours per week."""
+
+    id: int
+    name: str
+    skills: frozenset[str] = frozenset()
+    contract_hours: float = 24.0
+
+    def has_any(self, skills) -> bool:
+        return bool(self.skills & skills)
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """A time a nurse cannot work (leave, training, sick): a hard constraint."""
+
+    nurse_id: int
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Wish:
+    """A nurse's wish for a local day: to be free (`want=False`) or to work (a shift code or any)."""
+
+    nurse_id: int
+    day: date
+    want: bool = False
+    shift_code: str | None = None
+    weight: int = 1
+
+    def matches(self, shift: Shift) -> bool:
+        return shift.day == self.day and (self.shift_code is None or self.shift_code == shift.code)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A nurse on a shift; a pinned one is kept when the team lead re-plans."""
+
+    nurse_id: int
+    shift: Shift
+    pinned: bool = False
+
+
+@dataclass
+class RosterProblem:
+    """Everything the planner and the checker need for one team and period."""
+
+    shifts: list[Shift]
+    nurses: list[Nurse]
+    unavailability: list[Unavailability] = field(default_factory=list)
+    wishes: list[Wish] = field(default_factory=list)
+    pins: list[Assignment] = field(default_factory=list)
+    rules: object = None  # a rules.WorkingTimeRules; None means the defaults
+
+    def __post_init__(self):
+        from backend.roster.rules import WorkingTimeRules
+
+        if self.rules is None:
+            self.rules = WorkingTimeRules()
+        self.nurse_by_id = {n.id: n for n in self.nurses}
+        self.shift_by_key = {s.key: s for s in self.shifts}

@@ -1,0 +1,255 @@
+"""Night-shift planning: shift types, proposals, the adopted roster, its check, calendars and gap alerts."""
+import os
+from datetime import timedelta
+
+from flask import Response, current_app
+from flask.views import MethodView
+
+from backend.api import Blueprint, current_actor, get_clock
+from backend.db import get_session
+from backend.roster import service
+from backend.roster.schemas import (
+    AssignmentCreateSchema,
+    AssignmentSchema,
+    AssignmentUpdateSchema,
+    CheckArgsSchema,
+    ContractSchema,
+    GapAlertSchema,
+    GenerateSchema,
+    NurseSchema,
+    ProposalSchema,
+    RulesSchema,
+    ShiftTypeCreateSchema,
+    ShiftTypeSchema,
+    ShiftTypeUpdateSchema,
+    TeamArgsSchema,
+    UnavailabilityCreateSchema,
+    UnavailabilitySchema,
+    ViolationSchema,
+    WindowArgsSchema,
+    WishCreateSchema,
+    WishSchema,
+)
+
+blp = Blueprint("roster", __name__, url_prefix="/api/roster", description="Night-shift planning (ANW roster)")
+
+LEAD = ("team_lead",)
+STAFF = ("team_lead", "coordinator", "nurse")
+
+
+def _time_limit() -> float:
+    """Seconds one solve may take: app config, else the environment, else 20."""
+    return float(current_app.config.get("ROSTER_TIME_LIMIT") or os.environ.get("ROSTER_TIME_LIMIT") or 20.0)
+
+
+def _team(args) -> str:
+    return args.get("team") or current_actor().team or ""
+
+
+def _window(args, default_days: int = 7):
+    start = args.get("from_") or get_clock().now()
+    return start, args.get("to") or start + timedelta(days=default_days)
+
+
+@blp.route("/generate")
+class GenerateViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.arguments(GenerateSchema)
+    @blp.response(201, ProposalSchema)
+    @blp.alt_response(422, description="Bad period, or nothing can be planned (the reason is in the message)")
+    def post(self, data):
+        """Generate a roster proposal with CP-SAT (hard rules never broken, pinned shifts kept)"""
+        return service.generate_roster(
+            get_session(), actor=current_actor(), now=get_clock().now(),
+            time_limit=_time_limit(), **data)
+
+
+@blp.route("/proposals/<int:proposal_id>")
+class ProposalByIdViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.response(200, ProposalSchema)
+    def get(self, proposal_id):
+        """Read a roster proposal"""
+        return service.get_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id)
+
+
+@blp.route("/proposals/<int:proposal_id>/adopt")
+class ProposalAdoptViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.response(200, AssignmentSchema(many=True))
+    @blp.alt_response(409, description="Already adopted or discarded")
+    def post(self, proposal_id):
+        """Adopt a proposal: it replaces the adopted roster in its period"""
+        return service.adopt_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id,
+                                      now=get_clock().now())
+
+
+@blp.route("/assignments")
+class AssignmentViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(WindowArgsSchema, location="query")
+    @blp.response(200, AssignmentSchema(many=True))
+    def get(self, args):
+        """List the adopted roster in a window (a nurse: her own shifts)"""
+        start, end = _window(args)
+        return service.list_assignments(get_session(), actor=current_actor(), team=_team(args), start=start,
+                                        end=end, nurse_id=args.get("nurse_id"))
+
+    @blp.auth(*LEAD)
+    @blp.arguments(AssignmentCreateSchema)
+    @blp.response(201, AssignmentSchema)
+    def post(self, data):
+        """Put a nurse on a shift by hand (GET /check reports what it breaks)"""
+        return service.add_assignment(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/assignments/<int:assignment_id>")
+class AssignmentByIdViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.arguments(AssignmentUpdateSchema)
+    @blp.response(200, AssignmentSchema)
+    def patch(self, data, assignment_id):
+        """Pin or unpin an assignment (pinned ones are kept when re-planning)"""
+        return service.update_assignment(get_session(), actor=current_actor(), assignment_id=assignment_id,
+                                         data=data)
+
+    @blp.auth(*LEAD)
+    @blp.response(204)
+    def delete(self, assignment_id):
+        """Take a nurse off a shift"""
+        service.delete_assignment(get_session(), actor=current_actor(), assignment_id=assignment_id)
+
+
+@blp.route("/check")
+class CheckViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.arguments(CheckArgsSchema, location="query")
+    @blp.response(200, ViolationSchema(many=True))
+    def get(self, args):
+        """List every broken rule and every gap of the adopted roster, in Dutch"""
+        return service.check_roster(get_session(), actor=current_actor(), team=args["team"], start=args["from_"],
+                                    end=args["to"])
+
+
+@blp.route("/nurses/<int:nurse_id>/calendar.ics")
+class CalendarViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.doc(responses={"200": {"description": "iCalendar (RFC 5545)",
+                                "content": {"text/calendar": {"schema": {"type": "string"}}}}})
+    def get(self, nurse_id):
+        """Export a nurse's shifts as iCalendar"""
+        body = service.nurse_calendar(get_session(), actor=current_actor(), nurse_id=nurse_id, now=get_clock().now())
+        return Response(body, mimetype="text/calendar",
+                        headers={"Content-Disposition": f'attachment; filename="diensten-{nurse_id}.ics"'})
+
+
+@blp.route("/nurses")
+class NurseViews(MethodView):
+    @blp.auth("team_lead", "coordinator")
+    @blp.arguments(TeamArgsSchema, location="query")
+    @blp.response(200, NurseSchema(many=True))
+    def get(self, args):
+        """List the team's nurses with skills and contract hours"""
+        return service.list_nurses(get_session(), actor=current_actor(), team=_team(args))
+
+
+@blp.route("/nurses/<int:nurse_id>/contract")
+class ContractViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.arguments(ContractSchema)
+    @blp.response(200, ContractSchema)
+    def put(self, data, nurse_id):
+        """Set a nurse's contract hours per week"""
+        return service.set_contract(get_session(), actor=current_actor(), nurse_id=nurse_id, **data)
+
+
+@blp.route("/shift-types")
+class ShiftTypeViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(TeamArgsSchema, location="query")
+    @blp.response(200, ShiftTypeSchema(many=True))
+    def get(self, args):
+        """List the team's shift types and their staffing needs"""
+        return service.list_shift_types(get_session(), actor=current_actor(), team=_team(args))
+
+    @blp.auth(*LEAD)
+    @blp.arguments(ShiftTypeCreateSchema)
+    @blp.response(201, ShiftTypeSchema)
+    def post(self, data):
+        """Add a shift type with its minimum staffing and skill mix"""
+        return service.create_shift_type(get_session(), actor=current_actor(), data=data)
+
+
+@blp.route("/shift-types/<int:shift_type_id>")
+class ShiftTypeByIdViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.arguments(ShiftTypeUpdateSchema(partial=True))
+    @blp.response(200, ShiftTypeSchema)
+    def patch(self, data, shift_type_id):
+        """Change a shift type's times, days or needs"""
+        return service.update_shift_type(get_session(), actor=current_actor(), shift_type_id=shift_type_id,
+                                         data=data)
+
+
+@blp.route("/unavailability")
+class UnavailabilityViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(WindowArgsSchema, location="query")
+    @blp.response(200, UnavailabilitySchema(many=True))
+    def get(self, args):
+        """List unavailability in a window (a nurse: her own)"""
+        start, end = _window(args, default_days=42)
+        return service.list_unavailability(get_session(), actor=current_actor(), team=_team(args), start=start,
+                                           end=end)
+
+    @blp.auth("team_lead", "nurse")
+    @blp.arguments(UnavailabilityCreateSchema)
+    @blp.response(201, UnavailabilitySchema)
+    def post(self, data):
+        """Record that a nurse cannot work in a span (leave, course, sick)"""
+        return service.add_unavailability(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/unavailability/<int:unavailability_id>")
+class UnavailabilityByIdViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.response(204)
+    def delete(self, unavailability_id):
+        """Remove an unavailability"""
+        service.delete_unavailability(get_session(), actor=current_actor(), unavailability_id=unavailability_id)
+
+
+@blp.route("/wishes")
+class WishViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.arguments(WishCreateSchema)
+    @blp.response(201, WishSchema)
+    def post(self, data):
+        """Record a wish: a day free, or a shift to work"""
+        return service.add_wish(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/rules/<string:team>")
+class RulesViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.response(200, RulesSchema)
+    def get(self, team):
+        """Read the team's working-time rules (Arbeidstijdenwet defaults)"""
+        return service.get_rules(get_session(), actor=current_actor(), team=team)
+
+    @blp.auth(*LEAD)
+    @blp.arguments(RulesSchema)
+    @blp.response(200, RulesSchema)
+    def patch(self, data, team):
+        """Change some of the team's working-time rules"""
+        return service.set_rules(get_session(), actor=current_actor(), team=team, data=data)
+
+
+@blp.route("/alerts")
+class GapAlertViews(MethodView):
+    @blp.auth("team_lead", "coordinator")
+    @blp.arguments(TeamArgsSchema, location="query")
+    @blp.response(200, GapAlertSchema(many=True))
+    def get(self, args):
+        """List coverage gaps of the coming 24 h recorded by the clock"""
+        return service.list_gap_alerts(get_session(), actor=current_actor(), team=_team(args), now=get_clock().now())

@@ -1,0 +1,463 @@
+"""The roster rules, written once: each rule builds its CP-SAT constraints and checks a plan made by hand.
+
+Both halves of a rule call the same predicate (`rest_kind`, `night_windows`, `week_of`, `blocking`,
+`covers`), so the planner can never propose what the checker would report, and the other way round.
+Hard rules are the Arbeidstijdenwet defaults (configurable per team); coverage needs are soft in the
+solver (a shift nobody can fill becomes a gap with its reason, not an infeasible model).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+from backend.roster.planning import (
+    Assignment,
+    RosterProblem,
+    Shift,
+    SkillNeed,
+    fmt_local,
+    skill_label,
+)
+from backend.timeutil import AMSTERDAM
+
+
+@dataclass(frozen=True)
+class WorkingTimeRules:
+    """Arbeidstijdenwet defaults and the weights of the soft goals; every field can be set per team."""
+
+    min_rest_hours: float = 11.0  # after any shift
+    short_rest_hours: float = 8.0  # the rest may be this short ...
+    short_rests_per_week: int = 1  # ... this often per calendar week
+    night_rest_hours: float = 14.0  # after a night shift ending after `night_end_after`
+    night_end_after: time = time(2, 0)
+    max_consecutive_nights: int = 5
+    max_hours_per_week: float = 60.0
+    # Soft goals (weights of the objective).
+    weight_understaffed: int = 1000
+    weight_skill_missing: int = 600
+    weight_fair_nights: int = 20
+    weight_fair_weekends: int = 20
+    weight_contract_hours: int = 2
+    weight_wish: int = 30
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["night_end_after"] = self.night_end_after.strftime("%H:%M")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> WorkingTimeRules:
+        data = dict(data or {})
+        if isinstance(data.get("night_end_after"), str):
+            data["night_end_after"] = time.fromisoformat(data["night_end_after"])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken hard rule or a coverage gap, in words a team lead reads."""
+
+    rule: str
+    start: datetime
+    end: datetime
+    message: str
+    nurse_id: int | None = None
+    shift: str | None = None
+    hard: bool = True
+    context_only: bool = False  # only shifts outside the planned period are involved
+
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "nurse_id": self.nurse_id,
+            "shift": self.shift,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "kind": "rule" if self.hard else "gap",
+        }
+
+
+# --- shared predicates --------------------------------------------------------------------------
+
+def is_night(shift: Shift) -> bool:
+    """A night shift (ATW): more than one hour of it falls between 00:00 and 06:00 local time."""
+    local_start, local_end = shift.local_start, shift.local_end
+    day = local_start.date()
+    overlap = timedelta()
+    for d in (day, day + timedelta(days=1)):
+        window_start = datetime.combine(d, time(0, 0), tzinfo=AMSTERDAM)
+        window_end = datetime.combine(d, time(6, 0), tzinfo=AMSTERDAM)
+        lo, hi = max(local_start, window_start), min(local_end, window_end)
+        if hi > lo:
+            overlap += hi - lo
+    return overlap > timedelta(hours=1)
+
+
+def is_weekend(shift: Shift) -> bool:
+    """A weekend shift: it starts on Saturday or Sunday, or it is the Friday night into Saturday."""
+    weekday = shift.local_start.weekday()
+    return weekday >= 5 or (weekday == 4 and shift.local_end.weekday() == 5 and is_night(shift))
+
+
+def rest_needed(shift: Shift, rules: WorkingTimeRules) -> timedelta:
+    """Rest owed after a shift: 14 h after a night shift ending after 02:00, else 11 h."""
+    if is_night(shift) and shift.local_end.time() > rules.night_end_after:
+        return timedelta(hours=rules.night_rest_hours)
+    return timedelta(hours=rules.min_rest_hours)
+
+
+def rest_kind(first: Shift, then: Shift, rules: WorkingTimeRules) -> str | None:
+    """Classify working `first` and then `then`: None (fine), 'short' (allowed once a week), 'forbidden'."""
+    if then.start < first.end:
+        return "forbidden"  # they overlap
+    gap = then.start - first.end
+    needed = rest_needed(first, rules)
+    if gap >= needed:
+        return None
+    if needed > timedelta(hours=rules.min_rest_hours):
+        return "forbidden"  # the night rest is never shortened
+    return "short" if gap >= timedelta(hours=rules.short_rest_hours) else "forbidden"
+
+
+def rest_week(first: Shift) -> tuple[int, int]:
+    """The calendar week a rest after `first` counts against (ISO week of its local end)."""
+    return tuple(first.local_end.isocalendar()[:2])
+
+
+def week_of(shift: Shift) -> tuple[int, int]:
+    """The calendar week a shift's hours count in (ISO week of its local start)."""
+    return tuple(shift.local_start.isocalendar()[:2])
+
+
+def night_windows(days, rules: WorkingTimeRules) -> list[tuple[date, date]]:
+    """Every run of max_consecutive_nights + 1 calendar days starting on one of `days`."""
+    span = timedelta(days=rules.max_consecutive_nights)
+    return [(d, d + span) for d in sorted(set(days))]
+
+
+def blocking(problem: RosterProblem, nurse_id: int, shift: Shift):
+    """The unavailability of the nurse that overlaps the shift, if any."""
+    for item in problem.unavailability:
+        if item.nurse_id == nurse_id and item.start < shift.end and shift.start < item.end:
+            return item
+    return None
+
+
+def covers(problem: RosterProblem, nurse_id: int, need: SkillNeed) -> bool:
+    """Whether the nurse counts toward a skill need."""
+    nurse = problem.nurse_by_id.get(nurse_id)
+    return nurse is not None and nurse.has_any(need.any_of)
+
+
+def nurse_name(problem: RosterProblem, nurse_id: int) -> str:
+    nurse = problem.nurse_by_id.get(nurse_id)
+    return nurse.name if nurse else f"verpleegkundige {nurse_id}"
+
+
+def _by_nurse(assignments) -> dict[int, list[Assignment]]:
+    grouped = defaultdict(list)
+    for a in assignments:
+        grouped[a.nurse_id].append(a)
+    for items in grouped.values():
+        items.sort(key=lambda a: (a.shift.start, a.shift.code))
+    return grouped
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+class Rule:
+    """A rule: `constrain` adds it to the CP-SAT model, `check` reports where a plan breaks it."""
+
+    code = ""
+    hard = True
+
+    def constrain(self, m) -> None:  # m: solver.RosterModel
+        raise NotImplementedError
+
+    def check(self, problem: RosterProblem, assignments: list[Assignment]) -> list[Violation]:
+        raise NotImplementedError
+
+
+class Unavailable(Rule):
+    """Nobody works while she is on leave, sick or otherwise unavailable."""
+
+    code = "unavailable"
+
+    def constrain(self, m) -> None:
+        for (nurse_id, key), var in m.x.items():
+            shift = m.problem.shift_by_key[key]
+            if not shift.context and blocking(m.problem, nurse_id, shift):
+                m.cp.Add(var == 0)
+
+    def check(self, problem, assignments):
+        out = []
+        for a in assignments:
+            item = blocking(problem, a.nurse_id, a.shift)
+            if item:
+                why = f" ({item.reason})" if item.reason else ""
+                out.append(Violation(
+                    self.code, a.shift.start, a.shift.end, nurse_id=a.nurse_id, shift=a.shift.code,
+                    message=f"{nurse_name(problem, a.nurse_id)} is niet beschikbaar{why} tijdens "
+                            f"{a.shift.label()}.", context_only=a.shift.context,
+                ))
+        return out
+
+
+class Rest(Rule):
+    """At least 11 h rest after a shift (once a week 8 h), 14 h after a night ending after 02:00, no overlap."""
+
+    code = "rest"
+
+    def _pairs(self, problem):
+        shifts = problem.shifts
+        horizon = timedelta(hours=max(problem.rules.night_rest_hours, problem.rules.min_rest_hours))
+        for i, first in enumerate(shifts):
+            for then in shifts[i + 1:]:
+                if then.start - first.end >= horizon:
+                    continue
+                kind = rest_kind(first, then, problem.rules)
+                if kind:
+                    yield first, then, kind
+
+    def constrain(self, m) -> None:
+        short_by_week = defaultdict(list)
+        fixed_shorts = defaultdict(int)  # short rests already in the roster around the period
+        for first, then, kind in self._pairs(m.problem):
+            if first.context and then.context:
+                for nurse in m.problem.nurses:
+                    if kind == "short" and m.fixed(nurse.id, first) and m.fixed(nurse.id, then):
+                        fixed_shorts[nurse.id, rest_week(first)] += 1
+                continue
+            for nurse in m.problem.nurses:
+                a, b = m.x[nurse.id, first.key], m.x[nurse.id, then.key]
+                if kind == "forbidden":
+                    m.cp.AddBoolOr([a.Not(), b.Not()])
+                else:
+                    short = m.cp.NewBoolVar(f"short_{nurse.id}_{first.key}_{then.key}")
+                    m.cp.Add(a + b - 1 <= short)
+                    short_by_week[nurse.id, rest_week(first)].append(short)
+        for (nurse_id, week), shorts in short_by_week.items():
+            allowed = max(0, m.problem.rules.short_rests_per_week - fixed_shorts[nurse_id, week])
+            if len(shorts) > allowed:
+                m.cp.Add(sum(shorts) <= allowed)
+
+    def check(self, problem, assignments):
+        rules = problem.rules
+        out = []
+        for nurse_id, items in _by_nurse(assignments).items():
+            name = nurse_name(problem, nurse_id)
+            shorts_in_week = defaultdict(int)
+            for prev, nxt in zip(items, items[1:]):
+                first, then = prev.shift, nxt.shift
+                kind = rest_kind(first, then, rules)
+                if kind is None:
+                    continue
+                gap_hours = (then.start - first.end).total_seconds() / 3600
+                needed = rest_needed(first, rules).total_seconds() / 3600
+                if kind == "short":
+                    shorts_in_week[rest_week(first)] += 1
+                    if shorts_in_week[rest_week(first)] <= rules.short_rests_per_week:
+                        continue
+                    message = (f"{name}: rust van {gap_hours:.1f} uur tussen {first.label()} en "
+                               f"{then.label()}; korter dan {needed:g} uur mag maar "
+                               f"{rules.short_rests_per_week}× per week.")
+                elif then.start < first.end:
+                    message = f"{name} staat tegelijk in {first.label()} en {then.label()}."
+                else:
+                    message = (f"{name}: maar {gap_hours:.1f} uur rust tussen {first.label()} en "
+                               f"{then.label()}; minimaal {needed:g} uur nodig.")
+                out.append(Violation(self.code, first.end, then.start, nurse_id=nurse_id,
+                                     shift=then.code, message=message,
+                                     context_only=first.context and then.context))
+        return out
+
+
+class ConsecutiveNights(Rule):
+    """At most 5 night shifts in a row."""
+
+    code = "consecutive_nights"
+
+    def constrain(self, m) -> None:
+        nights = [s for s in m.problem.shifts if is_night(s)]
+        for lo, hi in night_windows((s.day for s in nights), m.problem.rules):
+            window = [s for s in nights if lo <= s.day <= hi]
+            planned = [s for s in window if not s.context]
+            if len(window) <= m.problem.rules.max_consecutive_nights or not planned:
+                continue
+            for nurse in m.problem.nurses:
+                fixed = sum(1 for s in window if m.fixed(nurse.id, s))
+                allowed = max(0, m.problem.rules.max_consecutive_nights - fixed)
+                m.cp.Add(sum(m.x[nurse.id, s.key] for s in planned) <= allowed)
+
+    def check(self, problem, assignments):
+        limit = problem.rules.max_consecutive_nights
+        out = []
+        for nurse_id, items in _by_nurse(assignments).items():
+            nights = [a.shift for a in items if is_night(a.shift)]
+            runs = []  # merged spans of windows that hold too many nights
+            for lo, hi in night_windows((s.day for s in nights), problem.rules):
+                window = [s for s in nights if lo <= s.day <= hi]
+                if len(window) > limit:
+                    if runs and window[0].start <= runs[-1][-1].start:
+                        runs[-1] = sorted(set(runs[-1]) | set(window), key=lambda s: s.start)
+                    else:
+                        runs.append(window)
+            for run in runs:
+                out.append(Violation(
+                    self.code, run[0].start, run[-1].end, nurse_id=nurse_id, shift=run[-1].code,
+                    message=f"{nurse_name(problem, nurse_id)} heeft {len(run)} nachtdiensten binnen "
+                            f"{limit + 1} dagen vanaf {fmt_local(run[0].start)}; maximaal {limit} "
+                            f"achter elkaar.", context_only=all(s.context for s in run),
+                ))
+        return out
+
+
+class MaxWeekHours(Rule):
+    """At most 60 hours (configurable) in a calendar week."""
+
+    code = "max_hours_per_week"
+
+    def constrain(self, m) -> None:
+        limit = int(m.problem.rules.max_hours_per_week * 60)
+        by_week = defaultdict(list)
+        for s in m.problem.shifts:
+            by_week[week_of(s)].append(s)
+        for shifts in by_week.values():
+            planned = [s for s in shifts if not s.context]
+            if sum(s.minutes for s in shifts) <= limit or not planned:
+                continue
+            for nurse in m.problem.nurses:
+                fixed = sum(s.minutes for s in shifts if m.fixed(nurse.id, s))
+                allowed = max(0, limit - fixed)
+                m.cp.Add(sum(s.minutes * m.x[nurse.id, s.key] for s in planned) <= allowed)
+
+    def check(self, problem, assignments):
+        limit = problem.rules.max_hours_per_week
+        out = []
+        for nurse_id, items in _by_nurse(assignments).items():
+            by_week = defaultdict(list)
+            for a in items:
+                by_week[week_of(a.shift)].append(a.shift)
+            for (year, week), shifts in sorted(by_week.items()):
+                hours = sum(s.minutes for s in shifts) / 60
+                if hours > limit:
+                    out.append(Violation(
+                        self.code, shifts[0].start, shifts[-1].end, nurse_id=nurse_id, shift=shifts[-1].code,
+                        message=f"{nurse_name(problem, nurse_id)} werkt {hours:g} uur in week {week} "
+                                f"van {year}; maximaal {limit:g} uur.",
+                        context_only=all(s.context for s in shifts),
+                    ))
+        return out
+
+
+class Coverage(Rule):
+    """Each shift gets its minimum staff and skill mix (soft in the solver: a gap, not a crash)."""
+
+    code = "coverage"
+    hard = False
+
+    def constrain(self, m) -> None:
+        pinned = defaultdict(int)
+        for a in m.problem.pins:
+            pinned[a.shift.key] += 1
+        weights = m.problem.rules
+        for s in m.problem.shifts:
+            on_shift = [m.x[n.id, s.key] for n in m.problem.nurses]
+            m.cp.Add(sum(on_shift) <= max(s.max_staff, pinned[s.key]))
+            if s.context:
+                continue
+            short = m.cp.NewIntVar(0, s.min_staff, f"understaffed_{s.key}")
+            m.cp.Add(sum(on_shift) + short >= s.min_staff)
+            m.penalise(weights.weight_understaffed, short, gap=True)
+            m.gaps[s.key, "staff"] = short
+            for need in s.skill_needs:
+                skilled = [m.x[n.id, s.key] for n in m.problem.nurses if covers(m.problem, n.id, need)]
+                missing = m.cp.NewIntVar(0, need.count, f"missing_{s.key}_{need.code}")
+                m.cp.Add(sum(skilled) + missing >= need.count)
+                m.penalise(weights.weight_skill_missing, missing, gap=True)
+                m.gaps[s.key, need.code] = missing
+
+    def gaps(self, problem, assignments, shifts=None, *, solved: bool = False) -> list[dict]:
+        """List each shift's shortfall: {shift, missing: [{need, count, reason}]}."""
+        on_shift = defaultdict(list)
+        for a in assignments:
+            on_shift[a.shift.key].append(a.nurse_id)
+        out = []
+        for s in problem.shifts if shifts is None else shifts:
+            if s.context:
+                continue
+            nurses = on_shift[s.key]
+            missing = []
+            if len(nurses) < s.min_staff:
+                count = s.min_staff - len(nurses)
+                missing.append({"need": "staff", "count": count, "label": "verpleegkundige",
+                                "reason": explain_gap(problem, s, None, count, solved=solved)})
+            for need in s.skill_needs:
+                have = sum(1 for n in nurses if covers(problem, n, need))
+                if have < need.count:
+                    count = need.count - have
+                    missing.append({"need": need.code, "count": count, "label": skill_label(need.any_of),
+                                    "reason": explain_gap(problem, s, need, count, solved=solved)})
+            if missing:
+                out.append({"shift": s.code, "key": s.key, "start": s.start, "end": s.end,
+                            "missing": missing, "shift_obj": s})
+        return out
+
+    def check(self, problem, assignments, shifts=None):
+        out = []
+        for gap in self.gaps(problem, assignments, shifts):
+            s = gap["shift_obj"]
+            for item in gap["missing"]:
+                what = ("verpleegkundige(n) te weinig" if item["need"] == "staff"
+                        else f"× {item['label']} te weinig")
+                out.append(Violation(
+                    "understaffed" if item["need"] == "staff" else "skill_missing",
+                    s.start, s.end, shift=s.code, hard=False,
+                    message=f"{s.label()}: {item['count']} {what}. {item['reason']}",
+                ))
+        return out
+
+
+def explain_gap(problem: RosterProblem, shift: Shift, need: SkillNeed | None, count: int, *,
+                solved: bool = False) -> str:
+    """Say in Dutch why a need is not met: nobody has the skill, nobody is free, or (after solving) the rules
+    block everyone who is; in a plan made by hand, that somebody free could still be rostered."""
+    if need is not None:
+        holders = [n for n in problem.nurses if n.has_any(need.any_of)]
+        what = skill_label(need.any_of)
+        if not holders:
+            return f"Niemand in het team is {what}."
+    else:
+        holders = list(problem.nurses)
+        what = "verpleegkundige"
+        if len(holders) < shift.min_staff:
+            return f"Het team heeft maar {len(holders)} verpleegkundige(n) in het rooster."
+    free = [n for n in holders if not blocking(problem, n.id, shift)]
+    if len(free) < (shift.min_staff if need is None else need.count):
+        return f"Maar {len(free)} van de {len(holders)} ({what}) zijn beschikbaar."
+    if not solved:
+        return f"{len(free)} ({what}) zijn niet afwezig gemeld; roosteren kan nog."
+    return f"Wie {what} is en beschikbaar is, zou een arbeidstijdregel breken of is al elders ingeroosterd."
+
+
+HARD_RULES: tuple[Rule, ...] = (Unavailable(), Rest(), ConsecutiveNights(), MaxWeekHours())
+COVERAGE = Coverage()
+
+
+def check_plan(problem: RosterProblem, assignments: list[Assignment], *, start=None, end=None,
+               include_gaps: bool = True) -> list[Violation]:
+    """Check a plan: every broken hard rule and (optionally) every coverage gap, oldest first."""
+    found = []
+    for rule in HARD_RULES:
+        found.extend(rule.check(problem, assignments))
+    if include_gaps:
+        found.extend(COVERAGE.check(problem, assignments))
+    if start is not None:
+        found = [v for v in found if v.end > start]
+    if end is not None:
+        found = [v for v in found if v.start < end]
+    return sorted(found, key=lambda v: (v.start, v.rule, v.nurse_id or 0))

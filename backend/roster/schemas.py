@@ -1,0 +1,256 @@
+"""HTTP shapes for the roster."""
+from datetime import date, datetime, time, timezone
+
+import marshmallow as ma
+from marshmallow import validate
+from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+
+from backend.identity.models import TEAMS
+from backend.roster.models import RosterGapAlert, RosterShiftType, RosterUnavailability, RosterWish
+from backend.timeutil import AMSTERDAM
+
+ID = validate.Range(min=1, max=2**31 - 1)
+CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Alleen kleine letters, cijfers en _ (max 32).")
+HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Tijd als HH:MM.")
+DAY = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31), error="Datum tussen 2000 en 2100.")
+SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Vaardigheid in snake_case.")
+
+
+class MomentField(ma.fields.Field):
+    """A moment: an ISO 8601 datetime with offset, or a date meaning local midnight in Amsterdam."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ma.ValidationError("Geef een datum (JJJJ-MM-DD) of een tijdstip met tijdzone.")
+        try:
+            if len(value) == 10:
+                return datetime.combine(date.fromisoformat(value), time(0), tzinfo=AMSTERDAM).astimezone(timezone.utc)
+            moment = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ma.ValidationError("Geen geldige datum of tijdstip.") from exc
+        if moment.tzinfo is None:
+            raise ma.ValidationError("Tijdstip zonder tijdzone; geef een offset (zoals +01:00).")
+        if not 2000 <= moment.year <= 2100:
+            raise ma.ValidationError("Datum tussen 2000 en 2100.")
+        return moment.astimezone(timezone.utc)
+
+
+class GenerateSchema(ma.Schema):
+    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    start_date = ma.fields.Date(required=True, validate=DAY)
+    end_date = ma.fields.Date(required=True, validate=DAY)
+
+
+class AssignmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    team = ma.fields.String()
+    nurse_id = ma.fields.Integer()
+    nurse_name = ma.fields.String(allow_none=True)
+    shift = ma.fields.String()
+    day = ma.fields.Date()
+    start = ma.fields.AwareDateTime()
+    end = ma.fields.AwareDateTime()
+    pinned = ma.fields.Boolean()
+    proposal_id = ma.fields.Integer(allow_none=True)
+
+
+class ProposedAssignmentSchema(ma.Schema):
+    nurse_id = ma.fields.Integer()
+    shift = ma.fields.String()
+    day = ma.fields.Date()
+    start = ma.fields.AwareDateTime()
+    end = ma.fields.AwareDateTime()
+    pinned = ma.fields.Boolean()
+
+
+class MissingSchema(ma.Schema):
+    need = ma.fields.String()
+    count = ma.fields.Integer()
+    label = ma.fields.String()
+    reason = ma.fields.String()
+
+
+class UnfilledSchema(ma.Schema):
+    shift = ma.fields.String()
+    day = ma.fields.String()
+    start = ma.fields.AwareDateTime()
+    end = ma.fields.AwareDateTime()
+    missing = ma.fields.List(ma.fields.Nested(MissingSchema))
+    message = ma.fields.String()
+
+
+class ViolationSchema(ma.Schema):
+    rule = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "rule (a hard rule broken) or gap (a need not met)"})
+    nurse_id = ma.fields.Integer(allow_none=True)
+    shift = ma.fields.String(allow_none=True)
+    start = ma.fields.AwareDateTime()
+    end = ma.fields.AwareDateTime()
+    message = ma.fields.String()
+
+
+class ProposalSchema(ma.Schema):
+    id = ma.fields.Integer()
+    team = ma.fields.String()
+    start_date = ma.fields.Date()
+    end_date = ma.fields.Date()
+    status = ma.fields.String()
+    solver_status = ma.fields.String()
+    objective = ma.fields.Float()
+    solve_seconds = ma.fields.Float()
+    created_at = ma.fields.AwareDateTime()
+    adopted_at = ma.fields.AwareDateTime(allow_none=True)
+    assignments = ma.fields.List(ma.fields.Nested(ProposedAssignmentSchema))
+    unfilled = ma.fields.List(ma.fields.Nested(UnfilledSchema))
+    violations = ma.fields.List(ma.fields.Nested(ViolationSchema))
+
+
+class WindowArgsSchema(ma.Schema):
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    from_ = MomentField(data_key="from")
+    to = MomentField()
+    nurse_id = ma.fields.Integer(validate=ID)
+
+
+class CheckArgsSchema(ma.Schema):
+    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    from_ = MomentField(data_key="from", required=True)
+    to = MomentField(required=True)
+
+
+class TeamArgsSchema(ma.Schema):
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+
+
+class AssignmentCreateSchema(ma.Schema):
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    nurse_id = ma.fields.Integer(required=True, validate=ID)
+    shift = ma.fields.String(required=True, validate=CODE)
+    day = ma.fields.Date(required=True, validate=DAY)
+    pinned = ma.fields.Boolean(load_default=False)
+
+
+class AssignmentUpdateSchema(ma.Schema):
+    pinned = ma.fields.Boolean(required=True)
+
+
+class SkillNeedSchema(ma.Schema):
+    any_of = ma.fields.List(ma.fields.String(validate=SKILL), required=True, validate=validate.Length(min=1, max=10))
+    count = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=20))
+
+
+class ShiftTypeSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = RosterShiftType
+        include_fk = True
+
+    weekdays = ma.fields.List(ma.fields.Integer())
+    skill_needs = ma.fields.List(ma.fields.Nested(SkillNeedSchema))
+
+
+class ShiftTypeCreateSchema(ma.Schema):
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    code = ma.fields.String(required=True, validate=CODE)
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    start_time = ma.fields.String(required=True, validate=HHMM)
+    end_time = ma.fields.String(required=True, validate=HHMM)
+    weekdays = ma.fields.List(ma.fields.Integer(validate=validate.Range(min=0, max=6)),
+                              load_default=lambda: list(range(7)), validate=validate.Length(min=1, max=7))
+    min_staff = ma.fields.Integer(load_default=1, validate=validate.Range(min=0, max=50))
+    max_staff = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
+    skill_needs = ma.fields.List(ma.fields.Nested(SkillNeedSchema), load_default=list)
+    active = ma.fields.Boolean(load_default=True)
+
+    @ma.validates_schema
+    def _staff(self, data, **_):
+        if data.get("max_staff") is not None and data["max_staff"] < data.get("min_staff", 1):
+            raise ma.ValidationError("max_staff is kleiner dan min_staff.", "max_staff")
+        if data.get("start_time") and data.get("start_time") == data.get("end_time"):
+            raise ma.ValidationError("Een dienst van 24 uur kan niet; begin en einde zijn gelijk.", "end_time")
+
+    @ma.post_load
+    def _unique_days(self, data, **_):
+        if "weekdays" in data:
+            data["weekdays"] = sorted(set(data["weekdays"]))
+        return data
+
+
+class ShiftTypeUpdateSchema(ShiftTypeCreateSchema):
+    class Meta:
+        exclude = ("team", "code")
+
+
+class ContractSchema(ma.Schema):
+    nurse_id = ma.fields.Integer(dump_only=True)
+    hours_per_week = ma.fields.Float(required=True, validate=validate.Range(min=0, max=60))
+
+
+class NurseSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    skills = ma.fields.List(ma.fields.String())
+    contract_hours = ma.fields.Float()
+
+
+class UnavailabilitySchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = RosterUnavailability
+        include_fk = True
+        exclude = ("starts_at", "ends_at", "user_id", "created_at")
+
+    nurse_id = ma.fields.Integer(attribute="user_id")
+    start = ma.fields.AwareDateTime(attribute="starts_at")
+    end = ma.fields.AwareDateTime(attribute="ends_at")
+
+
+class UnavailabilityCreateSchema(ma.Schema):
+    nurse_id = ma.fields.Integer(validate=ID)
+    start = MomentField(required=True)
+    end = MomentField(required=True)
+    reason = ma.fields.String(load_default="", validate=validate.Length(max=120))
+
+
+class WishSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = RosterWish
+        exclude = ("user_id", "shift_code", "created_at")
+
+    nurse_id = ma.fields.Integer(attribute="user_id")
+    shift = ma.fields.String(attribute="shift_code", allow_none=True)
+
+
+class WishCreateSchema(ma.Schema):
+    nurse_id = ma.fields.Integer(validate=ID)
+    day = ma.fields.Date(required=True, validate=DAY)
+    shift = ma.fields.String(validate=CODE, allow_none=True)
+    want = ma.fields.Boolean(load_default=False)
+    weight = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
+
+
+class RulesSchema(ma.Schema):
+    min_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=24))
+    short_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=24))
+    short_rests_per_week = ma.fields.Integer(validate=validate.Range(min=0, max=7))
+    night_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=48))
+    night_end_after = ma.fields.String(validate=HHMM)
+    max_consecutive_nights = ma.fields.Integer(validate=validate.Range(min=1, max=14))
+    max_hours_per_week = ma.fields.Float(validate=validate.Range(min=1, max=80))
+    weight_understaffed = ma.fields.Integer(validate=validate.Range(min=0, max=100000))
+    weight_skill_missing = ma.fields.Integer(validate=validate.Range(min=0, max=100000))
+    weight_fair_nights = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
+    weight_fair_weekends = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
+    weight_contract_hours = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
+    weight_wish = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
+
+
+class GapAlertSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = RosterGapAlert
+        include_fk = True
+        exclude = ("starts_at", "ends_at")
+
+    start = ma.fields.AwareDateTime(attribute="starts_at")
+    end = ma.fields.AwareDateTime(attribute="ends_at")
+    created_at = ma.fields.AwareDateTime()
+    notified_at = ma.fields.AwareDateTime(allow_none=True)
+    missing = ma.fields.List(ma.fields.Dict())

@@ -1,0 +1,212 @@
+"""The roster proposal: a CP-SAT model built from the rules in rules.py, solved on two workers."""
+from __future__ import annotations
+
+import time as _time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from backend.roster.planning import Assignment, RosterProblem
+from backend.roster.rules import COVERAGE, HARD_RULES, check_plan, is_night, is_weekend
+
+SCALE = 10  # fairness targets are fractional; count them in tenths
+
+
+class PlanningError(Exception):
+    """The request cannot be planned; `reason` says why in Dutch, `violations` what blocks it."""
+
+    def __init__(self, reason: str, violations=None, status: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.violations = list(violations or [])
+        self.status = status
+
+
+class RosterModel:
+    """A CP-SAT model with one boolean per (nurse, shift), plus the penalties of the soft goals."""
+
+    def __init__(self, problem: RosterProblem):
+        self.problem = problem
+        self.cp = cp_model.CpModel()
+        self.x = {
+            (n.id, s.key): self.cp.NewBoolVar(f"x_{n.id}_{s.key}")
+            for n in problem.nurses for s in problem.shifts
+        }
+        # Around the period nothing is planned: there a var is 1 exactly when the roster already has it.
+        self._fixed = {(p.nurse_id, p.shift.key) for p in problem.pins if p.shift.context}
+        self.terms = []  # soft goals: fairness, contract hours, wishes
+        self.gap_terms = []  # coverage: filled first, see solve()
+        self.gaps = {}
+
+    def fixed(self, nurse_id: int, shift) -> bool:
+        """Whether the nurse already works this shift outside the period (a constant, not a choice)."""
+        return shift.context and (nurse_id, shift.key) in self._fixed
+
+    def penalise(self, weight: int, expr, *, gap: bool = False) -> None:
+        if weight:
+            (self.gap_terms if gap else self.terms).append(weight * expr)
+
+
+@dataclass
+class RosterResult:
+    """A proposal: the assignments, the gaps that remain, and how the solver did."""
+
+    status: str
+    objective: float
+    bound: float
+    seconds: float
+    assignments: list[Assignment]
+    unfilled: list[dict]
+    violations: list = field(default_factory=list)
+    gap_penalty: int = 0  # the coverage part of the objective, fixed in the first stage
+    first_stage: tuple = ()  # (status, seconds) of the coverage stage: when a gap-minimal plan was known
+
+    def unfilled_dicts(self) -> list[dict]:
+        return [{k: v for k, v in gap.items() if k != "shift_obj"} for gap in self.unfilled]
+
+
+def validate_pins(problem: RosterProblem) -> None:
+    """Refuse pins that name an unknown nurse or shift, or that break a hard rule between themselves."""
+    for pin in problem.pins:
+        if pin.nurse_id not in problem.nurse_by_id:
+            raise PlanningError(f"Vastgezette dienst voor onbekende verpleegkundige {pin.nurse_id}.")
+        if pin.shift.key not in problem.shift_by_key:
+            raise PlanningError(f"Vastgezette dienst {pin.shift.key} valt buiten de periode of bestaat niet.")
+    # What the roster already breaks outside the period is the checker's to report, not ours to fix.
+    broken = [v for v in check_plan(problem, problem.pins, include_gaps=False) if not v.context_only]
+    if broken:
+        raise PlanningError(
+            "De vastgezette diensten breken zelf al een harde regel: " + " ".join(v.message for v in broken),
+            violations=broken,
+        )
+
+
+def _add_soft_goals(m: RosterModel) -> None:
+    """Spread nights and weekends in proportion to contract hours; respect contract hours and wishes."""
+    problem, rules = m.problem, m.problem.rules
+    total_contract = sum(n.contract_hours for n in problem.nurses) or 1.0
+    planned = [s for s in problem.shifts if not s.context]
+    days = len({s.day for s in planned}) or 1
+    for flag, weight in ((is_night, rules.weight_fair_nights), (is_weekend, rules.weight_fair_weekends)):
+        chosen = [s for s in planned if flag(s)]
+        demand = sum(s.min_staff for s in chosen)
+        if not chosen or not weight:
+            continue
+        for n in problem.nurses:
+            target = round(SCALE * demand * n.contract_hours / total_contract)
+            count = sum(m.x[n.id, s.key] for s in chosen)
+            dev = m.cp.NewIntVar(0, SCALE * len(chosen) + target, f"dev_{flag.__name__}_{n.id}")
+            m.cp.Add(dev >= SCALE * count - target)
+            m.cp.Add(dev >= target - SCALE * count)
+            # Convex: being two off target costs more than twice being one off, so the spread is even.
+            excess = m.cp.NewIntVar(0, SCALE * len(chosen) + target, f"excess_{flag.__name__}_{n.id}")
+            m.cp.Add(excess >= dev - SCALE)
+            m.penalise(weight, dev)
+            m.penalise(2 * weight, excess)
+    if rules.weight_contract_hours:
+        for n in problem.nurses:
+            target = round(n.contract_hours * 60 * days / 7)
+            worked = sum(s.minutes * m.x[n.id, s.key] for s in planned)
+            top = sum(s.minutes for s in planned) + target
+            over = m.cp.NewIntVar(0, top // 60 + 1, f"over_{n.id}")
+            under = m.cp.NewIntVar(0, top // 60 + 1, f"under_{n.id}")
+            m.cp.Add(60 * over >= worked - target)
+            m.cp.Add(60 * under >= target - worked)
+            m.penalise(3 * rules.weight_contract_hours, over)  # overtime costs more than a short week
+            m.penalise(rules.weight_contract_hours, under)
+    for wish in problem.wishes:
+        if wish.nurse_id not in problem.nurse_by_id:
+            continue
+        matching = [m.x[wish.nurse_id, s.key] for s in planned if wish.matches(s)]
+        if not matching:
+            continue
+        if wish.want:
+            missed = m.cp.NewBoolVar(f"wish_{wish.nurse_id}_{wish.day}")
+            m.cp.Add(sum(matching) + missed >= 1)
+            m.penalise(rules.weight_wish * wish.weight, missed)
+        else:
+            m.penalise(rules.weight_wish * wish.weight, sum(matching))
+
+
+def build_model(problem: RosterProblem) -> RosterModel:
+    """Build the CP-SAT model: every hard rule, coverage as weighted slack, soft goals, pins fixed."""
+    m = RosterModel(problem)
+    for rule in HARD_RULES:
+        rule.constrain(m)
+    COVERAGE.constrain(m)
+    _add_soft_goals(m)
+    for pin in problem.pins:
+        m.cp.Add(m.x[pin.nurse_id, pin.shift.key] == 1)
+    return m
+
+
+STATUS_NAMES = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+                cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
+
+
+def solver_name(status) -> str:
+    return STATUS_NAMES.get(status, str(status))
+
+
+def _run(m: RosterModel, objective, *, seconds: float, workers: int, seed: int):
+    m.cp.Minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(seconds, 0.5)
+    solver.parameters.random_seed = seed
+    return solver, solver.Solve(m.cp)
+
+
+def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2, seed: int = 7) -> RosterResult:
+    """Propose a roster that holds every hard rule; raise PlanningError with the reason if none exists."""
+    validate_pins(problem)
+    started = _time.perf_counter()
+    m = build_model(problem)
+    gap_objective = sum(m.gap_terms) if m.gap_terms else 0
+    # Lexicographic: first fill as many needs as possible, then weigh fairness and wishes without
+    # giving any coverage back. One weighted objective let the solver wander among fair-but-gappy plans.
+    solver, status = _run(m, gap_objective, seconds=time_limit * 0.4, workers=workers, seed=seed)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        name = solver.StatusName(status)
+        if status == cp_model.INFEASIBLE:
+            reason = "De harde regels en de vastgezette diensten laten samen geen rooster toe."
+        else:
+            reason = f"Binnen {time_limit:g} seconden is geen rooster gevonden; probeer een kortere periode."
+        raise PlanningError(reason, status=name)
+    first_status = status
+    first_seconds = _time.perf_counter() - started
+    gap_value = int(round(solver.ObjectiveValue()))
+    values = {key: solver.Value(var) for key, var in m.x.items()}
+    for key, var in m.x.items():
+        m.cp.AddHint(var, values[key])
+    m.cp.Add(gap_objective <= gap_value)
+    remaining = time_limit - (_time.perf_counter() - started)
+    second, status = _run(m, gap_objective + sum(m.terms), seconds=remaining, workers=workers, seed=seed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = second
+        values = {key: solver.Value(var) for key, var in m.x.items()}
+        optimal = first_status == status == cp_model.OPTIMAL
+        name = "OPTIMAL" if optimal else "FEASIBLE"
+        objective, bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
+    else:  # out of time in the second stage: keep the first stage's plan
+        name = "FEASIBLE"
+        objective, bound = float(gap_value), float(gap_value)
+    seconds = _time.perf_counter() - started
+    pinned = {(p.nurse_id, p.shift.key) for p in problem.pins}
+    assignments = [
+        Assignment(nurse_id, problem.shift_by_key[key], pinned=(nurse_id, key) in pinned)
+        for (nurse_id, key), value in values.items() if value
+    ]
+    assignments.sort(key=lambda a: (a.shift.start, a.shift.code, a.nurse_id))
+    return RosterResult(
+        status=name,
+        objective=objective,
+        bound=bound,
+        gap_penalty=gap_value,
+        first_stage=(solver_name(first_status), round(first_seconds, 3)),
+        seconds=seconds,
+        assignments=assignments,
+        unfilled=COVERAGE.gaps(problem, assignments, solved=True),
+        violations=[v for v in check_plan(problem, assignments, include_gaps=False) if not v.context_only],
+    )

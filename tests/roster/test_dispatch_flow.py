@@ -1,0 +1,70 @@
+"""On duty flows into dispatch: a rostered nurse becomes offerable when her shift starts."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from backend import errors
+from backend.dispatch import service as dispatch
+from backend.roster import jobs, service
+from backend.roster.models import RosterShiftType
+from tests.factories import actor, login, make_call, make_user
+
+UTC = timezone.utc
+
+
+def test_rostered_nurse_can_be_offered_once_her_shift_runs(app, session, clock):
+    session.add(RosterShiftType(team="acute", code="night", name="Nachtdienst", start_time="23:00",
+                                end_time="07:30"))
+    session.commit()
+    lead = make_user(session, role="team_lead", team="acute")
+    coordinator = make_user(session, role="coordinator", team="acute")
+    sanne = make_user(session, availability="off_duty", availability_set_at=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    service.add_assignment(session, actor=actor(lead), data={"nurse_id": sanne.id, "shift": "night",
+                                                             "day": date(2026, 11, 25)}, now=clock.now())
+    clock.set(datetime(2026, 11, 25, 21, 0, tzinfo=UTC))  # 22:00 local: before her night
+    call = make_call(session, now=clock.now())
+    jobs.sync_availability(app)
+    with pytest.raises(errors.Conflict):
+        dispatch.offer_call(session, actor=actor(coordinator), call_id=call.id, nurse_id=sanne.id, now=clock.now())
+    session.rollback()
+    clock.advance(hours=1, minutes=5)  # 23:05 local: the night runs
+    assert service.available_nurse_ids(session, team="acute", at=clock.now()) >= {sanne.id}
+    jobs.sync_availability(app)
+    session.commit()  # a new snapshot: see what the clock process wrote
+    session.expire_all()
+    offered = dispatch.offer_call(session, actor=actor(coordinator), call_id=call.id, nurse_id=sanne.id,
+                                  now=clock.now())
+    assert offered.status == "offered" and offered.nurse_id == sanne.id
+
+
+def test_on_duty_flows_into_recommendations(app, session, clock):
+    # Needs the dispatch engine (GET /recommendations, POST /me/status) with roster.available_clause wired
+    # into dispatcher.candidates; see docs/roster.md "On duty and dispatch".
+    pytest.importorskip("backend.dispatch.dispatcher", reason="the dispatch engine is not merged yet")
+    session.add(RosterShiftType(team="acute", code="evening", name="Avonddienst", start_time="15:00",
+                                end_time="23:00"))
+    session.commit()
+    lead = make_user(session, role="team_lead", team="acute")
+    coordinator = make_user(session, role="coordinator", team="acute")
+    before_shift = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    on_duty = make_user(session, name="Op dienst", availability="off_duty", availability_set_at=before_shift)
+    signed_off = make_user(session, name="Afgemeld", availability="off_duty", availability_set_at=before_shift)
+    make_user(session, name="Vrij", availability="off_duty", availability_set_at=before_shift)
+    busy_on_duty = make_user(session, name="Bezet", availability="busy", availability_set_at=before_shift)
+    for nurse in (on_duty, signed_off, busy_on_duty):
+        service.add_assignment(session, actor=actor(lead), data={"nurse_id": nurse.id, "shift": "evening",
+                                                                 "day": date(2026, 11, 25)}, now=clock.now())
+    clock.set(datetime(2026, 11, 25, 16, 0, tzinfo=UTC))  # 17:00 local: the evening runs
+    # She signs off during her shift (after it started): she is not on duty for dispatch any more.
+    client = app.test_client()
+    headers = {"X-CSRF-Token": login(client, signed_off.username)}
+    assert client.post("/api/me/status", json={"status": "off_duty"}, headers=headers).status_code == 200
+    call = make_call(session, now=clock.now(), category="wound_care")
+    client = app.test_client()
+    login(client, coordinator.username)
+    response = client.get(f"/api/calls/{call.id}/recommendations")
+    assert response.status_code == 200, response.get_json()
+    assert [r["nurse_id"] for r in response.get_json()] == [on_duty.id]
+    # After the shift nobody is on duty.
+    clock.set(datetime(2026, 11, 25, 22, 30, tzinfo=UTC))
+    assert client.get(f"/api/calls/{call.id}/recommendations").get_json() == []
