@@ -25,7 +25,8 @@ export function HapApp({ user }) {
 }
 
 function Intake({ user, onCreated }) {
-  const [query, setQuery] = useState('');
+  const [bsn, setBsn] = useState('');
+  const [birth, setBirth] = useState('');
   const [results, setResults] = useState(null);
   const [client, setClient] = useState(null); // an existing client
   const [fresh, setFresh] = useState(null); // a new client's fields
@@ -40,7 +41,8 @@ function Intake({ user, onCreated }) {
     e.preventDefault();
     setError('');
     try {
-      setResults(await api.get(`/api/clients?q=${encodeURIComponent(query)}`));
+      const found = await api.get(`/api/clients?bsn=${encodeURIComponent(bsn.trim())}&birth_date=${encodeURIComponent(birth)}`);
+      setResults(Array.isArray(found) ? found : [found]);
     } catch (err) {
       setResults([]);
       if (!(err instanceof ApiError && (err.status === 404 || err.status === 405))) setError(errorText(err));
@@ -70,7 +72,8 @@ function Intake({ user, onCreated }) {
       setClient(null);
       setFresh(null);
       setResults(null);
-      setQuery('');
+      setBsn('');
+      setBirth('');
       setCall({ ...call, category: '', complaint: '', caller_name: '', caller_phone: '' });
       searchRef.current?.focus();
     } catch (err) {
@@ -85,8 +88,10 @@ function Intake({ user, onCreated }) {
     <section aria-labelledby="intake-h" class="card">
       <h1 id="intake-h">{T.hap.title}</h1>
       {!client && !fresh && (
-        <form onSubmit={search} class="row end">
-          <Field label={T.hap.clientSearch} value={query} onInput={setQuery} ref={searchRef} autofocus />
+        <form onSubmit={search} class="row end" aria-label={T.hap.clientSearch}>
+          <p class="muted" style="width:100%;margin:0">{T.hap.clientSearch}</p>
+          <Field label={T.hap.bsn} value={bsn} onInput={setBsn} inputMode="numeric" ref={searchRef} autofocus required />
+          <Field label={T.hap.birthDate} type="date" value={birth} onInput={setBirth} required />
           <button type="submit" class="secondary">{T.hap.search}</button>
           <button type="button" class="secondary" onClick={() => setFresh({ ...NEW_CLIENT })}>{T.hap.newClient}</button>
         </form>

@@ -48,6 +48,7 @@ async function mergeCalls(calls, user, complete) {
     seen.add(call.id);
     const local = await get('calls', call.id);
     if (mine(call, user)) {
+      if (call.client) await put('clients', { ...((await get('clients', call.client.id)) || {}), ...call.client });
       // A status the nurse set offline wins until the outbox has sent it.
       await put('calls', local?.localStatus ? { ...call, status: local.status, localStatus: local.localStatus } : call);
     } else if (local && !(await hasPendingWork(call.id))) {

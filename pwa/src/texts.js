@@ -147,7 +147,7 @@ export const T = {
 
   hap: {
     title: 'Nieuwe oproep',
-    clientSearch: 'Cliënt zoeken (naam, geboortedatum of BSN)',
+    clientSearch: 'Bestaande cliënt zoeken op BSN en geboortedatum',
     search: 'Zoeken',
     noResults: 'Geen cliënt gevonden.',
     newClient: 'Nieuwe cliënt',
