@@ -27,8 +27,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else as_utc(value)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+def make_engine(url: str, *, immediate: bool = True, **kwargs) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and (by default) BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
@@ -45,7 +45,7 @@ def make_engine(url: str, **kwargs) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
             # Take the write lock up front: read-then-write transactions can't deadlock on upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_size", 10)

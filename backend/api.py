@@ -1,0 +1,167 @@
+"""flask-smorest customisation: Api, Blueprint, authentication, errors. The only place for these."""
+import hashlib
+import hmac
+import uuid
+from functools import wraps
+from http import HTTPStatus
+
+import flask_smorest
+from flask import current_app, g, request, session
+from sqlalchemy.exc import IntegrityError
+
+from backend import errors
+from backend.db import get_session
+from backend.identity.actor import Actor
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def current_actor() -> Actor:
+    """Return the authenticated actor of this request."""
+    return g.actor
+
+
+def get_clock():
+    """Return the app's clock (a FixedClock in tests)."""
+    return current_app.extensions["clock"]
+
+
+def request_meta() -> dict:
+    """Return the request id and access point, for audit events of anonymous access."""
+    return {
+        "request_id": g.get("request_id") or str(uuid.uuid4()),
+        "ip": request.remote_addr,
+        "user_agent": (request.user_agent.string or "")[:255] or None,
+    }
+
+
+def digest(secret: str) -> str:
+    """Return the SHA-256 hex digest under which a secret is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _authenticate():
+    """Find the user behind the bearer token or the session cookie, or raise Unauthorized."""
+    from backend.identity import service as identity
+
+    db = get_session()
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise errors.Unauthorized("Ongeldige Authorization-header: gebruik 'Bearer <token>'.")
+        found = identity.user_for_token(db, token_hash=digest(token.strip()))
+        if found is None:
+            raise errors.Unauthorized("Onbekend of ingetrokken token.")
+        return found
+    secret = session.get("sid")
+    if not secret:
+        raise errors.Unauthorized("Niet ingelogd.")
+    login = identity.get_login_session(db, session_id=digest(secret), now=get_clock().now())
+    if login is None:
+        raise errors.Unauthorized("Sessie verlopen; log opnieuw in.")
+    user, login_session = login
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("X-CSRF-Token", "")
+        if not hmac.compare_digest(sent.encode(), login_session.csrf_token.encode()):
+            raise errors.Forbidden("CSRF-token ontbreekt of klopt niet (header X-CSRF-Token).")
+    g.login_session = login_session
+    return user, None
+
+
+def authenticate_actor() -> Actor:
+    """Authenticate the request and remember the actor on `g`."""
+    user, token_label = _authenticate()
+    meta = request_meta()
+    g.actor = Actor.of(user, request_id=meta["request_id"], token_label=token_label, ip=meta["ip"],
+                       user_agent=meta["user_agent"])
+    return g.actor
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A flask-smorest Blueprint whose `auth` decorator authenticates, authorises and documents both."""
+
+    def auth(self, *roles: str):
+        """Require a logged-in user (session + CSRF, or bearer token) with one of `roles` (any if none)."""
+
+        def decorator(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                actor = authenticate_actor()
+                if roles and actor.role not in roles:
+                    raise errors.Forbidden(f"Deze actie is niet toegestaan voor de rol '{actor.role}'.")
+                return func(*args, **kwargs)
+
+            wrapper = self.alt_response(401, description="Not authenticated")(wrapper)
+            wrapper = self.alt_response(403, description="Role, team or CSRF token not allowed")(wrapper)
+            doc = {"security": [{"session": []}, {"bearer": []}]}
+            if roles:
+                doc["description"] = "Roles: " + ", ".join(roles)
+            return self.doc(**doc)(wrapper)
+
+        return decorator
+
+
+class Api(flask_smorest.Api):
+    """The Api: every error, domain or HTTP, leaves in one JSON shape."""
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(errors.DomainError, self.handle_domain_error)
+        self._app.register_error_handler(IntegrityError, self.handle_integrity_error)
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        payload.setdefault("message", error.description or error.name)
+        return payload, code, headers
+
+    def handle_domain_error(self, error: errors.DomainError):
+        _rollback()
+        payload = {
+            "code": error.status_code,
+            "status": HTTPStatus(error.status_code).phrase,
+            "message": error.message,
+        }
+        if error.errors:
+            payload["errors"] = error.errors
+        payload.update(error.extra)
+        return payload, error.status_code
+
+    def handle_integrity_error(self, error: IntegrityError):
+        _rollback()
+        return {
+            "code": 409,
+            "status": "Conflict",
+            "message": "De gegevens botsen met wat al is opgeslagen (dubbele of ontbrekende verwijzing).",
+        }, 409
+
+
+def _rollback():
+    db = g.get("db_session")
+    if db is not None:
+        db.rollback()
+
+
+def init_app(app) -> Api:
+    """Create the Api, document the auth schemes and hook request ids and headers."""
+    api = Api(app, spec_kwargs={"info": {"description": "Wijkspoed public API (v1). See API.md."}})
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
+    )
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+
+    @app.before_request
+    def _request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
+
+    @app.after_request
+    def _headers(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return api

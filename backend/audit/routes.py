@@ -1,0 +1,19 @@
+"""Read the audit trail."""
+from flask.views import MethodView
+
+from backend.api import Blueprint
+from backend.audit import service
+from backend.audit.schemas import AuditEventSchema, AuditQueryArgsSchema
+from backend.db import get_session
+
+blp = Blueprint("audit", __name__, url_prefix="/api", description="The audit trail of access to client data")
+
+
+@blp.route("/audit")
+class AuditViews(MethodView):
+    @blp.auth("admin", "team_lead")
+    @blp.arguments(AuditQueryArgsSchema, location="query")
+    @blp.response(200, AuditEventSchema(many=True))
+    def get(self, args):
+        """List audit events, newest first"""
+        return service.list_events(get_session(), **args)

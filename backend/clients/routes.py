@@ -1,0 +1,36 @@
+"""Register, look up and read clients."""
+from flask.views import MethodView
+
+from backend.api import Blueprint, current_actor, get_clock
+from backend.clients import service
+from backend.clients.schemas import ClientCreateSchema, ClientLookupArgsSchema, ClientSchema
+from backend.db import get_session
+
+blp = Blueprint("clients", __name__, url_prefix="/api", description="Clients")
+
+
+@blp.route("/clients")
+class ClientViews(MethodView):
+    @blp.auth(*service.INTAKE_ROLES)
+    @blp.arguments(ClientLookupArgsSchema, location="query")
+    @blp.response(200, ClientSchema(many=True))
+    def get(self, args):
+        """Look a client up by exact BSN and birth date"""
+        return service.lookup_client(get_session(), actor=current_actor(), now=get_clock().now(), **args)
+
+    @blp.auth(*service.INTAKE_ROLES)
+    @blp.arguments(ClientCreateSchema)
+    @blp.response(201, ClientSchema)
+    def post(self, data):
+        """Register a client"""
+        return service.create_client(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/clients/<int:client_id>")
+class ClientByIdViews(MethodView):
+    @blp.auth(*service.INTAKE_ROLES)
+    @blp.response(200, ClientSchema)
+    def get(self, client_id):
+        """Read a client (within the work of your team or organisation)"""
+        return service.get_client(get_session(), actor=current_actor(), client_id=client_id,
+                                  now=get_clock().now())

@@ -1,0 +1,75 @@
+"""HTTP shapes for clients."""
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import validate
+from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+
+from backend.clients.models import Client
+from backend.clients.validation import is_valid_bsn, normalise_postcode
+
+# The Netherlands, with a margin: coordinates elsewhere are a typo, not a client.
+LAT_RANGE = validate.Range(50.5, 53.8, error="Breedtegraad ligt niet in Nederland (50.5–53.8).")
+LON_RANGE = validate.Range(3.2, 7.3, error="Lengtegraad ligt niet in Nederland (3.2–7.3).")
+PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,20}$", error="Geen geldig telefoonnummer.")
+
+
+class ClientSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Client
+        exclude = ("created_by_id", "created_team", "created_org")
+
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class ClientSummarySchema(ma.Schema):
+    """What a call shows of its client."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    birth_date = ma.fields.Date()
+    address = ma.fields.String()
+    postcode = ma.fields.String()
+    city = ma.fields.String()
+    lat = ma.fields.Float()
+    lon = ma.fields.Float()
+    phone = ma.fields.String(allow_none=True)
+
+
+class ClientCreateSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    birth_date = ma.fields.Date(required=True)
+    address = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    postcode = ma.fields.String(required=True, validate=validate.Length(max=10))
+    city = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    lat = ma.fields.Float(required=True, validate=LAT_RANGE)
+    lon = ma.fields.Float(required=True, validate=LON_RANGE)
+    phone = ma.fields.String(validate=PHONE, allow_none=True)
+    bsn = ma.fields.String(allow_none=True)
+    gp_name = ma.fields.String(validate=validate.Length(max=120), allow_none=True)
+
+    @ma.validates("bsn")
+    def _bsn(self, value, **_):
+        if value is not None and not is_valid_bsn(value):
+            raise ma.ValidationError("BSN voldoet niet aan de elfproef.")
+
+    @ma.validates("birth_date")
+    def _birth_date(self, value, **_):
+        if not date(1900, 1, 1) <= value <= date.today():
+            raise ma.ValidationError("Geboortedatum ligt niet tussen 1900 en vandaag.")
+
+    @ma.post_load
+    def _normalise(self, data, **_):
+        postcode = normalise_postcode(data["postcode"])
+        if postcode is None:
+            raise ma.ValidationError({"postcode": ["Geen Nederlandse postcode (zoals 1234 AB)."]})
+        data["postcode"] = postcode
+        if data.get("bsn"):
+            data["bsn"] = data["bsn"].zfill(9)
+        return data
+
+
+class ClientLookupArgsSchema(ma.Schema):
+    bsn = ma.fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,9}$"))
+    birth_date = ma.fields.Date(required=True)

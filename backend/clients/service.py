@@ -1,0 +1,84 @@
+"""Clients: register, find, and read them — each access audited, each visible only to its care circle."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from backend import errors
+from backend.audit import service as audit
+from backend.clients.models import Client
+from backend.dispatch.models import Call
+
+INTAKE_ROLES = ("hap", "coordinator", "nurse", "team_lead")
+
+
+def organisation_of(actor) -> str:
+    """Return the organisation a HAP user raises calls for (its own user id if it has none)."""
+    return actor.organisation or f"user:{actor.user_id}"
+
+
+def visible_client_ids_query(actor):
+    """Return a SELECT of the client ids this actor may see: through its team's or organisation's work."""
+    if actor.role in ("nurse", "coordinator", "team_lead"):
+        via_calls = select(Call.client_id).where(Call.team == actor.team)
+        own = select(Client.id).where(Client.created_team == actor.team)
+    elif actor.role == "hap":
+        org = organisation_of(actor)
+        via_calls = select(Call.client_id).where(Call.organisation == org)
+        own = select(Client.id).where(Client.created_org == org)
+    else:
+        return select(Client.id).where(sa.false())
+    return sa.union(via_calls, own)
+
+
+def can_see_client(session: Session, *, actor, client_id: int) -> bool:
+    """Return whether the actor may read this client's data."""
+    visible = visible_client_ids_query(actor).subquery()
+    return session.scalar(select(sa.func.count()).select_from(visible).where(visible.c[0] == client_id)) > 0
+
+
+def build_client(session: Session, *, actor, data: dict, now: datetime) -> Client:
+    """Add a new client to the session (no commit), refusing a BSN that is already registered."""
+    if data.get("bsn") and session.scalar(select(Client.id).where(Client.bsn == data["bsn"])) is not None:
+        raise errors.Conflict(
+            "Er staat al een cliënt met dit BSN ingeschreven; zoek de cliënt op met BSN en geboortedatum.",
+            errors={"bsn": ["Al ingeschreven."]},
+        )
+    client = Client(**data, created_by_id=actor.user_id, created_team=actor.team,
+                    created_org=organisation_of(actor) if actor.role == "hap" else None,
+                    created_at=now, updated_at=now)
+    session.add(client)
+    session.flush()
+    audit.record(session, actor=actor, action="client.create", client_id=client.id, now=now,
+                 data="personalia")
+    return client
+
+
+def create_client(session: Session, *, actor, data: dict, now: datetime) -> Client:
+    """Register a client."""
+    client = build_client(session, actor=actor, data=data, now=now)
+    session.commit()
+    return client
+
+
+def get_client(session: Session, *, actor, client_id: int, now: datetime) -> Client:
+    """Return a client the actor may see, audited; a refused look is audited too."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
+    if not can_see_client(session, actor=actor, client_id=client_id):
+        audit.record_denied(session, actor=actor, action="client.read",
+                            client_id=client_id, now=now, data="personalia")
+        raise errors.Forbidden("Deze cliënt hoort niet bij het werk van jouw team of organisatie.")
+    audit.record(session, actor=actor, action="client.read", client_id=client.id, now=now, data="personalia")
+    session.commit()
+    return client
+
+
+def lookup_client(session: Session, *, actor, bsn: str, birth_date, now: datetime) -> list[Client]:
+    """Find a client by exact BSN and birth date (what a triagist has on the phone); audited."""
+    client = session.scalar(select(Client).where(Client.bsn == bsn.zfill(9), Client.birth_date == birth_date))
+    audit.record(session, actor=actor, action="client.lookup", client_id=client.id if client else None,
+                 now=now, data="personalia", detail={"found": client is not None})
+    session.commit()
+    return [client] if client else []

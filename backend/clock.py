@@ -1,0 +1,31 @@
+"""`python -m backend.clock`: the one scheduler process. Each domain's jobs.py registers its jobs."""
+import logging
+import signal
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from backend import create_app, registry
+
+log = logging.getLogger("wijkspoed.clock")
+
+
+def build_scheduler(app) -> BlockingScheduler:
+    """Return a scheduler with every domain's jobs registered (due times live in the database)."""
+    scheduler = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
+                                                                 "misfire_grace_time": 30})
+    for jobs in registry.domain_modules("jobs"):
+        jobs.register(scheduler, app)
+    return scheduler
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s clock %(levelname)s %(message)s")
+    app = create_app()
+    scheduler = build_scheduler(app)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    log.info("clock started with jobs: %s", [job.id for job in scheduler.get_jobs()])
+    scheduler.start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Calls (a request for care at home) and their event history."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, Relationship, SQLModel
+
+from backend.clients.models import Client
+from backend.db import UTCDateTime
+
+STATUSES = ("open", "offered", "accepted", "en_route", "on_site", "completed", "cancelled")
+ACTIVE_STATUSES = ("open", "offered", "accepted", "en_route", "on_site")
+HELD_STATUSES = ("accepted", "en_route", "on_site")
+CATEGORIES = (
+    "catheter", "fall_assessment", "nosebleed", "diabetes", "wound_care", "obstipation", "pain_management",
+    "feeding_tube", "palliative", "vital_signs_check", "medication", "unclear_assessment", "iv_therapy",
+    "alarm_followup", "pg_crisis", "post_seh_visit", "other",
+)
+SOURCES = ("hap", "gp", "district_nurse", "alarm_centre", "seh", "other")
+
+
+class Call(SQLModel, table=True):
+    """A call for unplanned care at a client's home, from intake to completion."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {STATUSES}", name="ck_calls_status"),
+        sa.CheckConstraint("urgency IN ('U2', 'U3', 'U4', 'U5')", name="ck_calls_urgency"),
+        sa.Index("ix_calls_team_status", "team", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", index=True)
+    team: str = Field(foreign_key="teams.code", max_length=16)
+    category: str = Field(max_length=32)
+    urgency: str = Field(max_length=2)
+    complaint: str = Field(sa_type=sa.Text)
+    source: str = Field(max_length=20)
+    caller_name: str | None = Field(default=None, max_length=120)
+    caller_phone: str | None = Field(default=None, max_length=30)
+    status: str = Field(default="open", max_length=16)
+    nurse_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    organisation: str | None = Field(default=None, max_length=120, index=True)
+    target_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    on_site_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    offer_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    lead_alert_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    lead_alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancel_reason: str | None = Field(default=None, max_length=500)
+    closing_note: str | None = Field(default=None, sa_type=sa.Text)
+    version: int = 1
+
+    client: Client = Relationship(sa_relationship_kwargs={"lazy": "joined", "viewonly": True})
+
+
+class CallEvent(SQLModel, table=True):
+    """One step in a call's life: who did what, when, from which status to which."""
+
+    __tablename__ = "call_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="calls.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    type: str = Field(max_length=40)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    nurse_id: int | None = Field(default=None, foreign_key="users.id")
+    detail: dict = Field(default_factory=dict, sa_type=JSON)

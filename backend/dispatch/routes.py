@@ -1,0 +1,121 @@
+"""Calls: intake, reading, and every step of the state machine."""
+from flask.views import MethodView
+
+from backend.api import Blueprint, current_actor, get_clock
+from backend.db import get_session
+from backend.dispatch import service
+from backend.dispatch.schemas import (
+    CallCreateSchema, CallEventSchema, CallQueryArgsSchema, CallSchema, CancelSchema, DeclineSchema,
+    OfferSchema, RetriageSchema, StatusSchema,
+)
+
+blp = Blueprint("calls", __name__, url_prefix="/api", description="Calls: intake and dispatch")
+
+INTAKE_ROLES = ("hap", "coordinator", "nurse", "team_lead")
+DISPATCH_ROLES = ("coordinator", "team_lead")
+
+
+@blp.route("/calls")
+class CallViews(MethodView):
+    @blp.auth(*service.STAFF_READ_ROLES)
+    @blp.arguments(CallQueryArgsSchema, location="query")
+    @blp.response(200, CallSchema(many=True))
+    def get(self, args):
+        """List the calls of your team (a HAP: of your organisation), latest change first"""
+        return service.list_calls(get_session(), actor=current_actor(), now=get_clock().now(), **args)
+
+    @blp.auth(*INTAKE_ROLES)
+    @blp.arguments(CallCreateSchema)
+    @blp.response(201, CallSchema)
+    def post(self, data):
+        """Raise a call (U0/U1 are refused: call 112)"""
+        return service.create_call(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>")
+class CallByIdViews(MethodView):
+    @blp.auth(*service.STAFF_READ_ROLES)
+    @blp.response(200, CallSchema)
+    def get(self, call_id):
+        """Read a call"""
+        return service.get_visible_call(get_session(), actor=current_actor(), call_id=call_id,
+                                        now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/events")
+class CallEventViews(MethodView):
+    @blp.auth(*service.STAFF_READ_ROLES)
+    @blp.response(200, CallEventSchema(many=True))
+    def get(self, call_id):
+        """List every transition of a call, oldest first"""
+        return service.list_events(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/offer")
+class CallOfferViews(MethodView):
+    @blp.auth(*DISPATCH_ROLES)
+    @blp.arguments(OfferSchema)
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="Illegal transition or nurse not available")
+    def post(self, data, call_id):
+        """Offer a call to a nurse"""
+        return service.offer_call(get_session(), actor=current_actor(), call_id=call_id,
+                                  nurse_id=data["nurse_id"], now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/accept")
+class CallAcceptViews(MethodView):
+    @blp.auth("nurse")
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="Another nurse holds the call")
+    def post(self, call_id):
+        """Accept a call offered to you (or an open call of your team)"""
+        return service.accept_call(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/decline")
+class CallDeclineViews(MethodView):
+    @blp.auth("nurse")
+    @blp.arguments(DeclineSchema)
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="The call is not offered to you")
+    def post(self, data, call_id):
+        """Decline a call offered to you"""
+        return service.decline_call(get_session(), actor=current_actor(), call_id=call_id,
+                                    reason=data.get("reason"), now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/status")
+class CallStatusViews(MethodView):
+    @blp.auth("nurse")
+    @blp.arguments(StatusSchema)
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="Illegal transition")
+    def post(self, data, call_id):
+        """Report en route or on site"""
+        return service.set_call_status(get_session(), actor=current_actor(), call_id=call_id,
+                                       status=data["status"], now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/cancel")
+class CallCancelViews(MethodView):
+    @blp.auth("hap", *DISPATCH_ROLES)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="The call has already ended")
+    def post(self, data, call_id):
+        """Cancel a call"""
+        return service.cancel_call(get_session(), actor=current_actor(), call_id=call_id,
+                                   reason=data["reason"], now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/triage")
+class CallTriageViews(MethodView):
+    @blp.auth("hap", *DISPATCH_ROLES)
+    @blp.arguments(RetriageSchema)
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="The call has already ended")
+    def post(self, data, call_id):
+        """Re-triage a call: a new urgency moves its target"""
+        return service.retriage_call(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now(),
+                                     **data)

@@ -1,0 +1,328 @@
+"""The call state machine: every transition is a conditional UPDATE plus an event, in one transaction.
+
+open → offered → accepted → en_route → on_site → completed; cancelled from any non-final status;
+decline and an expired offer return the call to open.
+"""
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from backend import errors
+from backend.audit import service as audit
+from backend.clients import service as clients
+from backend.clients.models import Client
+from backend.dispatch.models import ACTIVE_STATUSES, HELD_STATUSES, Call, CallEvent
+from backend.identity.models import User
+from backend.identity.service import get_team
+
+STAFF_READ_ROLES = ("hap", "coordinator", "nurse", "team_lead")
+EMERGENCY_MESSAGE = (
+    "Urgentie {urgency} is levensbedreigend: dit is niet voor het acute wijkteam. Bel direct 112."
+)
+STATUS_LABELS = {
+    "open": "open", "offered": "aangeboden", "accepted": "geaccepteerd", "en_route": "onderweg",
+    "on_site": "ter plaatse", "completed": "afgerond", "cancelled": "geannuleerd",
+}
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+def visible_calls_query(actor):
+    """Return a SELECT of the calls this actor may see: its team's, or its HAP organisation's."""
+    query = select(Call)
+    if actor.role == "hap":
+        return query.where(Call.organisation == clients.organisation_of(actor))
+    if actor.role in ("nurse", "coordinator", "team_lead"):
+        return query.where(Call.team == actor.team)
+    return query.where(sa.false())
+
+
+def _load(session: Session, call_id: int) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise errors.NotFound(f"Melding {call_id} bestaat niet.")
+    return call
+
+
+def get_visible_call(session: Session, *, actor, call_id: int, now: datetime, action: str = "call.read",
+                     data: str = "melding") -> Call:
+    """Return a call the actor may see and audit the read; a refused read is audited as denied."""
+    call = _load(session, call_id)
+    allowed = session.scalar(visible_calls_query(actor).where(Call.id == call_id).with_only_columns(Call.id))
+    if allowed is None:
+        audit.record_denied(session, actor=actor, action=action, client_id=call.client_id,
+                            now=now, data=data, detail={"call_id": call_id})
+        raise errors.Forbidden("Deze melding hoort niet bij jouw team of organisatie.")
+    audit.record(session, actor=actor, action=action, client_id=call.client_id, now=now, data=data,
+                 detail={"call_id": call_id})
+    session.commit()
+    return call
+
+
+def list_calls(session: Session, *, actor, now: datetime, status: str | None = None, team: str | None = None,
+               updated_since: datetime | None = None, limit: int = 200) -> list[Call]:
+    """List the calls the actor may see, newest change first; each client shown is audited."""
+    if team and actor.role != "hap" and team != actor.team:
+        raise errors.Forbidden("Je ziet alleen de meldingen van je eigen team.")
+    query = visible_calls_query(actor).order_by(Call.updated_at.desc(), Call.id.desc()).limit(limit)
+    if status:
+        query = query.where(Call.status == status)
+    if team:
+        query = query.where(Call.team == team)
+    if updated_since:
+        query = query.where(Call.updated_at > updated_since)
+    calls = list(session.exec(query).all())
+    audit.record_many(session, actor=actor, action="call.list", client_ids=[c.client_id for c in calls],
+                      now=now, data="meldingen")
+    session.commit()
+    return calls
+
+
+def list_events(session: Session, *, actor, call_id: int, now: datetime) -> list[CallEvent]:
+    """Return a call's events, oldest first."""
+    get_visible_call(session, actor=actor, call_id=call_id, now=now, action="call.events",
+                     data="verloop melding")
+    return list(session.exec(
+        select(CallEvent).where(CallEvent.call_id == call_id).order_by(CallEvent.at, CallEvent.id)
+    ).all())
+
+
+# -- intake ----------------------------------------------------------------------------------------
+
+def _deadlines(session: Session, *, team: str, urgency: str, created_at: datetime) -> dict:
+    target = timedelta(minutes=get_team(session, code=team).target_minutes(urgency))
+    return {"target_at": created_at + target, "lead_alert_at": created_at + target / 2}
+
+
+def _refuse_emergency(urgency: str) -> None:
+    if urgency in ("U0", "U1"):
+        message = EMERGENCY_MESSAGE.format(urgency=urgency)
+        raise errors.Unprocessable(message, errors={"urgency": [message]})
+
+
+def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
+    """Take in a call from triage, with a new client or a known one, in one transaction."""
+    data = dict(data)
+    _refuse_emergency(data["urgency"])
+    if actor.role in ("nurse", "coordinator", "team_lead") and data["team"] != actor.team:
+        raise errors.Forbidden("Je kunt alleen meldingen voor je eigen team aannemen.")
+    new_client = data.pop("client", None)
+    if new_client is not None:
+        client_id = clients.build_client(session, actor=actor, data=new_client, now=now).id
+    else:
+        client_id = data.pop("client_id")
+        if session.get(Client, client_id) is None:
+            raise errors.Unprocessable(f"Cliënt {client_id} bestaat niet.",
+                                       errors={"client_id": ["Onbekende cliënt."]})
+    call = Call(**data, client_id=client_id, status="open", created_by_id=actor.user_id,
+                organisation=clients.organisation_of(actor) if actor.role == "hap" else None,
+                created_at=now, updated_at=now,
+                **_deadlines(session, team=data["team"], urgency=data["urgency"], created_at=now))
+    session.add(call)
+    session.flush()
+    _event(session, call=call, type="created", actor=actor, now=now, from_status=None, to_status="open",
+           detail={"urgency": call.urgency, "category": call.category, "source": call.source})
+    audit.record(session, actor=actor, action="call.create", client_id=client_id, now=now,
+                 data="melding, klacht", detail={"call_id": call.id})
+    session.commit()
+    return call
+
+
+def retriage_call(session: Session, *, actor, call_id: int, urgency: str, reason: str, now: datetime) -> Call:
+    """Change a call's urgency after re-triage; its target moves with it."""
+    _refuse_emergency(urgency)
+    call = _visible_for_change(session, actor=actor, call_id=call_id)
+    if call.status not in ACTIVE_STATUSES:
+        raise errors.InvalidTransition("Een afgeronde of geannuleerde melding kan niet opnieuw getrieerd worden.")
+    before = call.urgency
+    _update(session, call=call, from_statuses=ACTIVE_STATUSES, values={
+        "urgency": urgency,
+        **_deadlines(session, team=call.team, urgency=urgency, created_at=call.created_at),
+    }, now=now, action="opnieuw triëren")
+    _event(session, call=call, type="retriaged", actor=actor, now=now, from_status=call.status,
+           to_status=call.status, detail={"from": before, "to": urgency, "reason": reason})
+    return _finish(session, call=call, actor=actor, now=now, action="call.retriage")
+
+
+# -- transitions -----------------------------------------------------------------------------------
+
+def _event(session: Session, *, call: Call, type: str, actor, now: datetime, from_status, to_status,
+           nurse_id: int | None = None, detail: dict | None = None) -> None:
+    session.add(CallEvent(call_id=call.id, at=now, type=type, actor_id=actor.user_id if actor else None,
+                          from_status=from_status, to_status=to_status,
+                          nurse_id=nurse_id if nurse_id is not None else call.nurse_id, detail=detail or {}))
+
+
+def _update(session: Session, *, call: Call, from_statuses, values: dict, now: datetime, action: str,
+            extra_where=None) -> None:
+    """Apply a change only if the call is still in one of `from_statuses`; otherwise 409."""
+    stmt = (sa.update(Call).where(Call.id == call.id, Call.status.in_(from_statuses))
+            .values(**values, updated_at=now, version=Call.version + 1)
+            .execution_options(synchronize_session=False))
+    if extra_where is not None:
+        stmt = stmt.where(extra_where)
+    if session.execute(stmt).rowcount != 1:
+        session.rollback()
+        current = session.get(Call, call.id)
+        raise errors.InvalidTransition(
+            f"Kan niet {action}: de melding is nu '{STATUS_LABELS.get(current.status, current.status)}'.",
+            extra={"current_status": current.status},
+        )
+    session.refresh(call)
+
+
+def _finish(session: Session, *, call: Call, actor, now: datetime, action: str) -> Call:
+    audit.record(session, actor=actor, action=action, client_id=call.client_id, now=now, data="melding",
+                 detail={"call_id": call.id, "status": call.status})
+    session.commit()
+    return call
+
+
+def _visible_for_change(session: Session, *, actor, call_id: int) -> Call:
+    call = _load(session, call_id)
+    if actor.role == "hap":
+        if call.organisation != clients.organisation_of(actor):
+            raise errors.Forbidden("Deze melding is niet door jouw organisatie aangemaakt.")
+    elif call.team != actor.team:
+        raise errors.Forbidden("Deze melding hoort niet bij jouw team.")
+    return call
+
+
+def _set_nurse(session: Session, *, nurse_id: int, to: str, only_from: str, now: datetime) -> bool:
+    result = session.execute(
+        sa.update(User).where(User.id == nurse_id, User.availability == only_from)
+        .values(availability=to, availability_set_at=now).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def offer_call(session: Session, *, actor, call_id: int, nurse_id: int, now: datetime,
+               reason: str = "coördinator") -> Call:
+    """Offer a call to an available nurse of its team (replacing an earlier offer)."""
+    call = _visible_for_change(session, actor=actor, call_id=call_id)
+    nurse = session.get(User, nurse_id)
+    if nurse is None or nurse.role != "nurse" or not nurse.active:
+        raise errors.Unprocessable(f"Verpleegkundige {nurse_id} bestaat niet.",
+                                   errors={"nurse_id": ["Geen verpleegkundige."]})
+    if nurse.team != call.team:
+        raise errors.Unprocessable("Deze verpleegkundige hoort niet bij het team van de melding.",
+                                   errors={"nurse_id": ["Ander team."]})
+    if nurse.availability != "available":
+        raise errors.Conflict(f"{nurse.name} is niet beschikbaar ({nurse.availability}).")
+    before = call.status
+    window = timedelta(seconds=get_team(session, code=call.team).ack_window(call.urgency))
+    _update(session, call=call, from_statuses=("open", "offered"), now=now, action="aanbieden", values={
+        "status": "offered", "nurse_id": nurse_id, "offered_at": now, "offer_expires_at": now + window,
+    })
+    _event(session, call=call, type="offered", actor=actor, now=now, from_status=before, to_status="offered",
+           detail={"expires_at": (now + window).isoformat(), "by": reason})
+    return _finish(session, call=call, actor=actor, now=now, action="call.offer")
+
+
+def accept_call(session: Session, *, actor, call_id: int, now: datetime) -> Call:
+    """Take a call: the offered nurse, or any available nurse of the team while it is open. One wins."""
+    if actor.role != "nurse":
+        raise errors.Forbidden("Alleen een verpleegkundige kan een melding aannemen.")
+    call = _visible_for_change(session, actor=actor, call_id=call_id)
+    if call.status == "offered" and call.nurse_id != actor.user_id:
+        raise errors.Conflict("Deze melding is aan een andere verpleegkundige aangeboden.")
+    if call.status not in ("open", "offered"):
+        raise errors.InvalidTransition(
+            "Deze melding is al door een andere verpleegkundige aangenomen."
+            if call.status in HELD_STATUSES else
+            f"Kan niet aannemen: de melding is '{STATUS_LABELS[call.status]}'.")
+    before = call.status
+    mine = sa.or_(Call.status == "open", Call.nurse_id == actor.user_id)
+    _update(session, call=call, from_statuses=("open", "offered"), extra_where=mine, now=now,
+            action="aannemen", values={"status": "accepted", "nurse_id": actor.user_id, "accepted_at": now,
+                                       "offer_expires_at": None})
+    if not _set_nurse(session, nurse_id=actor.user_id, to="busy", only_from="available", now=now):
+        session.rollback()
+        raise errors.Conflict("Je staat niet op beschikbaar of hebt al een lopende melding.")
+    _event(session, call=call, type="accepted", actor=actor, now=now, from_status=before, to_status="accepted")
+    return _finish(session, call=call, actor=actor, now=now, action="call.accept")
+
+
+def decline_call(session: Session, *, actor, call_id: int, reason: str | None, now: datetime) -> Call:
+    """The offered nurse says no: the call goes back to open."""
+    call = _visible_for_change(session, actor=actor, call_id=call_id)
+    if call.status != "offered" or call.nurse_id != actor.user_id:
+        raise errors.InvalidTransition("Alleen een melding die aan jou is aangeboden kun je weigeren.")
+    _update(session, call=call, from_statuses=("offered",), extra_where=Call.nurse_id == actor.user_id,
+            now=now, action="weigeren",
+            values={"status": "open", "nurse_id": None, "offered_at": None, "offer_expires_at": None})
+    _event(session, call=call, type="declined", actor=actor, now=now, from_status="offered", to_status="open",
+           nurse_id=actor.user_id, detail={"reason": reason} if reason else {})
+    return _finish(session, call=call, actor=actor, now=now, action="call.decline")
+
+
+def expire_offer(session: Session, *, call_id: int, now: datetime) -> Call | None:
+    """Return an unanswered offer to open once its window has passed; None if someone got there first."""
+    call = session.get(Call, call_id)
+    if call is None:
+        return None
+    nurse_id = call.nurse_id
+    result = session.execute(
+        sa.update(Call).where(Call.id == call_id, Call.status == "offered", Call.offer_expires_at <= now)
+        .values(status="open", nurse_id=None, offered_at=None, offer_expires_at=None, updated_at=now,
+                version=Call.version + 1).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return None
+    session.refresh(call)
+    _event(session, call=call, type="offer_expired", actor=None, now=now, from_status="offered",
+           to_status="open", nurse_id=nurse_id)
+    session.commit()
+    return call
+
+
+NEXT_STATUS = {"en_route": ("accepted",), "on_site": ("en_route",)}
+
+
+def set_call_status(session: Session, *, actor, call_id: int, status: str, now: datetime) -> Call:
+    """The holding nurse moves her call on: en route, then on site."""
+    call = _visible_for_change(session, actor=actor, call_id=call_id)
+    if call.nurse_id != actor.user_id or call.status not in HELD_STATUSES:
+        raise errors.Forbidden("Alleen de verpleegkundige die de melding heeft, kan de status zetten.")
+    before = call.status
+    values = {"status": status}
+    if status == "on_site":
+        values["on_site_at"] = now
+    _update(session, call=call, from_statuses=NEXT_STATUS[status], extra_where=Call.nurse_id == actor.user_id,
+            now=now, action=f"naar '{STATUS_LABELS[status]}'", values=values)
+    _event(session, call=call, type=status, actor=actor, now=now, from_status=before, to_status=status)
+    return _finish(session, call=call, actor=actor, now=now, action=f"call.{status}")
+
+
+def cancel_call(session: Session, *, actor, call_id: int, reason: str, now: datetime) -> Call:
+    """Cancel a call that has not ended; a nurse holding it is free again."""
+    call = _visible_for_change(session, actor=actor, call_id=call_id)
+    before, holder = call.status, call.nurse_id
+    _update(session, call=call, from_statuses=ACTIVE_STATUSES, now=now, action="annuleren",
+            values={"status": "cancelled", "cancel_reason": reason, "closed_at": now, "offer_expires_at": None})
+    if before in HELD_STATUSES and holder is not None:
+        _set_nurse(session, nurse_id=holder, to="available", only_from="busy", now=now)
+    _event(session, call=call, type="cancelled", actor=actor, now=now, from_status=before,
+           to_status="cancelled", nurse_id=holder, detail={"reason": reason})
+    return _finish(session, call=call, actor=actor, now=now, action="call.cancel")
+
+
+def complete_call(session: Session, *, actor, call_id: int, now: datetime, closing_note: str | None = None,
+                  detail: dict | None = None, commit: bool = True) -> Call:
+    """Complete the call the nurse is on site for, with the closing note for the caller; frees her."""
+    call = _load(session, call_id)
+    if call.nurse_id != actor.user_id:
+        raise errors.Forbidden("Alleen de verpleegkundige die de melding heeft, kan haar afronden.")
+    _update(session, call=call, from_statuses=("on_site",), extra_where=Call.nurse_id == actor.user_id,
+            now=now, action="afronden",
+            values={"status": "completed", "closing_note": closing_note, "closed_at": now})
+    _set_nurse(session, nurse_id=actor.user_id, to="available", only_from="busy", now=now)
+    _event(session, call=call, type="completed", actor=actor, now=now, from_status="on_site",
+           to_status="completed", detail=detail or {})
+    audit.record(session, actor=actor, action="call.complete", client_id=call.client_id, now=now,
+                 data="melding, afsluitnotitie", detail={"call_id": call.id})
+    if commit:
+        session.commit()
+    return call

@@ -1,0 +1,85 @@
+"""Login, logout, the current user, user and token administration."""
+from flask import g, session
+from flask.views import MethodView
+from backend.api import Blueprint, current_actor, get_clock, request_meta
+from backend.db import get_session
+from backend.identity import service
+from backend.identity.schemas import (
+    LoginResultSchema, LoginSchema, MeSchema, TokenCreateSchema, TokenSchema, UserCreateSchema,
+    UserQueryArgsSchema, UserSchema,
+)
+
+blp = Blueprint("identity", __name__, url_prefix="/api", description="Log in, users and machine tokens")
+
+
+@blp.route("/auth/login")
+class LoginViews(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, LoginResultSchema)
+    @blp.alt_response(401, description="Wrong credentials")
+    @blp.alt_response(429, description="Too many failed attempts")
+    def post(self, data):
+        """Log in with a password; sets the session cookie and returns the CSRF token"""
+        from flask import current_app
+
+        user, secret, csrf = service.login(
+            get_session(), username=data["username"], password=data["password"],
+            ip=request_meta()["ip"] or "?", now=get_clock().now(),
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            window_seconds=current_app.config["LOGIN_WINDOW_SECONDS"],
+        )
+        session.clear()
+        session.permanent = True
+        session["sid"] = secret
+        return {"user": user, "csrf_token": csrf}
+
+
+@blp.route("/auth/logout")
+class LogoutViews(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    def post(self):
+        """Log out: the server forgets the session"""
+        if "login_session" in g:
+            service.logout(get_session(), session_id=g.login_session.id)
+        session.clear()
+
+
+@blp.route("/auth/me")
+class MeViews(MethodView):
+    @blp.auth()
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Return the logged-in user (and, for a cookie session, its CSRF token)"""
+        login_session = g.get("login_session")
+        user = current_actor().user
+        return {**UserSchema().dump(user), "csrf_token": login_session.csrf_token if login_session else None}
+
+
+@blp.route("/users")
+class UserViews(MethodView):
+    @blp.auth("admin", "coordinator", "team_lead")
+    @blp.arguments(UserQueryArgsSchema, location="query")
+    @blp.response(200, UserSchema(many=True))
+    def get(self, args):
+        """List users (coordinators and team leads: their own team)"""
+        return service.list_users(get_session(), actor=current_actor(), **args)
+
+    @blp.auth("admin")
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, data):
+        """Create a user"""
+        return service.create_user(get_session(), data=data, now=get_clock().now())
+
+
+@blp.route("/tokens")
+class TokenViews(MethodView):
+    @blp.auth("admin")
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, TokenSchema)
+    def post(self, data):
+        """Create a bearer token for a machine client; it is shown only this once"""
+        token = service.create_token(get_session(), username=data["username"], label=data["label"],
+                                     now=get_clock().now())
+        return {"token": token, "label": data["label"]}

@@ -1,0 +1,59 @@
+"""HTTP shapes for identity."""
+import marshmallow as ma
+from marshmallow import validate
+from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+
+from backend.identity.models import ROLES, TEAMS, User
+
+SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
+
+
+class UserSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = User
+        exclude = ("password_hash", "created_at", "availability_set_at")
+
+    skills = ma.fields.List(ma.fields.String())
+    availability = ma.fields.String(dump_only=True)
+
+
+class MeSchema(UserSchema):
+    csrf_token = ma.fields.String(allow_none=True)
+
+
+class UserCreateSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9_.@-]{3,80}$", error="3–80 tekens: letters, cijfers, _ . @ -"))
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=256))
+    role = ma.fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    team = ma.fields.String(validate=validate.OneOf(TEAMS), allow_none=True)
+    organisation = ma.fields.String(validate=validate.Length(min=1, max=120), allow_none=True)
+    skills = ma.fields.List(ma.fields.String(validate=SKILL), validate=validate.Length(max=30))
+    base_lat = ma.fields.Float(validate=validate.Range(-90, 90), allow_none=True)
+    base_lon = ma.fields.Float(validate=validate.Range(-180, 180), allow_none=True)
+
+
+class UserQueryArgsSchema(ma.Schema):
+    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+
+
+class LoginSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class LoginResultSchema(ma.Schema):
+    user = ma.fields.Nested(UserSchema)
+    csrf_token = ma.fields.String()
+
+
+class TokenCreateSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    label = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class TokenSchema(ma.Schema):
+    token = ma.fields.String()
+    label = ma.fields.String()

@@ -1,0 +1,156 @@
+"""Users, passwords, machine tokens, login sessions and login throttling."""
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from backend import errors
+from backend.identity.models import ApiToken, LoginAttempt, LoginSession, Team, User
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the timing of an unknown username equal to that of a wrong password.
+_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+SESSION_LIFETIME = timedelta(hours=12)
+TEAM_NAMES = {"acute": "Wijkteam acute zorg", "fact": "FACT-VVT"}
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def get_team(session: Session, *, code: str) -> Team:
+    """Return a team's settings; a team without a row gets the defaults."""
+    return session.get(Team, code) or Team(code=code, name=TEAM_NAMES.get(code, code))
+
+
+def ensure_teams(session: Session) -> None:
+    """Make sure both teams have a settings row (idempotent)."""
+    for code, name in TEAM_NAMES.items():
+        if session.get(Team, code) is None:
+            session.add(Team(code=code, name=name))
+    session.flush()
+
+
+def create_user(session: Session, *, data: dict, now: datetime) -> User:
+    """Create a user with an argon2 hash of the given password."""
+    data = dict(data)
+    password = data.pop("password")
+    if session.scalar(select(User.id).where(User.username == data["username"])) is not None:
+        raise errors.Conflict(f"Gebruikersnaam '{data['username']}' bestaat al.")
+    if data.get("role") in ("nurse", "coordinator", "team_lead") and not data.get("team"):
+        raise errors.Unprocessable("Een verpleegkundige, coördinator of teamleider hoort bij een team.",
+                                   errors={"team": ["Verplicht voor deze rol."]})
+    if data.get("team"):
+        ensure_teams(session)
+    user = User(**data, password_hash=hash_password(password), created_at=now)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    """Return a user or raise NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise errors.NotFound(f"Gebruiker {user_id} bestaat niet.")
+    return user
+
+
+def _recent_failures(session: Session, *, username: str, ip: str, since: datetime) -> int:
+    by_user = session.scalar(
+        select(sa.func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.username == username, LoginAttempt.at >= since)
+    )
+    by_ip = session.scalar(
+        select(sa.func.count()).select_from(LoginAttempt)
+        .where(LoginAttempt.ip == ip, LoginAttempt.at >= since)
+    )
+    # An address may try a few more names than one name may be tried.
+    return max(by_user, by_ip // 3)
+
+
+def login(session: Session, *, username: str, password: str, ip: str, now: datetime,
+          max_failures: int, window_seconds: int) -> tuple[User, str, str]:
+    """Check a password; return (user, session secret, csrf token) or raise 401/429."""
+    since = now - timedelta(seconds=window_seconds)
+    if _recent_failures(session, username=username, ip=ip, since=since) >= max_failures:
+        raise errors.TooManyRequests(
+            "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
+            extra={"retry_after": window_seconds},
+        )
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        session.add(LoginAttempt(username=username[:80], ip=ip[:64], at=now))
+        session.commit()
+        raise errors.Unauthorized("Gebruikersnaam of wachtwoord klopt niet.")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    secret = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    from backend.api import digest
+
+    session.execute(sa.delete(LoginSession).where(LoginSession.expires_at < now))
+    session.add(LoginSession(id=digest(secret), user_id=user.id, csrf_token=csrf,
+                             created_at=now, expires_at=now + SESSION_LIFETIME))
+    session.commit()
+    return user, secret, csrf
+
+
+def get_login_session(session: Session, *, session_id: str, now: datetime):
+    """Return (user, login session) for a live session, else None."""
+    row = session.exec(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.id == session_id, LoginSession.expires_at > now, User.active == True)  # noqa: E712
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def logout(session: Session, *, session_id: str) -> None:
+    """End a login session on the server, so a copied cookie stops working too."""
+    session.execute(sa.delete(LoginSession).where(LoginSession.id == session_id))
+    session.commit()
+
+
+def create_token(session: Session, *, username: str, label: str, now: datetime) -> str:
+    """Create a bearer token for a user and return it; only its digest is kept."""
+    from backend.api import digest
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise errors.NotFound(f"Gebruiker '{username}' bestaat niet.")
+    token = "wsp_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, label=label, token_hash=digest(token), created_at=now))
+    session.commit()
+    return token
+
+
+def user_for_token(session: Session, *, token_hash: str):
+    """Return (user, token label) for a live token, else None."""
+    row = session.exec(
+        select(User, ApiToken.label)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active == True)  # noqa: E712
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def list_users(session: Session, *, actor, role: str | None = None, team: str | None = None) -> list[User]:
+    """List users; everyone but an admin sees only their own team."""
+    query = select(User).order_by(User.name)
+    if actor.role != "admin":
+        query = query.where(User.team == actor.team)
+    if role:
+        query = query.where(User.role == role)
+    if team:
+        query = query.where(User.team == team)
+    return list(session.exec(query).all())

@@ -1,0 +1,86 @@
+"""Fixtures: a fresh app per test on a clean database (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+import os
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from backend import create_app, registry
+from backend.db import make_engine
+from backend.identity.service import ensure_teams
+from backend.timeutil import FixedClock
+from tests.factories import START
+
+
+def _reset_schema(engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    else:
+        SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Return the test database URL with every table created once for the run."""
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    registry.import_models()
+    engine = make_engine(url)
+    _reset_schema(engine)
+    engine.dispose()
+    return url
+
+
+def _clean(engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+            if conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'").first():
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+@pytest.fixture
+def clock():
+    """A clock that only moves when the test says so."""
+    return FixedClock(START)
+
+
+@pytest.fixture
+def app(database_url, clock):
+    """A fresh app on an empty database (teams only)."""
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+                      "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1,localhost"})
+    engine = app.extensions["db_engine"]
+    _clean(engine)
+    with Session(engine) as session:
+        ensure_teams(session)
+        session.commit()
+    yield app
+    _clean(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """A database session outside any request (on SQLite its reads don't take the write lock)."""
+    engine = make_engine(app.config["DATABASE_URL"], immediate=False)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client (cookies kept between requests)."""
+    return app.test_client()
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    return f"database: {sa.engine.make_url(url).render_as_string(hide_password=True) if url else 'SQLite'}"
