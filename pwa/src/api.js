@@ -14,15 +14,6 @@ export class NetworkError extends Error {}
 
 export function setCsrf(token) {
   csrfToken = token || null;
-  shareCsrfWithWorker();
-}
-
-/** The service worker needs the token to confirm an offer's delivery; it keeps it in memory too. */
-export function shareCsrfWithWorker() {
-  navigator.serviceWorker?.controller?.postMessage({ type: 'csrf', token: csrfToken });
-}
-if (typeof navigator !== 'undefined' && navigator.serviceWorker) {
-  navigator.serviceWorker.addEventListener('controllerchange', shareCsrfWithWorker);
 }
 
 export function hasCsrf() {

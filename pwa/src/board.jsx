@@ -40,12 +40,41 @@ export function usePolledCalls() {
   return { calls, refresh };
 }
 
-export function delivery(call) {
-  const d = call.offer_delivery || {};
-  const status = d.status || call.offer_delivery_status;
-  if (call.offer_delivered_at || d.delivered_at || status === 'delivered' || status === 'shown') return 'delivered';
-  if (call.offer_delivery_failed_at || status === 'failed' || status === 'not_delivered') return 'failed';
+/** Did the current offer reach the phone? From the call's events: the service worker's report after the offer. */
+export function deliveryFromEvents(events) {
+  const last = events.map((e) => e.type).lastIndexOf('offered');
+  const after = last < 0 ? [] : events.slice(last + 1).map((e) => e.type);
+  if (after.includes('offer_shown')) return 'delivered';
+  if (after.includes('offer_not_shown')) return 'failed';
   return 'pending';
+}
+
+/** Delivery state of every offered call, refreshed with the board. */
+function useDeliveries(calls) {
+  const [map, setMap] = useState({});
+  const key = calls.filter((c) => c.status === 'offered').map((c) => `${c.id}@${c.updated_at}`).join(',');
+  useEffect(() => {
+    let alive = true;
+    const offered = calls.filter((c) => c.status === 'offered');
+    const load = async () => {
+      const next = {};
+      for (const c of offered) {
+        try {
+          next[c.id] = deliveryFromEvents(await api.get(`/api/calls/${c.id}/events`));
+        } catch {
+          next[c.id] = 'pending';
+        }
+      }
+      if (alive) setMap(next);
+    };
+    load();
+    const t = setInterval(load, POLL_MS);
+    return () => {
+      alive = false;
+      clearInterval(t);
+    };
+  }, [key]);
+  return map;
 }
 
 export function escalated(call) {
@@ -64,6 +93,11 @@ export function Board() {
     .filter((c) => RUNNING.includes(c.status))
     .sort((a, b) => (escalated(b) - escalated(a)) || a.urgency.localeCompare(b.urgency) || String(a.target_at).localeCompare(String(b.target_at)));
   const current = running.find((c) => c.id === selected);
+  const deliveries = useDeliveries(running);
+  const [names, setNames] = useState({});
+  useEffect(() => {
+    api.get('/api/users').then((users) => setNames(Object.fromEntries(users.map((u) => [u.id, u.name])))).catch(() => {});
+  }, []);
   return (
     <div class="desk">
       <section class="card" aria-labelledby="board-h">
@@ -77,7 +111,7 @@ export function Board() {
           <tbody>
             {running.map((c) => {
               const m = c.target_at ? minutesUntil(c.target_at, now) : null;
-              const d = c.status === 'offered' ? delivery(c) : null;
+              const d = c.status === 'offered' ? deliveries[c.id] || 'pending' : null;
               return (
                 <tr class={`${escalated(c) ? 'escalated' : ''} ${c.id === selected ? 'sel' : ''}`} data-call={c.id}>
                   <td><UrgencyBadge urgency={c.urgency} />{escalated(c) && <span class="badge esc">{T.board.escalated}</span>}</td>
@@ -87,7 +121,7 @@ export function Board() {
                     {d && <span class={`delivery d-${d}`} data-testid="delivery">{d === 'delivered' ? T.board.delivered : d === 'failed' ? T.board.notDelivered : T.board.deliveryPending}</span>}
                   </td>
                   <td class={m !== null && m < 0 ? 'late' : ''}>{m === null ? '' : m < 0 ? T.board.overdue(-m) : T.board.left(m)}</td>
-                  <td>{c.nurse_name || (c.nurse_id ? `#${c.nurse_id}` : '')}</td>
+                  <td>{c.nurse_id ? names[c.nurse_id] || `#${c.nurse_id}` : ''}</td>
                   <td><button class="secondary" onClick={() => setSelected(c.id)} aria-label={`${T.board.select}: ${T.categories[c.category] || c.category}`}>{T.board.select}</button></td>
                 </tr>
               );

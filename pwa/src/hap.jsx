@@ -164,6 +164,7 @@ function CallList({ calls, onChanged }) {
         {calls.map((c) => (
           <li class={`callrow st-${c.status}`}>
             <UrgencyBadge urgency={c.urgency} /> <strong>{T.categories[c.category] || c.category}</strong>
+            {c.client && <> · {c.client.name}</>}
             {' · '}<span data-testid="hap-call-status">{T.statuses[c.status] || c.status}</span>
             {' · '}{formatTime(c.created_at)}
             {c.closing_note && <p class="closing"><strong>{T.hap.closingNote}:</strong> {c.closing_note}</p>}

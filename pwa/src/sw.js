@@ -16,22 +16,21 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { deny
 registerRoute(({ url }) => url.pathname === '/api/push/vapid-public-key', new StaleWhileRevalidate({ cacheName: 'api-public' }));
 // Everything else under /api goes to the network only: client data never lands in a cache.
 
-// The app hands over its CSRF token so delivery reports can be sent; kept in memory only, never stored.
-let csrfToken = null;
-self.addEventListener('message', (event) => {
-  if (event.data?.type === 'csrf') csrfToken = event.data.token || null;
-});
-
+/** Tell the server the offer was shown (or could not be), so the coordinator sees it reached the phone. */
 async function reportDelivery(data, status) {
-  const url = data.delivery_url || '/api/push/delivery';
-  const headers = { 'Content-Type': 'application/json' };
-  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const body = { call_id: data.call_id, status, at: new Date().toISOString() };
-  if (data.receipt) body.receipt = data.receipt;
   try {
-    await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin' });
+    // The CSRF token is fetched for this one request and never stored (the phone holds no tokens).
+    const me = await fetch('/api/auth/me', { credentials: 'same-origin', cache: 'no-store' });
+    if (!me.ok) return;
+    const { csrf_token } = await me.json();
+    await fetch(`/api/calls/${data.call_id}/delivery`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf_token || '' },
+      body: JSON.stringify({ status, at: new Date().toISOString() }),
+    });
   } catch {
-    // No signal: the coordinator sees that delivery was not confirmed, which is the truth.
+    // No signal: the board keeps saying the offer was not confirmed, which is the truth.
   }
 }
 
@@ -55,14 +54,14 @@ self.addEventListener('push', (event) => {
           icon: '/icons/icon-192.png',
           badge: '/icons/icon-192.png',
           vibrate: [300, 100, 300],
-          data: { call_id: data.call_id, url: '/' },
+          data: { call_id: data.call_id, url: data.url || '/' },
         });
       } catch {
         status = 'failed';
       }
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
       for (const w of windows) w.postMessage({ type: data.type || 'offer', call_id: data.call_id });
-      if (data.call_id) await reportDelivery(data, status);
+      if (data.type === 'offer' && data.call_id) await reportDelivery(data, status);
     })(),
   );
 });

@@ -7,25 +7,20 @@ import sys
 import tempfile
 import time
 import uuid
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.e2e.helpers import PASSWORD, Api
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "wachtwoord-123"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.e2e
 
 
 def _database_url(tmp: Path) -> str:
@@ -42,33 +37,6 @@ def _database_url(tmp: Path) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"{head}/{name}"
-
-
-class Api:
-    """A logged-in API user, as an outside client would be (cookie session + CSRF)."""
-
-    def __init__(self, base: str, username: str, password: str = PASSWORD):
-        self.base = base
-        self.s = requests.Session()
-        # The session cookie is Secure; the test server is plain http on 127.0.0.1 (a secure context for browsers).
-        self.s.cookies.set_policy(DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
-        r = self.s.post(f"{base}/api/auth/login", json={"username": username, "password": password}, timeout=10)
-        r.raise_for_status()
-        self.user = r.json()["user"]
-        self.s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-
-    def call(self, method: str, path: str, expect: int | tuple = (200, 201, 204), **kw) -> requests.Response:
-        r = self.s.request(method, f"{self.base}{path}", timeout=10, **kw)
-        expected = expect if isinstance(expect, tuple) else (expect,)
-        assert r.status_code in expected, f"{method} {path} → {r.status_code} {r.text[:500]}"
-        return r
-
-    def get(self, path, **kw):
-        return self.call("GET", path, **kw).json()
-
-    def post(self, path, json=None, **kw):
-        r = self.call("POST", path, json=json if json is not None else {}, **kw)
-        return r.json() if r.content else None
 
 
 class Server:
@@ -171,28 +139,3 @@ def new_page(browser, server):
     yield make
     for ctx in contexts:
         ctx.close()
-
-
-def login(page, username: str):
-    page.goto("/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("button", name="Uitloggen").wait_for()
-
-
-def screenshot(page, name: str):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
-
-
-def assert_accessible(page, name: str):
-    """axe-core finds no serious or critical violation on this screen."""
-    if not page.evaluate("() => !!window.axe"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"accessibility violations on {name}:\n" + "\n".join(bad)

@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, assert_accessible, login, screenshot
+from tests.e2e.helpers import PHONE, assert_accessible, login, screenshot
 
 CATEGORY = "Katheter / urinewegen"
 READ_DEVICE = """async () => {
