@@ -6,7 +6,8 @@ from functools import wraps
 from http import HTTPStatus
 
 import flask_smorest
-from flask import current_app, g, request, session
+import swagger_ui_bundle
+from flask import current_app, g, request, send_from_directory, session
 from sqlalchemy.exc import IntegrityError
 
 from backend import errors
@@ -149,6 +150,11 @@ def init_app(app) -> Api:
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+
+    @app.get("/api/docs/static/<path:filename>")
+    def swagger_ui_static(filename):
+        """Serve Swagger UI from the installed package: the docs work without internet."""
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
     @app.before_request
     def _request_id():

@@ -20,6 +20,7 @@ def build_scheduler(app) -> BlockingScheduler:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s clock %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app()
     scheduler = build_scheduler(app)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))

@@ -51,6 +51,6 @@ def load_config() -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/static/",  # served from the swagger-ui-bundle package
         "OPENAPI_RAPIDOC_PATH": None,
     }

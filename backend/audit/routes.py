@@ -1,7 +1,7 @@
 """Read the audit trail."""
 from flask.views import MethodView
 
-from backend.api import Blueprint
+from backend.api import Blueprint, current_actor
 from backend.audit import service
 from backend.audit.schemas import AuditEventSchema, AuditQueryArgsSchema
 from backend.db import get_session
@@ -15,5 +15,5 @@ class AuditViews(MethodView):
     @blp.arguments(AuditQueryArgsSchema, location="query")
     @blp.response(200, AuditEventSchema(many=True))
     def get(self, args):
-        """List audit events, newest first"""
-        return service.list_events(get_session(), **args)
+        """List audit events, newest first (a team lead: about her team's clients)"""
+        return service.list_events(get_session(), actor=current_actor(), **args)

@@ -50,9 +50,13 @@ def record_denied(session: Session, *, actor, action: str, client_id: int | None
     session.commit()
 
 
-def list_events(session: Session, *, client_id: int | None = None, limit: int = 500) -> list[AuditEvent]:
-    """Return audit events, newest first."""
+def list_events(session: Session, *, actor, client_id: int | None = None, limit: int = 500) -> list[AuditEvent]:
+    """Return audit events, newest first; a team lead sees those about her team's clients only."""
+    from backend.clients.service import visible_client_ids_query
+
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if actor.role != "admin":
+        query = query.where(AuditEvent.client_id.in_(visible_client_ids_query(actor)))
     if client_id is not None:
         query = query.where(AuditEvent.client_id == client_id)
     return list(session.exec(query).all())

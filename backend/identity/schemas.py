@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import validate
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from backend.identity.models import ROLES, TEAMS, User
+from backend.identity.models import ROLES, TEAMS, Team, User
 
 SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
 
@@ -57,3 +57,20 @@ class TokenCreateSchema(ma.Schema):
 class TokenSchema(ma.Schema):
     token = ma.fields.String()
     label = ma.fields.String()
+
+
+class TeamSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Team
+
+
+class TeamUpdateSchema(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(min=1, max=120))
+    target_u2_minutes = ma.fields.Integer(validate=validate.Range(5, 240))
+    target_u3_minutes = ma.fields.Integer(validate=validate.Range(15, 720))
+    target_u4_minutes = ma.fields.Integer(validate=validate.Range(30, 1440))
+    target_u5_minutes = ma.fields.Integer(validate=validate.Range(60, 4320))
+    ack_window_u2_seconds = ma.fields.Integer(validate=validate.Range(30, 1800))
+    ack_window_seconds = ma.fields.Integer(validate=validate.Range(30, 3600))
+    auto_offer = ma.fields.Boolean()
+    handover_ack_alert_minutes = ma.fields.Integer(validate=validate.Range(15, 10080))

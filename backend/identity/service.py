@@ -154,3 +154,25 @@ def list_users(session: Session, *, actor, role: str | None = None, team: str | 
     if team:
         query = query.where(User.team == team)
     return list(session.exec(query).all())
+
+
+def list_teams(session: Session) -> list[Team]:
+    """Return both teams' settings."""
+    ensure_teams(session)
+    session.commit()
+    return list(session.exec(select(Team).order_by(Team.code)).all())
+
+
+def update_team(session: Session, *, actor, code: str, changes: dict) -> Team:
+    """Change a team's settings: its own team lead, or an admin."""
+    if code not in TEAM_NAMES:
+        raise errors.NotFound(f"Team '{code}' bestaat niet.")
+    if actor.role != "admin" and actor.team != code:
+        raise errors.Forbidden("Je kunt alleen de instellingen van je eigen team wijzigen.")
+    ensure_teams(session)
+    team = session.get(Team, code)
+    for key, value in changes.items():
+        setattr(team, key, value)
+    session.add(team)
+    session.commit()
+    return team
