@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { T } from './texts.js';
 import { login, me, logout, ApiError, NetworkError } from './api.js';
-import { getMeta, setMeta, wipeDevice, all } from './db.js';
+import { getMeta, setMeta, wipeDevice, all, lockDevice, unlockDevice, deviceHasData } from './db.js';
 import { replay, onOutboxEvent } from './outbox.js';
 import { dropPushSubscription } from './push.js';
 import { Field, Message, useDevice, useOnline } from './ui.jsx';
@@ -23,10 +23,13 @@ export function App() {
 
   useEffect(() => {
     (async () => {
-      const stored = await getMeta('user').catch(() => null);
+      // Open (and so create) the device database only for a logged-in user.
+      const stored = (await deviceHasData()) ? await getMeta('user').catch(() => null) : null;
+      if (!stored) lockDevice();
       try {
         const fresh = await me();
         if (stored && stored.id !== fresh.id) await wipeDevice();
+        unlockDevice();
         await setMeta('user', fresh);
         setUser(fresh);
         replay();
@@ -47,8 +50,10 @@ export function App() {
   }, []);
 
   async function loggedIn(u) {
+    unlockDevice();
     const stored = await getMeta('user').catch(() => null);
     if (stored && stored.id !== u.id) await wipeDevice();
+    unlockDevice();
     await setMeta('user', u);
     setNotice('');
     setUser(u);
@@ -62,6 +67,7 @@ export function App() {
     await logout().catch(() => {});
     await wipeDevice();
     setUser(null);
+    setNotice('');
   }
 
   function toggleTheme() {

@@ -3,9 +3,26 @@ import { openDB, deleteDB } from 'idb';
 
 const NAME = 'wijkspoed';
 let dbPromise = null;
+let locked = false;
 const listeners = new Set();
 
+/** After logout nothing may open (and so re-create) the database until someone logs in. */
+export function unlockDevice() {
+  locked = false;
+}
+
+/** True when this device already holds a Wijkspoed database (without creating one). */
+export async function deviceHasData() {
+  if (!indexedDB.databases) return true;
+  return (await indexedDB.databases()).some((d) => d.name === NAME);
+}
+
+export function lockDevice() {
+  locked = true;
+}
+
 export function db() {
+  if (locked) return Promise.reject(new Error('device locked'));
   if (!dbPromise) {
     dbPromise = openDB(NAME, 1, {
       upgrade(d) {
@@ -63,6 +80,7 @@ export async function remove(store, key) {
 
 /** Delete every piece of client data on this device: the database and the runtime caches. */
 export async function wipeDevice() {
+  locked = true;
   if (dbPromise) {
     (await dbPromise).close();
     dbPromise = null;

@@ -130,16 +130,19 @@ function Countdown({ until }) {
 }
 
 function Wishes({ client }) {
-  const w = client?.wishes ?? client?.treatment_wishes ?? client?.acp;
-  const items = Array.isArray(w) ? w : w ? [w] : [];
+  const w = client?.wishes;
+  const items = [];
+  if (w && typeof w === 'object' && !Array.isArray(w)) {
+    if (w.resuscitation && w.resuscitation !== 'unknown') items.push(w.resuscitation_label || w.resuscitation);
+    if (w.hospital_admission && w.hospital_admission !== 'unknown') items.push(w.hospital_admission_label || w.hospital_admission);
+    if (w.preferred_place_of_care) items.push(`${T.wishes.placeOfCare}: ${w.preferred_place_of_care}`);
+    if (w.preferred_place_of_death) items.push(`${T.wishes.placeOfDeath}: ${w.preferred_place_of_death}`);
+    if (w.other_agreements) items.push(`${T.wishes.other}: ${w.other_agreements}`);
+  }
   return (
     <div class="wishes">
-      <h3>{T.nurse.wishes}</h3>
-      {items.length ? (
-        <ul>{items.map((x) => <li>{typeof x === 'string' ? x : x.text || x.label || x.code}</li>)}</ul>
-      ) : (
-        <p class="muted">{T.nurse.noWishes}</p>
-      )}
+      <h2>{T.nurse.wishes}</h2>
+      {items.length ? <ul>{items.map((x) => <li>{x}</li>)}</ul> : <p class="muted">{T.nurse.noWishes}</p>}
     </div>
   );
 }

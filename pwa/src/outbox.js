@@ -41,6 +41,8 @@ export function replay() {
         again = false;
         await replayOnce();
       } while (again);
+    } catch {
+      // The device was wiped (logout) or storage failed: nothing to send now.
     } finally {
       running = null;
       changed();

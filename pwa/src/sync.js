@@ -2,65 +2,45 @@
 import { api, ApiError } from './api.js';
 import { all, get, put, remove, getMeta, setMeta, changed, db } from './db.js';
 
-const ACTIVE = ['offered', 'accepted', 'en_route', 'on_site'];
-let pullMissing = false;
-
-function mine(call, user) {
-  return call.nurse_id === user.id && ACTIVE.includes(call.status);
-}
-
-/** Refresh calls and clients from the server; returns false when offline. */
+/** Refresh the nurse's current work from the server (`GET /api/sync/pull`); throws when offline. */
 export async function refreshNurse(user) {
-  let calls;
-  if (!pullMissing) {
+  const cursor = await getMeta('cursor');
+  let data;
+  try {
+    data = await api.get(`/api/sync/pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 422 && cursor) {
+      await setMeta('cursor', null); // the server no longer knows this cursor: fetch everything
+      return refreshNurse(user);
+    }
+    throw e;
+  }
+  for (const c of data.clients || []) await put('clients', { ...((await get('clients', c.id)) || {}), ...c });
+  for (const w of data.wishes || []) {
+    const c = await get('clients', w.client_id);
+    if (c) await put('clients', { ...c, wishes: w });
+  }
+  for (const call of data.calls || []) {
+    const local = await get('calls', call.id);
+    if (call.client) await put('clients', { ...((await get('clients', call.client.id)) || {}), ...call.client });
+    // A status the nurse set offline wins until the outbox has sent it.
+    await put('calls', local?.localStatus && (await hasPendingWork(call.id)) ? { ...call, status: local.status, localStatus: true } : call);
+  }
+  for (const v of data.visits || []) await mergeVisit(v);
+  const current = new Set(data.current_call_ids || []);
+  for (const local of await all('calls')) {
+    if (current.has(local.id) || local.status === 'cancelled' || (await hasPendingWork(local.id))) continue;
+    if (local.status === 'completed') continue; // shown as done until the nurse closes it
+    let status = null;
     try {
-      const cursor = await getMeta('cursor');
-      const data = await api.get(`/api/sync/pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
-      for (const c of data.clients || []) await put('clients', c);
-      await mergeCalls(data.calls || [], user, !cursor);
-      for (const v of data.visits || []) await mergeVisit(v);
-      await setMeta('cursor', data.cursor);
-      changed();
-      return true;
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 404) throw e;
-      pullMissing = true; // this server has no sync endpoint (yet): fall back to the calls list
-    }
+      status = (await api.get(`/api/calls/${local.id}`)).status;
+    } catch {}
+    if (status === 'cancelled' && ['accepted', 'en_route', 'on_site'].includes(local.status)) await put('calls', { ...local, status: 'cancelled' });
+    else await forgetCall(local.id);
   }
-  calls = await api.get('/api/calls');
-  await mergeCalls(calls, user, true);
-  for (const call of await all('calls')) {
-    if (call.client_id && !(await get('clients', call.client_id))) {
-      try {
-        await put('clients', await api.get(`/api/clients/${call.client_id}`));
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-      }
-    }
-  }
+  await setMeta('cursor', data.cursor);
   changed();
   return true;
-}
-
-async function mergeCalls(calls, user, complete) {
-  const seen = new Set();
-  for (const call of calls) {
-    seen.add(call.id);
-    const local = await get('calls', call.id);
-    if (mine(call, user)) {
-      if (call.client) await put('clients', { ...((await get('clients', call.client.id)) || {}), ...call.client });
-      // A status the nurse set offline wins until the outbox has sent it.
-      await put('calls', local?.localStatus ? { ...call, status: local.status, localStatus: local.localStatus } : call);
-    } else if (local && !(await hasPendingWork(call.id))) {
-      if (call.status === 'cancelled' && local.status !== 'cancelled') await put('calls', { ...local, status: 'cancelled' });
-      else await forgetCall(call.id);
-    }
-  }
-  if (complete) {
-    for (const local of await all('calls')) {
-      if (!seen.has(local.id) && !(await hasPendingWork(local.id))) await forgetCall(local.id);
-    }
-  }
 }
 
 async function mergeVisit(v) {

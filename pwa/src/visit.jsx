@@ -56,6 +56,7 @@ function Vitals({ visit, call, onSaved }) {
     if (v.glucose !== '') body.glucose = num(v.glucose);
     if (v.pain !== '') body.pain = num(v.pain);
     const local_id = uuid();
+    body.id = local_id;
     const fresh = await get('visits', visit.id);
     await put('visits', { ...fresh, vitals: [...(fresh.vitals || []), { ...body, local_id, news2: score, sent: false }] });
     await enqueue({
@@ -99,13 +100,25 @@ function Vitals({ visit, call, onSaved }) {
   );
 }
 
+// The call's category suggests the kind of actions; the nurse can change it.
+const ACTION_FOR_CATEGORY = {
+  catheter: 'catheter', wound_care: 'wound_care', medication: 'medication', iv_therapy: 'iv_therapy', feeding_tube: 'feeding_tube',
+  obstipation: 'bowel_care', pain_management: 'comfort', palliative: 'comfort', fall_assessment: 'mobility', pg_crisis: 'psychosocial',
+};
+
 function Report({ visit, call, onSaved }) {
-  const [actions, setActions] = useState(visit.actions || '');
-  const [findings, setFindings] = useState(visit.findings || '');
-  const [wishes, setWishes] = useState(visit.wishes_respected ?? true);
+  const [category, setCategory] = useState((visit.actions || [])[0]?.category || ACTION_FOR_CATEGORY[call.category] || 'assessment');
+  const [actions, setActions] = useState((visit.actions || []).map((a) => a.action).join('\n'));
+  const [findings, setFindings] = useState(visit.actions_note || '');
+  const [clientInformed, setClientInformed] = useState(visit.client_informed ?? false);
+  const [carerInformed, setCarerInformed] = useState(visit.mantelzorger_informed ?? false);
   async function save(e) {
     e.preventDefault();
-    const body = { actions, findings, wishes_respected: wishes };
+    const lines = actions.split('\n').map((x) => x.trim()).filter(Boolean);
+    const body = {
+      actions: lines.map((action) => ({ category, action })), actions_note: findings || null,
+      client_informed: clientInformed, mantelzorger_informed: carerInformed,
+    };
     const fresh = await get('visits', visit.id);
     await put('visits', { ...fresh, ...body });
     await enqueue({
@@ -116,9 +129,11 @@ function Report({ visit, call, onSaved }) {
   }
   return (
     <form onSubmit={save} class="stack">
+      <Select label={T.visit.actionCategory} value={category} onChange={setCategory} options={T.actionCategories} />
       <TextArea label={T.visit.actions} value={actions} onInput={setActions} rows={4} />
       <TextArea label={T.visit.findings} value={findings} onInput={setFindings} rows={4} />
-      <Check label={T.visit.wishesRespected} checked={wishes} onChange={setWishes} />
+      <Check label={T.visit.clientInformed} checked={clientInformed} onChange={setClientInformed} />
+      <Check label={T.visit.mantelzorgerInformed} checked={carerInformed} onChange={setCarerInformed} />
       <button class="big primary" type="submit">{T.visit.saveReport}</button>
     </form>
   );
@@ -137,7 +152,7 @@ function Handover({ visit, call, client, onSaved }) {
   }
   async function save(e) {
     e.preventDefault();
-    const body = { visit_id: visit.id, ...h };
+    const body = { id: uuid(), visit_id: visit.id, ...h };
     const fresh = await get('visits', visit.id);
     await put('visits', { ...fresh, handover: h });
     await enqueue({ kind: 'handover', method: 'POST', path: '/api/handovers', body, label: T.handover.title, ref: { call_id: call.id, visit_id: visit.id } });
@@ -157,10 +172,13 @@ function Handover({ visit, call, client, onSaved }) {
   );
 }
 
+const REFERRAL_OUTCOMES = ['own_gp', 'temporary_stay', 'seh', 'hospital_admission'];
+
 function Finish({ visit, call }) {
   const [outcome, setOutcome] = useState(visit.outcome || '');
   const [referral, setReferral] = useState('');
-  const [detail, setDetail] = useState('');
+  const [stay, setStay] = useState('');
+  const [followUp, setFollowUp] = useState('');
   const pendingHere = useDevice(() => hasPendingWork(call.id), [call.id, visit.completedSent]);
   if (visit.completed) {
     return (
@@ -172,20 +190,21 @@ function Finish({ visit, call }) {
   }
   async function save(e) {
     e.preventDefault();
-    const body = { outcome };
-    if (referral) body.referral_question = referral;
-    if (detail) body.outcome_detail = detail;
+    const body = { outcome, departed_at: new Date().toISOString() };
+    if (REFERRAL_OUTCOMES.includes(outcome)) body.referral_question = referral;
+    if (outcome === 'temporary_stay') body.outcome_detail = stay;
+    if (outcome === 'follow_up_visit' && followUp) body.follow_up_at = new Date(followUp).toISOString();
     const fresh = await get('visits', visit.id);
     await put('visits', { ...fresh, outcome, completed: true });
     await put('calls', { ...(await get('calls', call.id)), status: 'completed', localStatus: true });
     await enqueue({ kind: 'complete', method: 'POST', path: `/api/visits/${visit.id}/complete`, body, label: T.visit.complete, ref: { call_id: call.id, visit_id: visit.id } });
   }
-  const needsReferral = outcome === 'seh' || outcome === 'hospital_admission' || outcome === 'temporary_stay';
   return (
     <form onSubmit={save} class="stack">
       <Select label={T.visit.outcome} value={outcome} onChange={setOutcome} options={T.outcomes} placeholder="—" required />
-      {needsReferral && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
-      <TextArea label={T.visit.outcomeDetail} value={detail} onInput={setDetail} />
+      {outcome === 'temporary_stay' && <Select label={T.visit.outcomeDetail} value={stay} onChange={setStay} options={T.temporaryStays} placeholder="—" required />}
+      {REFERRAL_OUTCOMES.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
+      {outcome === 'follow_up_visit' && <Field label={T.visit.followUpAt} type="datetime-local" value={followUp} onInput={setFollowUp} />}
       <button class="big primary" type="submit" disabled={!outcome}>{T.visit.complete}</button>
     </form>
   );

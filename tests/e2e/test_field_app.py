@@ -16,7 +16,7 @@ READ_DEVICE = """async () => {
 
 
 def nurse_phone(new_page):
-    page = new_page(viewport=PHONE, permissions=["notifications"], has_touch=True, is_mobile=True)
+    page = new_page(viewport=PHONE, permissions=["notifications"], has_touch=True, is_mobile=True, color_scheme="dark")
     login(page, "nurse")
     return page
 
@@ -115,7 +115,7 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     expect(nurse.get_by_test_id("vitals-list")).to_contain_text("nog niet verstuurd")
 
     nurse.get_by_role("tab", name="Verslag").click()
-    nurse.get_by_label("Wat heb je gedaan (handelingen)").fill("Katheter gespoeld en vervangen, urine helder.")
+    nurse.get_by_label("Wat heb je gedaan (één handeling per regel)").fill("Katheter gespoeld en vervangen, urine helder.")
     nurse.get_by_label("Bevindingen en afspraken").fill("Koorts 38,4: huisarts morgen laten kijken.")
     nurse.get_by_role("button", name="Verslag opslaan").click()
 
@@ -149,10 +149,12 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     for kind in ("en_route", "on_site", "completed"):
         assert sum(kind in str(t) for t in types) == 1, types
     visit = nurse_api.get(f"/api/visits/{visit_id}")
-    assert visit["actions"] == "Katheter gespoeld en vervangen, urine helder."
-    assert len(visit["vitals"]) == 1 and visit["vitals"][0]["news2"]["score"] == 6
-    assert len(visit["handovers"]) == 1
+    assert [a["action"] for a in visit["actions"]] == ["Katheter gespoeld en vervangen, urine helder."]
+    assert visit["actions_note"] == "Koorts 38,4: huisarts morgen laten kijken."
+    assert len(visit["vitals"]) == 1 and visit["latest_news2"]["score"] == 6
     assert visit["outcome"] == "home_resolved"
+    handovers = nurse_api.get(f"/api/handovers?visit_id={visit_id}")
+    assert [h["recipient_name"] for h in handovers] == ["Thuiszorg De Linde, wijkteam Oost"]
 
     # The HAP sees the live status.
     expect(hap_calls.get_by_test_id("hap-call-status").first).to_have_text("Afgerond", timeout=15_000)
@@ -194,10 +196,10 @@ def test_conflicting_edit_is_shown_to_the_nurse(server, new_page):
     # Meanwhile the server copy changes (the same nurse on another device).
     other = server.api("nurse")
     current = other.get(f"/api/visits/{visit_id}")
-    other.call("PATCH", f"/api/visits/{visit_id}", json={"version": current["version"], "actions": "Verband gewisseld (tablet)."})
+    other.call("PATCH", f"/api/visits/{visit_id}", json={"version": current["version"], "actions_note": "Verband gewisseld (tablet)."})
 
     nurse.get_by_role("tab", name="Verslag").click()
-    nurse.get_by_label("Wat heb je gedaan (handelingen)").fill("Wond gespoeld en opnieuw verbonden.")
+    nurse.get_by_label("Bevindingen en afspraken").fill("Wond gespoeld en opnieuw verbonden.")
     nurse.get_by_role("button", name="Verslag opslaan").click()
     conflict = nurse.get_by_test_id("conflict")
     expect(conflict).to_be_visible(timeout=15_000)
@@ -210,6 +212,6 @@ def test_conflicting_edit_is_shown_to_the_nurse(server, new_page):
     conflict.get_by_role("button", name="Mijn wijziging toch opslaan").click()
     wait_all_sent(nurse)
     expect(conflict).to_have_count(0)
-    assert other.get(f"/api/visits/{visit_id}")["actions"] == "Wond gespoeld en opnieuw verbonden."
+    assert other.get(f"/api/visits/{visit_id}")["actions_note"] == "Wond gespoeld en opnieuw verbonden."
     coord_api.post(f"/api/calls/{call['id']}/cancel", {"reason": "Einde test"})
     assert not nurse.errors
