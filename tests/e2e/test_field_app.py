@@ -190,6 +190,7 @@ def test_conflicting_edit_is_shown_to_the_nurse(server, new_page):
     nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
     nurse.get_by_role("button", name="Ik ben onderweg").click()
     nurse.get_by_role("button", name="Ik ben ter plaatse").click()
+    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
     wait_all_sent(nurse)
     visit_id = nurse.evaluate(READ_DEVICE)["visits"][0]["id"]
 
