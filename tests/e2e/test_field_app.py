@@ -35,7 +35,12 @@ def event_types(api, call_id):
     return [e.get("type") for e in api.get(f"/api/calls/{call_id}/events")]
 
 
+STORY = ("/api/me/status", "/api/calls/{call_id}/recommendations", "/api/visits", "/api/visits/{visit_id}",
+         "/api/visits/{visit_id}/vitals", "/api/visits/{visit_id}/complete", "/api/handovers", "/api/sync/pull")
+
+
 def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
+    server.require(*STORY)
     # The HAP triagist raises a call for a new client.
     hap = new_page()
     login(hap, "hap")
@@ -178,6 +183,7 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
 
 
 def test_conflicting_edit_is_shown_to_the_nurse(server, new_page):
+    server.require(*STORY)
     hap_api, coord_api = server.api("hap"), server.api("coord")
     call = hap_api.post("/api/calls", {
         "client": {"name": "Meneer B. Jansen", "birth_date": "1940-01-02", "address": "Oudegracht 1", "postcode": "3511 AA",

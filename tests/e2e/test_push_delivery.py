@@ -21,6 +21,7 @@ def registration_id(cdp) -> str:
 
 
 def test_offer_push_is_shown_and_reported_to_the_board(server, new_page):
+    server.require("/api/me/status", "/api/push/subscriptions", "/api/sync/pull")
     receiver = PushReceiver()
     try:
         nurse_api, coord_api, hap_api = server.api("nurse"), server.api("coord"), server.api("hap")
