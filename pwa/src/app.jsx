@@ -25,7 +25,10 @@ export function App() {
     (async () => {
       // Open (and so create) the device database only for a logged-in user.
       const stored = (await deviceHasData()) ? await getMeta('user').catch(() => null) : null;
-      if (!stored) lockDevice();
+      if (!stored) {
+        lockDevice();
+        setUser(null); // show the login form at once; a still-valid session replaces it when /me answers
+      }
       try {
         const fresh = await me();
         if (stored && stored.id !== fresh.id) await wipeDevice();
@@ -102,6 +105,11 @@ function Header({ user, theme, onTheme, onLogout }) {
         <span class="who">{user.name || user.username} · {T.roles[user.role] || user.role}</span>
       </div>
       <div class="top-actions">
+        <button class="ghost icon" onClick={onTheme} aria-label={theme === 'dark' ? T.theme.light : T.theme.dark}
+          title={theme === 'dark' ? T.theme.light : T.theme.dark}>{theme === 'dark' ? '☀' : '☾'}</button>
+        <button class="ghost" onClick={onLogout}>{T.logout}</button>
+      </div>
+      <div class="status-bar">
         <span class={`net ${online ? 'up' : 'down'}`} role="status" aria-live="polite" data-testid="net">
           {online ? T.online : T.offline}
         </span>
@@ -111,8 +119,6 @@ function Header({ user, theme, onTheme, onLogout }) {
             {n ? T.outbox.pending(n) : T.outbox.allSent}
           </button>
         )}
-        <button class="ghost" onClick={onTheme}>{theme === 'dark' ? T.theme.light : T.theme.dark}</button>
-        <button class="ghost" onClick={onLogout}>{T.logout}</button>
       </div>
     </header>
   );
