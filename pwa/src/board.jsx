@@ -77,8 +77,10 @@ function useDeliveries(calls) {
   return map;
 }
 
-export function escalated(call) {
-  return !!(call.escalated || call.escalation_level > 0 || call.lead_alerted_at || call.coordinator_alerted_at);
+/** Escalated: the team lead was alerted, or an unassigned call is past its response target. */
+export function escalated(call, now = Date.now()) {
+  if (call.lead_alerted_at) return true;
+  return ['open', 'offered'].includes(call.status) && call.target_at && new Date(call.target_at).getTime() < now;
 }
 
 export function Board() {
@@ -144,7 +146,8 @@ function CallDetail({ call, onChanged }) {
   async function offer(nurseId) {
     setError('');
     try {
-      await api.post(`/api/calls/${call.id}/offer`, { nurse_id: nurseId });
+      // Offering a call that is already offered to someone else takes it over explicitly.
+      await api.post(`/api/calls/${call.id}/offer`, call.status === 'offered' ? { nurse_id: nurseId, replace: true } : { nurse_id: nurseId });
       onChanged();
     } catch (e) {
       setError(errorText(e));

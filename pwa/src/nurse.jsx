@@ -67,6 +67,10 @@ export function NurseApp({ user, onUser }) {
 function Home({ user, onUser }) {
   const [error, setError] = useState('');
   const availability = user.availability || 'off_duty';
+  useEffect(() => {
+    // Back on the home screen (e.g. after a visit): the server may have changed her availability.
+    if (navigator.onLine) me().then((fresh) => fresh.availability !== user.availability && onUser(fresh)).catch(() => {});
+  }, []);
   async function setStatus(status) {
     setError('');
     try {
