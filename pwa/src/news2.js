@@ -7,7 +7,9 @@ const bands = (v, table) => {
 
 export function news2(v) {
   const n = (x) => (x === '' || x === null || x === undefined ? null : Number(x));
-  const rr = n(v.resp_rate), spo2 = n(v.spo2), sbp = n(v.systolic_bp), hr = n(v.heart_rate), t = n(v.temperature);
+  const rr = n(v.resp_rate), spo2 = n(v.spo2), sbp = n(v.systolic_bp), hr = n(v.heart_rate);
+  // Temperature is read to one decimal, as on the chart (and as the server scores it).
+  const t = v.temperature === '' || v.temperature == null ? null : Math.round(Number(v.temperature) * 10 + 1e-9) / 10;
   if ([rr, spo2, sbp, hr, t].some((x) => x === null || Number.isNaN(x)) || !v.consciousness) return null;
   const parts = [
     bands(rr, [[8, 3], [11, 1], [20, 0], [24, 2], [Infinity, 3]]),
