@@ -254,9 +254,24 @@ function CurrentCall({ call, user }) {
   );
 }
 
+const FIELD_LABELS = {
+  actions: T.visit.actions, actions_note: T.visit.findings, client_informed: T.visit.clientInformed,
+  mantelzorger_informed: T.visit.mantelzorgerInformed, arrived_at: T.visit.arrivedAt, departed_at: T.visit.departedAt,
+};
+
+function show(value) {
+  if (value === true) return T.yes;
+  if (value === false) return T.no;
+  if (Array.isArray(value)) return value.map((x) => (typeof x === 'object' ? x.action || x.name || JSON.stringify(x) : x)).join('; ') || '—';
+  if (value === null || value === undefined || value === '') return '—';
+  return String(value);
+}
+
 function OutboxProblem({ entry }) {
   const conflict = entry.state === 'conflict';
-  const fields = Object.keys(entry.body || {}).filter((k) => k !== 'version');
+  const differing = Object.keys(entry.body || {}).filter(
+    (k) => k !== 'version' && show(entry.body[k]) !== show(entry.current?.[k]),
+  );
   return (
     <div class="banner danger" role="alert" data-testid={conflict ? 'conflict' : 'outbox-failed'}>
       <h2>{conflict ? T.outbox.conflictTitle : T.outbox.failedTitle}</h2>
@@ -264,14 +279,15 @@ function OutboxProblem({ entry }) {
       {conflict && (
         <>
           <p>{T.outbox.conflictText}</p>
-          <table class="diff">
-            <thead><tr><th scope="col"></th><th scope="col">{T.outbox.yours}</th><th scope="col">{T.outbox.server}</th></tr></thead>
-            <tbody>
-              {fields.map((k) => (
-                <tr><th scope="row">{k}</th><td>{String(entry.body[k] ?? '')}</td><td>{String(entry.current?.[k] ?? '')}</td></tr>
-              ))}
-            </tbody>
-          </table>
+          <dl class="diff">
+            {differing.map((k) => (
+              <div class="diff-field">
+                <dt>{FIELD_LABELS[k] || k}</dt>
+                <dd><span class="who-label">{T.outbox.yours}:</span> {show(entry.body[k])}</dd>
+                <dd><span class="who-label">{T.outbox.server}:</span> {show(entry.current?.[k])}</dd>
+              </div>
+            ))}
+          </dl>
           <div class="row">
             <button class="primary" onClick={() => keepMine(entry)}>{T.outbox.keepMine}</button>
             <button class="secondary" onClick={() => keepServer(entry)}>{T.outbox.keepServer}</button>

@@ -3,6 +3,8 @@ export const T = {
   appName: 'Wijkspoed',
   tagline: 'Acute wijkverpleging',
   loading: 'Bezig met laden…',
+  yes: 'ja',
+  no: 'nee',
   offline: 'Geen verbinding — je werk wordt op dit toestel bewaard',
   online: 'Verbonden',
   skipToContent: 'Naar de inhoud',
@@ -110,6 +112,8 @@ export const T = {
     complete: 'Bezoek afronden',
     completed: 'Bezoek afgerond',
     historyTitle: 'Eerdere metingen',
+    arrivedAt: 'Aangekomen om',
+    departedAt: 'Vertrokken om',
     notSent: 'nog niet verstuurd',
   },
   actionCategories: {
