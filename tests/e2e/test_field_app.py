@@ -161,8 +161,12 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     handovers = nurse_api.get(f"/api/handovers?visit_id={visit_id}")
     assert [h["recipient_name"] for h in handovers] == ["Thuiszorg De Linde, wijkteam Oost"]
 
-    # The HAP sees the live status.
+    # The HAP sees the live status and the closing note.
     expect(hap_calls.get_by_test_id("hap-call-status").first).to_have_text("Afgerond", timeout=15_000)
+    closing = coord_api.get(f"/api/calls/{call['id']}")["closing_note"]
+    assert closing
+    expect(hap_calls).to_contain_text(closing)
+    screenshot(hap, "hap-closing-note")
 
     # Logout wipes the device: no client data in IndexedDB or in the caches.
     expect(nurse.get_by_test_id("availability")).to_be_visible(timeout=15_000)
