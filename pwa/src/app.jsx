@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { T } from './texts.js';
 import { login, me, logout, ApiError, NetworkError } from './api.js';
-import { getMeta, setMeta, wipeDevice, all, lockDevice, unlockDevice, deviceHasData } from './db.js';
+import { getMeta, setMeta, wipeDevice, all, lockDevice, unlockDevice, deviceHasData, changed } from './db.js';
 import { replay, onOutboxEvent } from './outbox.js';
 import { dropPushSubscription } from './push.js';
 import { Field, Message, useDevice, useOnline } from './ui.jsx';
@@ -20,6 +20,13 @@ export function App() {
   const [theme, setTheme] = useState(localStorage.getItem('theme') || (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark'));
 
   useEffect(() => applyTheme(theme), [theme]);
+
+  useEffect(() => {
+    // The service worker sent (part of) the outbox in a `sync` event: show the new state.
+    const onMessage = (e) => e.data?.type === 'outbox' && changed();
+    navigator.serviceWorker?.addEventListener('message', onMessage);
+    return () => navigator.serviceWorker?.removeEventListener('message', onMessage);
+  }, []);
 
   useEffect(() => {
     (async () => {

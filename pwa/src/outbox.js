@@ -21,8 +21,15 @@ export async function enqueue({ kind, method, path, body, label, ref }) {
   const d = await db();
   entry.seq = await d.add('outbox', entry);
   changed();
+  requestBackgroundSync();
   replay();
   return entry;
+}
+
+/** Ask the browser for a `sync` event, so the service worker sends the outbox even if the app is closed. */
+function requestBackgroundSync() {
+  if (typeof window === 'undefined' || !navigator.serviceWorker) return;
+  navigator.serviceWorker.ready.then((reg) => reg.sync?.register('outbox')).catch(() => {});
 }
 
 export async function pending() {

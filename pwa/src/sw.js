@@ -3,6 +3,8 @@ import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL } from
 import { registerRoute, NavigationRoute } from 'workbox-routing';
 import { StaleWhileRevalidate } from 'workbox-strategies';
 import { clientsClaim } from 'workbox-core';
+import { replay } from './outbox.js';
+import { deviceHasData } from './db.js';
 
 self.skipWaiting();
 clientsClaim();
@@ -33,6 +35,20 @@ async function reportDelivery(data, status) {
     // No signal: the board keeps saying the offer was not confirmed, which is the truth.
   }
 }
+
+// Background Sync: send the outbox when the connection is back, also with the app closed. The device
+// database is only opened if it exists (after logout nothing may re-create it).
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'outbox') return;
+  event.waitUntil(
+    (async () => {
+      if (!(await deviceHasData())) return;
+      await replay();
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const w of windows) w.postMessage({ type: 'outbox' });
+    })(),
+  );
+});
 
 self.addEventListener('push', (event) => {
   let data;
