@@ -1,5 +1,5 @@
 // The nurse's phone: status, offers, the steps to the door, and the visit — all usable without signal.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { T } from './texts.js';
 import { api, me, ApiError, NetworkError, uuid } from './api.js';
 import { all, get, put } from './db.js';
@@ -157,6 +157,8 @@ function OfferCard({ call, user }) {
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const km = client ? distanceKm(user.base_lat, user.base_lon, client.lat, client.lon) : null;
+  const dialog = useRef();
+  useEffect(() => dialog.current?.focus(), [call.id]);
 
   async function answer(kind) {
     setBusy(true);
@@ -177,7 +179,7 @@ function OfferCard({ call, user }) {
   }
 
   return (
-    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="offer-h" data-testid="offer">
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="offer-h" data-testid="offer" tabIndex={-1} ref={dialog}>
       <div class={`offer urgbg-${call.urgency}`}>
         <h1 id="offer-h">{T.nurse.offerTitle}</h1>
         <p class="offer-urgency"><UrgencyBadge urgency={call.urgency} /> {T.urgency[call.urgency]}</p>
@@ -200,7 +202,7 @@ function OfferCard({ call, user }) {
 
 function CurrentCall({ call, user }) {
   const client = useDevice(() => get('clients', call.client_id), [call.client_id]);
-  const visit = useDevice(async () => (await all('visits')).find((v) => v.call_id === call.id), [call.id]);
+  const visit = useDevice(async () => (await all('visits')).find((v) => v.call_id === call.id) || null, [call.id]);
 
   async function step(status) {
     await put('calls', { ...call, status, localStatus: true });
@@ -208,15 +210,18 @@ function CurrentCall({ call, user }) {
       kind: 'status', method: 'POST', path: `/api/calls/${call.id}/status`, body: { status },
       label: `${T.statuses[status]} — ${T.categories[call.category] || ''}`, ref: { call_id: call.id },
     });
-    if (status === 'on_site') {
-      const id = uuid();
-      const arrived_at = new Date().toISOString();
-      await put('visits', { id, call_id: call.id, arrived_at, version: null, vitals: [] });
-      await enqueue({
-        kind: 'visit_create', method: 'POST', path: '/api/visits', body: { id, call_id: call.id, arrived_at },
-        label: T.visit.title, ref: { call_id: call.id, visit_id: id },
-      });
-    }
+    if (status === 'on_site') await startVisit();
+  }
+
+  /** The visit's id is made here, on the phone, so it can be recorded without signal and sent once. */
+  async function startVisit() {
+    const id = uuid();
+    const arrived_at = new Date().toISOString();
+    await put('visits', { id, call_id: call.id, arrived_at, version: null, vitals: [] });
+    await enqueue({
+      kind: 'visit_create', method: 'POST', path: '/api/visits', body: { id, call_id: call.id, arrived_at },
+      label: T.visit.title, ref: { call_id: call.id, visit_id: id },
+    });
   }
 
   if (call.status === 'cancelled') {
@@ -250,6 +255,8 @@ function CurrentCall({ call, user }) {
       <Wishes client={client} />
       {call.status === 'accepted' && <button class="big primary" onClick={() => step('en_route')}>{T.nurse.enRoute}</button>}
       {call.status === 'en_route' && <button class="big primary" onClick={() => step('on_site')}>{T.nurse.onSite}</button>}
+      {call.status === 'on_site' && visit === undefined && <p>{T.loading}</p>}
+      {call.status === 'on_site' && visit === null && <button class="big primary" onClick={startVisit}>{T.nurse.recordVisit}</button>}
     </section>
   );
 }
