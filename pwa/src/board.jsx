@@ -108,7 +108,7 @@ export function Board() {
         {!running.length && <p class="muted">{T.board.none}</p>}
         <table class="board" data-testid="board">
           <thead>
-            <tr><th scope="col">NTS</th><th scope="col">{T.hap.category}</th><th scope="col">Status</th><th scope="col">{T.board.timeLeft}</th><th scope="col">{T.board.nurse}</th><th scope="col"><span class="sr-only">{T.board.select}</span></th></tr>
+            <tr><th scope="col">{T.nts}</th><th scope="col">{T.hap.category}</th><th scope="col">{T.status}</th><th scope="col">{T.board.timeLeft}</th><th scope="col">{T.board.nurse}</th><th scope="col"><span class="sr-only">{T.board.select}</span></th></tr>
           </thead>
           <tbody>
             {running.map((c) => {
@@ -157,7 +157,7 @@ function CallDetail({ call, onChanged }) {
     <section class="card" aria-labelledby="detail-h">
       <h2 id="detail-h"><UrgencyBadge urgency={call.urgency} /> {T.categories[call.category] || call.category}</h2>
       <p>{call.complaint}</p>
-      <p class="muted">Norm {formatTime(call.target_at)} · {T.statuses[call.status]}</p>
+      <p class="muted">{T.target} {formatTime(call.target_at)} · {T.statuses[call.status]}</p>
       {error && <Message kind="error">{error}</Message>}
       <h3>{T.board.recommendations}</h3>
       {recs === null ? <p>{T.loading}</p> : !recs.length ? <p class="muted">{T.board.noRecommendations}</p> : (

@@ -6,7 +6,7 @@ import { Field, Select, TextArea, Message, UrgencyBadge, errorText } from './ui.
 import { formatTime } from './geo.js';
 import { usePolledCalls } from './board.jsx';
 
-const URGENCIES = { U0: 'U0 — reanimatie (112)', U1: 'U1 — direct levensgevaar (112)', ...{ U2: T.urgency.U2, U3: T.urgency.U3, U4: T.urgency.U4, U5: T.urgency.U5 } };
+const URGENCIES = { ...T.emergencyUrgency, ...T.urgency };
 const NEW_CLIENT = { name: '', birth_date: '', address: '', postcode: '', city: '', lat: '', lon: '', phone: '', bsn: '', gp_name: '' };
 
 export function HapApp({ user }) {

@@ -228,7 +228,7 @@ function CurrentCall({ call, user }) {
     return (
       <section class="stack">
         <Message kind="warn">{T.nurse.callCancelled}</Message>
-        <button class="big secondary" onClick={() => forgetCall(call.id)}>OK</button>
+        <button class="big secondary" onClick={() => forgetCall(call.id)}>{T.ok}</button>
       </section>
     );
   }
@@ -250,7 +250,7 @@ function CurrentCall({ call, user }) {
           </>
         )}
         {call.complaint && <p class="complaint">{call.complaint}</p>}
-        {call.target_at && <p class="muted">Norm: {formatTime(call.target_at)}</p>}
+        {call.target_at && <p class="muted">{T.target}: {formatTime(call.target_at)}</p>}
       </div>
       <Wishes client={client} />
       {call.status === 'accepted' && <button class="big primary" onClick={() => step('en_route')}>{T.nurse.enRoute}</button>}

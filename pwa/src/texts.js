@@ -4,6 +4,11 @@ export const T = {
   tagline: 'Acute wijkverpleging',
   loading: 'Bezig met laden…',
   yes: 'ja',
+  ok: 'OK',
+  target: 'Norm',
+  status: 'Status',
+  nts: 'NTS',
+  vitalsShort: (x) => `SpO₂ ${x.spo2}% · syst. ${x.systolic_bp} · HF ${x.heart_rate}`,
   no: 'nee',
   offline: 'Geen verbinding — je werk wordt op dit toestel bewaard',
   online: 'Verbonden',
@@ -148,6 +153,7 @@ export const T = {
     regular_home_care: 'Terug naar reguliere thuiszorg', deceased: 'Overleden',
   },
 
+  emergencyUrgency: { U0: 'U0 — reanimatie (bel 112)', U1: 'U1 — direct levensgevaar (bel 112)' },
   urgency: { U2: 'U2 — bedreiging vitale functies', U3: 'U3 — reëel risico op schade', U4: 'U4 — klein risico', U5: 'U5 — geen risico' },
   urgencyShort: { U2: 'U2', U3: 'U3', U4: 'U4', U5: 'U5' },
   categories: {

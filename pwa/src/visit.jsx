@@ -89,7 +89,7 @@ function Vitals({ visit, call, onSaved }) {
           <ul class="list" data-testid="vitals-list">
             {visit.vitals.map((x) => (
               <li>
-                {formatTime(x.measured_at)} · {T.visit.news2} {x.news2?.score ?? '?'} · SpO₂ {x.spo2}% · syst. {x.systolic_bp} · HF {x.heart_rate}
+                {formatTime(x.measured_at)} · {T.visit.news2} {x.news2?.score ?? '?'} · {T.vitalsShort(x)}
                 {!x.sent && <em class="unsent"> — {T.visit.notSent}</em>}
               </li>
             ))}
@@ -184,7 +184,7 @@ function Finish({ visit, call }) {
     return (
       <div class="stack">
         <Message>{T.visit.completed} — {T.outcomes[visit.outcome]}</Message>
-        {!pendingHere && visit.completedSent && <button class="big secondary" onClick={() => forgetCall(call.id)}>OK</button>}
+        {!pendingHere && visit.completedSent && <button class="big secondary" onClick={() => forgetCall(call.id)}>{T.ok}</button>}
       </div>
     );
   }
