@@ -69,6 +69,10 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     expect(nurse.get_by_test_id("push-state")).to_contain_text("Meldingen")
     go_available(nurse)
     screenshot(nurse, "nurse-1-home")
+    cdp = nurse.context.new_cdp_session(nurse)
+    # Installable as an app (a Playwright context is an incognito profile: that one reason does not count).
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    assert [e for e in errors if e != "in-incognito"] == []
     assert_accessible(nurse, "nurse home")
 
     # The coordinator sees the call on the board, with recommendations, and offers it in one click.
