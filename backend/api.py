@@ -7,8 +7,9 @@ from http import HTTPStatus
 
 import flask_smorest
 import swagger_ui_bundle
-from flask import current_app, g, request, send_from_directory, session
+from flask import abort, current_app, g, request, send_from_directory, session
 from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import IntegerConverter
 
 from backend import errors
 from backend.db import get_session
@@ -79,6 +80,13 @@ def authenticate_actor() -> Actor:
     return g.actor
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a path is a database id: at most 2**31 - 1, so a bigger number is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest Blueprint whose `auth` decorator authenticates, authorises and documents both."""
 
@@ -145,6 +153,7 @@ def _rollback():
 
 def init_app(app) -> Api:
     """Create the Api, document the auth schemes and hook request ids and headers."""
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
     api = Api(app, spec_kwargs={"info": {"description": "Wijkspoed public API (v1). See API.md."}})
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
@@ -160,6 +169,13 @@ def init_app(app) -> Api:
     def _request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
+
+    @app.before_request
+    def _body_limit():
+        # Flask enforces MAX_CONTENT_LENGTH only when a view reads the body; refuse it for every route.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.after_request
     def _headers(response):

@@ -71,3 +71,57 @@ def login(client, username: str, password: str = PASSWORD) -> str:
     response = client.post("/api/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.get_json()
     return response.get_json()["csrf_token"]
+
+
+def bearer(session, user: User, label: str = "test-koppeling") -> dict:
+    """Create a machine token for a user and return the Authorization header that carries it."""
+    from backend.identity.service import create_token
+
+    return {"Authorization": f"Bearer {create_token(session, username=user.username, label=label, now=START)}"}
+
+
+def row_counts(engine) -> dict:
+    """Return the number of rows in every table (to prove a refused request changed nothing)."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        return {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
+                for t in SQLModel.metadata.sorted_tables}
+
+
+def assert_error(response, status: int) -> dict:
+    """Assert a response is the one error shape {code, status, message, errors?} with this status."""
+    from http import HTTPStatus
+
+    body = response.get_json()
+    assert response.status_code == status, body
+    assert body["code"] == status and body["status"] == HTTPStatus(status).phrase, body
+    assert isinstance(body["message"], str) and body["message"], body
+    assert isinstance(body.get("errors", {}), dict), body
+    return body
+
+
+def make_world(session):
+    """Users of every role and calls in the states the endpoints need (all raised by `hap` for `acute`).
+
+    anna has `offered` offered to her, bram holds `held` (accepted), chris is available; `fact` is a call of
+    the other team; `client` is a client of the acute team without a call.
+    """
+    from types import SimpleNamespace
+
+    w = SimpleNamespace(
+        admin=make_user(session, role="admin"), hap=make_user(session, role="hap"),
+        coordinator=make_user(session, role="coordinator"), team_lead=make_user(session, role="team_lead"),
+        anna=make_user(session), bram=make_user(session), chris=make_user(session),
+        fact_nurse=make_user(session, team="fact"),
+        other_hap=make_user(session, role="hap", organisation="HAP Zutphen"),
+    )
+    w.open = make_call(session, by=w.hap)
+    w.offered = make_call(session, by=w.hap)
+    dispatch.offer_call(session, actor=actor(w.coordinator), call_id=w.offered.id, nurse_id=w.anna.id, now=START)
+    w.held = make_call(session, by=w.hap)
+    dispatch.accept_call(session, actor=actor(w.bram), call_id=w.held.id, now=START)
+    w.fact = make_call(session, by=w.hap, team="fact", category="pg_crisis")
+    w.client = make_client(session)
+    return w

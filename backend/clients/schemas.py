@@ -11,6 +11,8 @@ from backend.clients.validation import is_valid_bsn, normalise_postcode
 # The Netherlands, with a margin: coordinates elsewhere are a typo, not a client.
 LAT_RANGE = validate.Range(50.5, 53.8, error="Breedtegraad ligt niet in Nederland (50.5–53.8).")
 LON_RANGE = validate.Range(3.2, 7.3, error="Lengtegraad ligt niet in Nederland (3.2–7.3).")
+# What normalise_postcode accepts, so the OpenAPI schema documents it (SA, SD and SS are still refused).
+POSTCODE = validate.Regexp(r"^\s*[1-9][0-9]{3} ?[A-Za-z]{2}\s*$", error="Geen Nederlandse postcode (zoals 1234 AB).")
 PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,20}$", error="Geen geldig telefoonnummer.")
 
 
@@ -41,12 +43,12 @@ class ClientCreateSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
     birth_date = ma.fields.Date(required=True)
     address = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
-    postcode = ma.fields.String(required=True, validate=validate.Length(max=10))
+    postcode = ma.fields.String(required=True, validate=[validate.Length(max=10), POSTCODE])
     city = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
     lat = ma.fields.Float(required=True, validate=LAT_RANGE)
     lon = ma.fields.Float(required=True, validate=LON_RANGE)
     phone = ma.fields.String(validate=PHONE, allow_none=True)
-    bsn = ma.fields.String(allow_none=True)
+    bsn = ma.fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{8,9}$", error="Een BSN is 9 cijfers."))
     gp_name = ma.fields.String(validate=validate.Length(max=120), allow_none=True)
 
     @ma.validates("bsn")

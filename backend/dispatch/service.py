@@ -134,7 +134,8 @@ def retriage_call(session: Session, *, actor, call_id: int, urgency: str, reason
     _refuse_emergency(urgency)
     call = _visible_for_change(session, actor=actor, call_id=call_id)
     if call.status not in ACTIVE_STATUSES:
-        raise errors.InvalidTransition("Een afgeronde of geannuleerde melding kan niet opnieuw getrieerd worden.")
+        raise errors.InvalidTransition("Een afgeronde of geannuleerde melding kan niet opnieuw getrieerd worden.",
+                                       extra={"current_status": call.status})
     before = call.urgency
     _update(session, call=call, from_statuses=ACTIVE_STATUSES, values={
         "urgency": urgency,
@@ -226,12 +227,14 @@ def accept_call(session: Session, *, actor, call_id: int, now: datetime) -> Call
         raise errors.Forbidden("Alleen een verpleegkundige kan een melding aannemen.")
     call = _visible_for_change(session, actor=actor, call_id=call_id)
     if call.status == "offered" and call.nurse_id != actor.user_id:
-        raise errors.Conflict("Deze melding is aan een andere verpleegkundige aangeboden.")
+        raise errors.Conflict("Deze melding is aan een andere verpleegkundige aangeboden.",
+                              extra={"current_status": call.status})
     if call.status not in ("open", "offered"):
         raise errors.InvalidTransition(
             "Deze melding is al door een andere verpleegkundige aangenomen."
-            if call.status in HELD_STATUSES else
-            f"Kan niet aannemen: de melding is '{STATUS_LABELS[call.status]}'.")
+            if call.status in HELD_STATUSES and call.nurse_id != actor.user_id else
+            f"Kan niet aannemen: de melding is '{STATUS_LABELS[call.status]}'.",
+            extra={"current_status": call.status})
     before = call.status
     mine = sa.or_(Call.status == "open", Call.nurse_id == actor.user_id)
     _update(session, call=call, from_statuses=("open", "offered"), extra_where=mine, now=now,
@@ -239,7 +242,8 @@ def accept_call(session: Session, *, actor, call_id: int, now: datetime) -> Call
                                        "offer_expires_at": None})
     if not _set_nurse(session, nurse_id=actor.user_id, to="busy", only_from="available", now=now):
         session.rollback()
-        raise errors.Conflict("Je staat niet op beschikbaar of hebt al een lopende melding.")
+        raise errors.Conflict("Je staat niet op beschikbaar of hebt al een lopende melding.",
+                              extra={"current_status": before})
     _event(session, call=call, type="accepted", actor=actor, now=now, from_status=before, to_status="accepted")
     return _finish(session, call=call, actor=actor, now=now, action="call.accept")
 
@@ -248,7 +252,8 @@ def decline_call(session: Session, *, actor, call_id: int, reason: str | None, n
     """The offered nurse says no: the call goes back to open."""
     call = _visible_for_change(session, actor=actor, call_id=call_id)
     if call.status != "offered" or call.nurse_id != actor.user_id:
-        raise errors.InvalidTransition("Alleen een melding die aan jou is aangeboden kun je weigeren.")
+        raise errors.InvalidTransition("Alleen een melding die aan jou is aangeboden kun je weigeren.",
+                                       extra={"current_status": call.status})
     _update(session, call=call, from_statuses=("offered",), extra_where=Call.nurse_id == actor.user_id,
             now=now, action="weigeren",
             values={"status": "open", "nurse_id": None, "offered_at": None, "offer_expires_at": None})
@@ -284,7 +289,8 @@ NEXT_STATUS = {"en_route": ("accepted",), "on_site": ("en_route",)}
 def set_call_status(session: Session, *, actor, call_id: int, status: str, now: datetime) -> Call:
     """The holding nurse moves her call on: en route, then on site."""
     call = _visible_for_change(session, actor=actor, call_id=call_id)
-    if call.nurse_id != actor.user_id or call.status not in HELD_STATUSES:
+    # Another nurse's call is not yours to move (403); yours, or nobody's, in the wrong status is a 409.
+    if call.nurse_id not in (None, actor.user_id):
         raise errors.Forbidden("Alleen de verpleegkundige die de melding heeft, kan de status zetten.")
     before = call.status
     values = {"status": status}

@@ -11,6 +11,7 @@ SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Vaardigheden zijn kort
 class UserSchema(SQLAlchemyAutoSchema):
     class Meta:
         model = User
+        include_fk = True  # `team` is a foreign key: without this the user's team was left out
         exclude = ("password_hash", "created_at", "availability_set_at")
 
     skills = ma.fields.List(ma.fields.String())
