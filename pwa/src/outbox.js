@@ -187,8 +187,18 @@ export async function keepServer(entry) {
   return replay();
 }
 
+/** The nurse drops a refused write: remove it and undo what it showed on the device. */
 export async function discard(entry) {
   await remove('outbox', entry.seq);
+  const { call_id, visit_id, local_id } = entry.ref || {};
+  const visit = visit_id ? await get('visits', visit_id) : null;
+  if (entry.kind === 'vitals' && visit) await put('visits', { ...visit, vitals: (visit.vitals || []).filter((x) => x.local_id !== local_id) });
+  if (entry.kind === 'handover' && visit) await put('visits', { ...visit, handover: null });
+  if (entry.kind === 'complete' && visit) {
+    await put('visits', { ...visit, completed: false, outcome: null });
+    const call = await get('calls', call_id);
+    if (call) await put('calls', { ...call, status: 'on_site' });
+  }
   return replay();
 }
 

@@ -72,11 +72,11 @@ function Vitals({ visit, call, onSaved }) {
         {score ? <><strong>{T.visit.news2} {score.score}</strong> — {T.visit.bands[score.band]}</> : T.visit.news2Incomplete}
       </div>
       <div class="grid2">
-        <Field label={T.visit.resp_rate} type="number" inputMode="numeric" min="1" max="80" value={v.resp_rate} onInput={set('resp_rate')} required />
+        <Field label={T.visit.resp_rate} type="number" inputMode="numeric" min="3" max="70" value={v.resp_rate} onInput={set('resp_rate')} required />
         <Field label={T.visit.spo2} type="number" inputMode="numeric" min="50" max="100" value={v.spo2} onInput={set('spo2')} required />
         <Field label={T.visit.systolic_bp} type="number" inputMode="numeric" min="40" max="300" value={v.systolic_bp} onInput={set('systolic_bp')} required />
         <Field label={T.visit.heart_rate} type="number" inputMode="numeric" min="20" max="250" value={v.heart_rate} onInput={set('heart_rate')} required />
-        <Field label={T.visit.temperature} type="number" inputMode="decimal" step="0.1" min="30" max="45" value={v.temperature} onInput={set('temperature')} required />
+        <Field label={T.visit.temperature} type="number" inputMode="decimal" step="0.1" min="25" max="45" value={v.temperature} onInput={set('temperature')} required />
         <Select label={T.visit.consciousness} value={v.consciousness} onChange={set('consciousness')} options={T.avpu} />
         <Field label={T.visit.glucose} type="number" inputMode="decimal" step="0.1" min="0.5" max="60" value={v.glucose} onInput={set('glucose')} />
         <Field label={T.visit.pain} type="number" inputMode="numeric" min="0" max="10" value={v.pain} onInput={set('pain')} />
