@@ -2,6 +2,7 @@
 import itertools
 from datetime import date, datetime, timezone
 
+from backend.clients import service as clients
 from backend.clients.models import Client
 from backend.clients.demo import demo_bsn
 from backend.dispatch import service as dispatch
@@ -54,7 +55,14 @@ def make_call(session, *, by: User | None = None, client: Client | None = None, 
               **overrides) -> Call:
     """Raise a call through the service (so its events and deadlines are real)."""
     by = by or make_user(session, role="hap")
-    client = client or make_client(session)
+    if client is None:  # a new client, registered by whoever raises the call
+        hap = by.role == "hap"
+        client = make_client(session, created_team=None if hap else by.team,
+                             created_org=(by.organisation or f"user:{by.id}") if hap else None)
+    elif not clients.may_raise_call_for(session, actor=actor(by), client_id=client.id, now=now or START):
+        # a known client elsewhere: the triagist looks her up first, as in the real flow
+        clients.lookup_client(session, actor=actor(by), bsn=client.bsn, birth_date=client.birth_date,
+                              now=now or START)
     data = {"client_id": client.id, "team": "acute", "category": "catheter", "urgency": "U3",
             "complaint": "Katheter verstopt.", "source": "hap"}
     data.update(overrides)

@@ -196,8 +196,6 @@ def test_every_write_endpoint_of_the_foundation_is_in_the_table(app):
     assert writes <= {path for path, ops in spec["paths"].items() if "post" in ops}
 
 
-@pytest.mark.xfail(strict=True, reason="Open: any intake role can raise a call on any client_id and so gain "
-                                       "sight of that client; see the foundation test report.")
 def test_a_call_on_a_client_outside_your_work_does_not_open_that_client(app, client, session):
     elsewhere = make_client(session, created_team="fact")
     nurse = make_user(session)

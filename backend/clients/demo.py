@@ -44,6 +44,7 @@ def load(session: Session, now: datetime) -> bool:
     for i, (name, born, address, postcode, lat, lon, gp) in enumerate(CLIENTS, start=1):
         session.add(Client(name=name, birth_date=born, address=address, postcode=postcode, city="Deventer",
                            lat=lat, lon=lon, phone=f"0570-6{i:05d}", bsn=demo_bsn(i), gp_name=gp,
-                           created_team="acute", created_at=now, updated_at=now))
+                           created_team="acute", created_org="HAP Deventer", created_at=now,
+                           updated_at=now))
     session.commit()
     return True

@@ -1,11 +1,12 @@
 """Clients: register, find, and read them — each access audited, each visible only to its care circle."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors
 from backend.audit import service as audit
+from backend.audit.models import AuditEvent
 from backend.clients.models import Client
 from backend.dispatch.models import Call
 
@@ -35,6 +36,23 @@ def can_see_client(session: Session, *, actor, client_id: int) -> bool:
     """Return whether the actor may read this client's data."""
     visible = visible_client_ids_query(actor).subquery()
     return session.scalar(select(sa.func.count()).select_from(visible).where(visible.c[0] == client_id)) > 0
+
+
+def may_raise_call_for(session: Session, *, actor, client_id: int, now: datetime) -> bool:
+    """Return whether the actor may raise a call for a known client: one it sees, or just looked up.
+
+    A client id alone is not enough (ids can be guessed); knowing the BSN and birth date, proven by a
+    successful lookup in the last 24 hours, is the same bar a triagist meets with the client on the phone.
+    """
+    if can_see_client(session, actor=actor, client_id=client_id):
+        return True
+    since = now - timedelta(hours=24)
+    looked_up = session.scalar(
+        select(AuditEvent.id).where(AuditEvent.user_id == actor.user_id, AuditEvent.client_id == client_id,
+                                    AuditEvent.action == "client.lookup", AuditEvent.outcome == "ok",
+                                    AuditEvent.at >= since).limit(1)
+    )
+    return looked_up is not None
 
 
 def build_client(session: Session, *, actor, data: dict, now: datetime) -> Client:

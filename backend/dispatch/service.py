@@ -115,6 +115,9 @@ def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
         if session.get(Client, client_id) is None:
             raise errors.Unprocessable(f"Cliënt {client_id} bestaat niet.",
                                        errors={"client_id": ["Onbekende cliënt."]})
+        if not clients.may_raise_call_for(session, actor=actor, client_id=client_id, now=now):
+            raise errors.Forbidden("Deze cliënt hoort niet bij jullie werk: zoek haar eerst op met BSN en "
+                                   "geboortedatum, of schrijf haar in.")
     call = Call(**data, client_id=client_id, status="open", created_by_id=actor.user_id,
                 organisation=clients.organisation_of(actor) if actor.role == "hap" else None,
                 created_at=now, updated_at=now,

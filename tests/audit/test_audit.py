@@ -41,8 +41,8 @@ def test_audit_trail_without_login_is_401(client):
 
 
 def test_audit_trail_is_newest_first_and_filters_by_client(client, session, clock):
-    first, second = make_client(session), make_client(session)
     hap = make_user(session, role="hap")
+    first, second = (make_client(session, created_team=None, created_org=hap.organisation) for _ in range(2))
     make_call(session, by=hap, client=first, now=clock.now())
     make_call(session, by=hap, client=second, now=clock.advance(minutes=5))
     make_call(session, by=hap, client=first, now=clock.advance(minutes=5))

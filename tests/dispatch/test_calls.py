@@ -107,3 +107,16 @@ def test_client_from_call_is_visible_to_team_but_not_other_team(client, session,
     assert client.get(f"/api/clients/{call.client_id}").status_code == 200
     login(client, fact.username)
     assert client.get(f"/api/clients/{call.client_id}").status_code == 403
+
+
+def test_hap_raises_a_call_for_a_known_client_after_looking_her_up(client, session, hap):
+    known = make_client(session, created_team="fact", bsn="111222333")
+    csrf = login(client, hap.username)
+    body = call_body(client_id=known.id)
+    del body["client"]
+    assert client.post("/api/calls", json=body, headers={"X-CSRF-Token": csrf}).status_code == 403
+    found = client.get("/api/clients?bsn=111222333&birth_date=1935-05-01").get_json()
+    assert [c["id"] for c in found] == [known.id]
+    response = client.post("/api/calls", json=body, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 201
+    assert client.get(f"/api/clients/{known.id}").status_code == 200

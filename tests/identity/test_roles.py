@@ -27,8 +27,10 @@ ENDPOINTS = {
     "GET /api/clients/{id}": ("get", lambda w: f"/api/clients/{w.open.client_id}", None, "chris", INTAKE, 200),
     "GET /api/calls": ("get", lambda w: "/api/calls", None, "chris", INTAKE, 200),
     "POST /api/calls": ("post", lambda w: "/api/calls", lambda w: {
-        "client_id": w.client.id, "team": "acute", "category": "catheter", "urgency": "U3", "complaint": "x",
-        "source": "gp"}, "chris", INTAKE, 201),
+        "client": {"name": "Nieuwe cliënt", "birth_date": "1936-01-01", "address": "Brink 2", "postcode": "7411 BR",
+                   "city": "Deventer", "lat": 52.25, "lon": 6.16},
+        "team": "acute", "category": "catheter", "urgency": "U3", "complaint": "x", "source": "gp"},
+        "chris", INTAKE, 201),
     "GET /api/calls/{id}": ("get", lambda w: f"/api/calls/{w.open.id}", None, "chris", INTAKE, 200),
     "GET /api/calls/{id}/events": ("get", lambda w: f"/api/calls/{w.open.id}/events", None, "chris", INTAKE, 200),
     "POST offer": ("post", lambda w: f"/api/calls/{w.open.id}/offer", lambda w: {"nurse_id": w.chris.id}, "chris",
