@@ -35,7 +35,7 @@ def test_hap_intake_known_client_cancel_and_board_order(server, new_page):
     hap.get_by_label("Urgentie (NTS)").select_option("U2")
     hap.get_by_label("Klacht zoals getrieerd").fill("Gevallen, kan niet opstaan, geen letsel zichtbaar.")
     hap.get_by_role("button", name="Oproep versturen").click()
-    expect(calls.locator("li")).to_have_count(2)
+    expect(calls.locator("li", has_text="Meneer D. Smit")).to_have_count(2)
 
     # U0/U1 is refused in the form with the advice to call 112.
     hap.get_by_role("button", name="Nieuwe cliënt").click()
