@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -88,32 +89,34 @@ def server():
          "--access-logfile", "-", "backend:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
-    port = None
-    deadline = time.monotonic() + 60
-    log = []
-    while time.monotonic() < deadline and port is None:
-        line = proc.stderr.readline()
-        if not line and proc.poll() is not None:
-            break
-        log.append(line)
-        m = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
-        if m:
-            port = int(m.group(1))
-    assert port, "gunicorn did not start:\n" + "".join(log)
-    base = f"http://127.0.0.1:{port}"
-    env["PUBLIC_BASE_URL"] = base
-    srv = Server(base, env)
-    _flask(env, "users", "create", "--username", "admin", "--password", PASSWORD, "--role", "admin", "--name", "Beheer")
-    admin = srv.api("admin")
-    people = [
-        dict(username="hap", role="hap", name="Triagist HAP Noord"),
-        dict(username="coord", role="coordinator", name="Coördinator Carla", team="acute"),
-        dict(username="nurse", role="nurse", name="Verpleegkundige Noor", team="acute", base_lat=52.09, base_lon=5.12,
-             skills=["catheter", "iv_therapy", "palliative", "wound_care", "pg_crisis"]),
-    ]
-    for person in people:
-        admin.post("/api/users", {**person, "password": PASSWORD}, expect=201)
     try:
+        port = None
+        deadline = time.monotonic() + 60
+        log = []
+        while time.monotonic() < deadline and port is None:
+            line = proc.stderr.readline()
+            if not line and proc.poll() is not None:
+                break
+            log.append(line)
+            m = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                port = int(m.group(1))
+        assert port, "gunicorn did not start:\n" + "".join(log)
+        # Keep reading the server's log so a full pipe never blocks it.
+        threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+        base = f"http://127.0.0.1:{port}"
+        env["PUBLIC_BASE_URL"] = base
+        srv = Server(base, env)
+        _flask(env, "users", "create", "--username", "admin", "--password", PASSWORD, "--role", "admin", "--name", "Beheer")
+        admin = srv.api("admin")
+        people = [
+            dict(username="hap", role="hap", name="Triagist HAP Noord"),
+            dict(username="coord", role="coordinator", name="Coördinator Carla", team="acute"),
+            dict(username="nurse", role="nurse", name="Verpleegkundige Noor", team="acute", base_lat=52.09, base_lon=5.12,
+                 skills=["catheter", "iv_therapy", "palliative", "wound_care", "pg_crisis"]),
+        ]
+        for person in people:
+            admin.post("/api/users", {**person, "password": PASSWORD}, expect=201)
         yield srv
     finally:
         proc.terminate()
