@@ -205,3 +205,15 @@ def test_a_call_on_a_client_outside_your_work_does_not_open_that_client(app, cli
         "complaint": "x", "source": "gp"})
     assert response.status_code in (403, 422)
     assert client.get(f"/api/clients/{elsewhere.id}", headers=headers).status_code == 403
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(app, client, session):
+    admin = make_user(session, role="admin")
+    headers = bearer(session, admin)
+    before = row_counts(app.extensions["db_engine"])
+    response = client.post("/api/users", headers=headers, json={
+        "username": "nul-test", "password": PASSWORD, "role": "admin", "name": "a\u0000b"})
+    assert_error(response, 422)
+    assert "NUL" in response.get_json()["message"]
+    assert_error(client.get("/api/audit?client_id=1%00", headers=headers), 422)
+    assert row_counts(app.extensions["db_engine"]) == before
