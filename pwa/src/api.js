@@ -1,0 +1,85 @@
+// The one way the app talks to the server. The CSRF token lives in this module's memory only:
+// never in localStorage or IndexedDB (the brief forbids tokens in browser storage).
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export class NetworkError extends Error {}
+
+export function setCsrf(token) {
+  csrfToken = token || null;
+}
+
+export function hasCsrf() {
+  return !!csrfToken;
+}
+
+export async function request(method, path, { body, headers = {}, idempotencyKey } = {}) {
+  const h = { Accept: 'application/json', ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) h['X-CSRF-Token'] = csrfToken;
+  if (idempotencyKey) h['Idempotency-Key'] = idempotencyKey;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new NetworkError(e.message);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  const type = res.headers.get('Content-Type') || '';
+  if (type.includes('json')) data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const api = {
+  get: (p) => request('GET', p),
+  post: (p, body, opts) => request('POST', p, { body: body ?? {}, ...opts }),
+  patch: (p, body, opts) => request('PATCH', p, { body, ...opts }),
+  del: (p) => request('DELETE', p),
+};
+
+/** Log in; keep the CSRF token in memory and return the user. */
+export async function login(username, password) {
+  const data = await api.post('/api/auth/login', { username, password });
+  setCsrf(data.csrf_token);
+  return data.user;
+}
+
+/** Fetch the current user (and a fresh CSRF token after a reload). */
+export async function me() {
+  const data = await api.get('/api/auth/me');
+  const user = data.user || data;
+  if (data.csrf_token) setCsrf(data.csrf_token);
+  return user;
+}
+
+export async function logout() {
+  try {
+    await api.post('/api/auth/logout');
+  } finally {
+    setCsrf(null);
+  }
+}
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,165 @@
+// The shell: who is logged in (remembered on the device without any token), header, and the role's screen.
+import { useEffect, useState } from 'preact/hooks';
+import { T } from './texts.js';
+import { login, me, logout, ApiError, NetworkError } from './api.js';
+import { getMeta, setMeta, wipeDevice, all, lockDevice, unlockDevice, deviceHasData, changed } from './db.js';
+import { replay, onOutboxEvent } from './outbox.js';
+import { dropPushSubscription } from './push.js';
+import { Field, Message, useDevice, useOnline } from './ui.jsx';
+import { NurseApp } from './nurse.jsx';
+import { HapApp } from './hap.jsx';
+import { Board } from './board.jsx';
+
+function applyTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+}
+
+export function App() {
+  const [user, setUser] = useState(undefined); // undefined: still starting
+  const [notice, setNotice] = useState('');
+  const [theme, setTheme] = useState(localStorage.getItem('theme') || (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark'));
+
+  useEffect(() => applyTheme(theme), [theme]);
+
+  useEffect(() => {
+    // The service worker sent (part of) the outbox in a `sync` event: show the new state.
+    const onMessage = (e) => e.data?.type === 'outbox' && changed();
+    navigator.serviceWorker?.addEventListener('message', onMessage);
+    return () => navigator.serviceWorker?.removeEventListener('message', onMessage);
+  }, []);
+
+  useEffect(() => {
+    (async () => {
+      // Open (and so create) the device database only for a logged-in user.
+      const stored = (await deviceHasData()) ? await getMeta('user').catch(() => null) : null;
+      if (!stored) {
+        lockDevice();
+        setUser(null); // show the login form at once; a still-valid session replaces it when /me answers
+      }
+      try {
+        const fresh = await me();
+        if (stored && stored.id !== fresh.id) await wipeDevice();
+        unlockDevice();
+        await setMeta('user', fresh);
+        setUser(fresh);
+        replay();
+      } catch (e) {
+        if (e instanceof NetworkError && stored) setUser(stored); // offline start: keep working
+        else {
+          if (e instanceof ApiError && e.status === 401 && stored) setNotice(T.errors.sessionExpired);
+          setUser(null);
+        }
+      }
+    })();
+    return onOutboxEvent((e) => {
+      if (e.type === 'unauthorized') {
+        setNotice(T.errors.sessionExpired);
+        setUser(null);
+      }
+    });
+  }, []);
+
+  async function loggedIn(u) {
+    unlockDevice();
+    const stored = await getMeta('user').catch(() => null);
+    if (stored && stored.id !== u.id) await wipeDevice();
+    unlockDevice();
+    await setMeta('user', u);
+    setNotice('');
+    setUser(u);
+    replay();
+  }
+
+  async function doLogout() {
+    const queued = (await all('outbox').catch(() => [])).length;
+    if (queued && !confirm(T.logoutPending(queued))) return;
+    await dropPushSubscription();
+    await logout().catch(() => {});
+    await wipeDevice();
+    setUser(null);
+    setNotice('');
+  }
+
+  function toggleTheme() {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    localStorage.setItem('theme', next);
+    setTheme(next);
+  }
+
+  if (user === undefined) return <main id="main" class="center"><p>{T.loading}</p></main>;
+  if (!user) return <Login onDone={loggedIn} notice={notice} />;
+  return (
+    <>
+      <a class="skip" href="#main">{T.skipToContent}</a>
+      <Header user={user} theme={theme} onTheme={toggleTheme} onLogout={doLogout} />
+      <main id="main" tabIndex={-1}>
+        {user.role === 'nurse' ? <NurseApp user={user} onUser={async (u) => { await setMeta('user', u); setUser(u); }} />
+          : user.role === 'hap' ? <HapApp user={user} />
+          : <Board user={user} />}
+      </main>
+    </>
+  );
+}
+
+function Header({ user, theme, onTheme, onLogout }) {
+  const online = useOnline();
+  const queued = useDevice(() => all('outbox'), []);
+  const n = queued ? queued.length : 0;
+  return (
+    <header class="top">
+      <div class="brand">
+        <strong>{T.appName}</strong>
+        <span class="who">{user.name || user.username} · {T.roles[user.role] || user.role}</span>
+      </div>
+      <div class="top-actions">
+        <button class="ghost icon" onClick={onTheme} aria-label={theme === 'dark' ? T.theme.light : T.theme.dark}
+          title={theme === 'dark' ? T.theme.light : T.theme.dark}>{theme === 'dark' ? '☀' : '☾'}</button>
+        <button class="ghost" onClick={onLogout}>{T.logout}</button>
+      </div>
+      <div class="status-bar">
+        <span class={`net ${online ? 'up' : 'down'}`} role="status" aria-live="polite" data-testid="net">
+          {online ? T.online : T.offline}
+        </span>
+        {(user.role === 'nurse' || n > 0) && (
+          <button class={`outbox ${n ? 'has' : ''}`} onClick={() => replay()} data-testid="outbox-count" aria-live="polite"
+            title={T.outbox.sendNow}>
+            {n ? T.outbox.pending(n) : T.outbox.allSent}
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}
+
+function Login({ onDone, notice }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      onDone(await login(username.trim(), password));
+    } catch (err) {
+      setError(err instanceof NetworkError ? T.login.offline : err.status === 429 ? T.login.tooMany : T.login.wrong);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <main id="main" class="login">
+      <h1>{T.appName}</h1>
+      <p class="sub">{T.tagline}</p>
+      <form onSubmit={submit} class="card">
+        <h2>{T.login.title}</h2>
+        {notice && <Message kind="warn">{notice}</Message>}
+        <Field label={T.login.username} value={username} onInput={setUsername} autocomplete="username" autocapitalize="none" required />
+        <Field label={T.login.password} type="password" value={password} onInput={setPassword} autocomplete="current-password" required />
+        {error && <Message kind="error">{error}</Message>}
+        <button class="primary big" type="submit" disabled={busy}>{T.login.submit}</button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,211 @@
+// Recording the visit: vitals (NEWS2 as you type), report, SBAR handover and the outcome — all into the outbox.
+import { useState } from 'preact/hooks';
+import { T } from './texts.js';
+import { uuid } from './api.js';
+import { get, put } from './db.js';
+import { enqueue } from './outbox.js';
+import { forgetCall, hasPendingWork } from './sync.js';
+import { news2 } from './news2.js';
+import { formatTime } from './geo.js';
+import { Field, TextArea, Select, Check, Message, UrgencyBadge, useDevice } from './ui.jsx';
+
+const TABS = ['vitals', 'report', 'handover', 'finish'];
+
+export function VisitView({ call, visit, client }) {
+  const [tab, setTab] = useState(visit.completed ? 'finish' : 'vitals');
+  const [flash, setFlash] = useState('');
+  const say = (m) => {
+    setFlash(m);
+    setTimeout(() => setFlash(''), 4000);
+  };
+  return (
+    <section class="stack" aria-labelledby="visit-h">
+      <h1 id="visit-h">{T.visit.title}: {client?.name || ''}</h1>
+      <p><UrgencyBadge urgency={call.urgency} /> {T.categories[call.category] || call.category}</p>
+      <div class="tabs" role="tablist" aria-label={T.visit.title}>
+        {TABS.map((t) => (
+          <button role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} class={tab === t ? 'on' : ''}
+            onClick={() => setTab(t)}>{T.visit[t]}</button>
+        ))}
+      </div>
+      <div role="status" aria-live="polite" class="flash">{flash}</div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'vitals' && <Vitals visit={visit} call={call} onSaved={() => say(T.visit.vitalsSaved)} />}
+        {tab === 'report' && <Report visit={visit} call={call} onSaved={() => say(T.visit.reportSaved)} />}
+        {tab === 'handover' && <Handover visit={visit} call={call} client={client} onSaved={() => { say(T.handover.saved); setTab('finish'); }} />}
+        {tab === 'finish' && <Finish visit={visit} call={call} />}
+      </div>
+    </section>
+  );
+}
+
+const EMPTY_VITALS = { resp_rate: '', spo2: '', on_oxygen: false, systolic_bp: '', heart_rate: '', consciousness: 'A', temperature: '', glucose: '', pain: '' };
+
+function Vitals({ visit, call, onSaved }) {
+  const [v, setV] = useState(EMPTY_VITALS);
+  const set = (k) => (x) => setV({ ...v, [k]: x });
+  const score = news2(v);
+  async function save(e) {
+    e.preventDefault();
+    if (!score) return;
+    const num = (x) => (x === '' ? undefined : Number(x));
+    const body = {
+      measured_at: new Date().toISOString(), resp_rate: num(v.resp_rate), spo2: num(v.spo2), on_oxygen: v.on_oxygen,
+      systolic_bp: num(v.systolic_bp), heart_rate: num(v.heart_rate), consciousness: v.consciousness, temperature: num(v.temperature),
+    };
+    if (v.glucose !== '') body.glucose = num(v.glucose);
+    if (v.pain !== '') body.pain = num(v.pain);
+    const local_id = uuid();
+    body.id = local_id;
+    const fresh = await get('visits', visit.id);
+    await put('visits', { ...fresh, vitals: [...(fresh.vitals || []), { ...body, local_id, news2: score, sent: false }] });
+    await enqueue({
+      kind: 'vitals', method: 'POST', path: `/api/visits/${visit.id}/vitals`, body,
+      label: `${T.visit.vitals} ${formatTime(body.measured_at)}`, ref: { call_id: call.id, visit_id: visit.id, local_id },
+    });
+    setV(EMPTY_VITALS);
+    onSaved();
+  }
+  return (
+    <form onSubmit={save} class="stack">
+      <div class={`news2 band-${score ? score.band : 'none'}`} aria-live="polite" data-testid="news2">
+        {score ? <><strong>{T.visit.news2} {score.score}</strong> — {T.visit.bands[score.band]}</> : T.visit.news2Incomplete}
+      </div>
+      <div class="grid2">
+        <Field label={T.visit.resp_rate} type="number" inputMode="numeric" min="3" max="70" value={v.resp_rate} onInput={set('resp_rate')} required />
+        <Field label={T.visit.spo2} type="number" inputMode="numeric" min="50" max="100" value={v.spo2} onInput={set('spo2')} required />
+        <Field label={T.visit.systolic_bp} type="number" inputMode="numeric" min="40" max="300" value={v.systolic_bp} onInput={set('systolic_bp')} required />
+        <Field label={T.visit.heart_rate} type="number" inputMode="numeric" min="20" max="250" value={v.heart_rate} onInput={set('heart_rate')} required />
+        <Field label={T.visit.temperature} type="number" inputMode="decimal" step="0.1" min="25" max="45" value={v.temperature} onInput={set('temperature')} required />
+        <Select label={T.visit.consciousness} value={v.consciousness} onChange={set('consciousness')} options={T.avpu} />
+        <Field label={T.visit.glucose} type="number" inputMode="decimal" step="0.1" min="0.5" max="60" value={v.glucose} onInput={set('glucose')} />
+        <Field label={T.visit.pain} type="number" inputMode="numeric" min="0" max="10" value={v.pain} onInput={set('pain')} />
+      </div>
+      <Check label={T.visit.on_oxygen} checked={v.on_oxygen} onChange={set('on_oxygen')} />
+      <button class="big primary" type="submit" disabled={!score}>{T.visit.saveVitals}</button>
+      {(visit.vitals || []).length > 0 && (
+        <div>
+          <h2>{T.visit.historyTitle}</h2>
+          <ul class="list" data-testid="vitals-list">
+            {visit.vitals.map((x) => (
+              <li>
+                {formatTime(x.measured_at)} · {T.visit.news2} {x.news2?.score ?? '?'} · {T.vitalsShort(x)}
+                {!x.sent && <em class="unsent"> — {T.visit.notSent}</em>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </form>
+  );
+}
+
+// The call's category suggests the kind of actions; the nurse can change it.
+const ACTION_FOR_CATEGORY = {
+  catheter: 'catheter', wound_care: 'wound_care', medication: 'medication', iv_therapy: 'iv_therapy', feeding_tube: 'feeding_tube',
+  obstipation: 'bowel_care', pain_management: 'comfort', palliative: 'comfort', fall_assessment: 'mobility', pg_crisis: 'psychosocial',
+};
+
+function Report({ visit, call, onSaved }) {
+  const [category, setCategory] = useState((visit.actions || [])[0]?.category || ACTION_FOR_CATEGORY[call.category] || 'assessment');
+  const [actions, setActions] = useState((visit.actions || []).map((a) => a.action).join('\n'));
+  const [findings, setFindings] = useState(visit.actions_note || '');
+  const [clientInformed, setClientInformed] = useState(visit.client_informed ?? false);
+  const [carerInformed, setCarerInformed] = useState(visit.mantelzorger_informed ?? false);
+  async function save(e) {
+    e.preventDefault();
+    const lines = actions.split('\n').map((x) => x.trim()).filter(Boolean);
+    const body = {
+      actions: lines.map((action) => ({ category, action })), actions_note: findings || null,
+      client_informed: clientInformed, mantelzorger_informed: carerInformed,
+    };
+    const fresh = await get('visits', visit.id);
+    await put('visits', { ...fresh, ...body });
+    await enqueue({
+      kind: 'visit_patch', method: 'PATCH', path: `/api/visits/${visit.id}`, body,
+      label: T.visit.report, ref: { call_id: call.id, visit_id: visit.id },
+    });
+    onSaved();
+  }
+  return (
+    <form onSubmit={save} class="stack">
+      <Select label={T.visit.actionCategory} value={category} onChange={setCategory} options={T.actionCategories} />
+      <TextArea label={T.visit.actions} value={actions} onInput={setActions} rows={4} />
+      <TextArea label={T.visit.findings} value={findings} onInput={setFindings} rows={4} />
+      <Check label={T.visit.clientInformed} checked={clientInformed} onChange={setClientInformed} />
+      <Check label={T.visit.mantelzorgerInformed} checked={carerInformed} onChange={setCarerInformed} />
+      <button class="big primary" type="submit">{T.visit.saveReport}</button>
+    </form>
+  );
+}
+
+function Handover({ visit, call, client, onSaved }) {
+  const last = (visit.vitals || []).at(-1);
+  const [h, setH] = useState(visit.handover || {
+    recipient_type: 'home_care', recipient_name: client?.gp_name || '',
+    situation: `${T.categories[call.category] || call.category}: ${call.complaint || ''}`.trim(),
+    background: '', assessment: last ? `${T.visit.news2} ${last.news2?.score ?? ''}` : '', recommendation: '',
+  });
+  const set = (k) => (x) => setH({ ...h, [k]: x });
+  if (visit.handover) {
+    return <Message>{visit.handoverSent ? T.handover.sent : T.handover.saved}</Message>;
+  }
+  async function save(e) {
+    e.preventDefault();
+    const body = { id: uuid(), visit_id: visit.id, ...h };
+    const fresh = await get('visits', visit.id);
+    await put('visits', { ...fresh, handover: h });
+    await enqueue({ kind: 'handover', method: 'POST', path: '/api/handovers', body, label: T.handover.title, ref: { call_id: call.id, visit_id: visit.id } });
+    onSaved();
+  }
+  return (
+    <form onSubmit={save} class="stack">
+      <h2>{T.handover.title}</h2>
+      <Select label={T.handover.recipientType} value={h.recipient_type} onChange={set('recipient_type')} options={T.recipientTypes} />
+      <Field label={T.handover.recipientName} value={h.recipient_name} onInput={set('recipient_name')} required />
+      <TextArea label={T.handover.situation} value={h.situation} onInput={set('situation')} required />
+      <TextArea label={T.handover.background} value={h.background} onInput={set('background')} required />
+      <TextArea label={T.handover.assessment} value={h.assessment} onInput={set('assessment')} required />
+      <TextArea label={T.handover.recommendation} value={h.recommendation} onInput={set('recommendation')} required />
+      <button class="big primary" type="submit">{T.handover.save}</button>
+    </form>
+  );
+}
+
+const REFERRAL_OUTCOMES = ['own_gp', 'temporary_stay', 'seh', 'hospital_admission'];
+
+function Finish({ visit, call }) {
+  const [outcome, setOutcome] = useState(visit.outcome || '');
+  const [referral, setReferral] = useState('');
+  const [stay, setStay] = useState('');
+  const [followUp, setFollowUp] = useState('');
+  const pendingHere = useDevice(() => hasPendingWork(call.id), [call.id, visit.completedSent]);
+  if (visit.completed) {
+    return (
+      <div class="stack">
+        <Message>{T.visit.completed} — {T.outcomes[visit.outcome]}</Message>
+        {!pendingHere && visit.completedSent && <button class="big secondary" onClick={() => forgetCall(call.id)}>{T.ok}</button>}
+      </div>
+    );
+  }
+  async function save(e) {
+    e.preventDefault();
+    const body = { outcome, departed_at: new Date().toISOString() };
+    if (REFERRAL_OUTCOMES.includes(outcome)) body.referral_question = referral;
+    if (outcome === 'temporary_stay') body.outcome_detail = stay;
+    if (outcome === 'follow_up_visit' && followUp) body.follow_up_at = new Date(followUp).toISOString();
+    const fresh = await get('visits', visit.id);
+    await put('visits', { ...fresh, outcome, completed: true });
+    await put('calls', { ...(await get('calls', call.id)), status: 'completed', localStatus: true });
+    await enqueue({ kind: 'complete', method: 'POST', path: `/api/visits/${visit.id}/complete`, body, label: T.visit.complete, ref: { call_id: call.id, visit_id: visit.id } });
+  }
+  return (
+    <form onSubmit={save} class="stack">
+      <Select label={T.visit.outcome} value={outcome} onChange={setOutcome} options={T.outcomes} placeholder="—" required />
+      {outcome === 'temporary_stay' && <Select label={T.visit.outcomeDetail} value={stay} onChange={setStay} options={T.temporaryStays} placeholder="—" required />}
+      {REFERRAL_OUTCOMES.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
+      {outcome === 'follow_up_visit' && <Field label={T.visit.followUpAt} type="datetime-local" value={followUp} onInput={setFollowUp} />}
+      <button class="big primary" type="submit" disabled={!outcome}>{T.visit.complete}</button>
+    </form>
+  );
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// Preact via the automatic JSX runtime (no Babel preset needed); the service worker is built by
+// vite-plugin-pwa in injectManifest mode so it is our own code plus Workbox's precache list.
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2020' },
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.js',
+      injectRegister: false,
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,webmanifest}'] },
+      manifest: {
+        name: 'Wijkspoed',
+        short_name: 'Wijkspoed',
+        description: 'Acute wijkverpleging: oproepen, bezoeken en overdracht',
+        lang: 'nl',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        background_color: '#10171a',
+        theme_color: '#0b5e6b',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any maskable' },
+        ],
+      },
+    }),
+  ],
+});
