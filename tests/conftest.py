@@ -1,6 +1,9 @@
 """Fixtures: a fresh app per test on a clean database (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 import os
 
+# argon2id at a low cost: hundreds of logins per run; production keeps the library's default cost.
+os.environ.setdefault("WIJKSPOED_TEST_PASSWORD_COST", "low")
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel

@@ -21,7 +21,7 @@ from backend.demo import DEMO_PASSWORD, load_all
 from backend.dispatch.models import Call
 from tests.factories import START
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
 SEED = os.environ.get("SCHEMATHESIS_SEED")
 SESSION_COOKIE = "wijkspoed_session"
 

@@ -21,6 +21,7 @@ from backend.dispatch import push_service, runtime
 from backend.dispatch.models import Call, CallEvent
 from backend.dispatch.recommend import RECENT_HOURS, Candidate, TravelEstimator, rank, required_skills
 from backend.identity.models import Team, User
+from backend.roster import service as roster
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,9 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
     # Plain columns, not ORM objects: a team of 200 nurses is ranked on every request.
     nurses = session.execute(
         select(User.id, User.name, User.skills, User.base_lat, User.base_lon).where(
-            User.role == "nurse", User.active.is_(True), User.team == call.team, User.availability == "available"
+            # Available by her own status, or on a running roster shift she has not opted out of.
+            User.role == "nurse", User.active.is_(True), User.team == call.team,
+            roster.available_clause(team=call.team, at=now),
         )
     ).all()
     if not nurses:

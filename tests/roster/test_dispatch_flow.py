@@ -38,9 +38,7 @@ def test_rostered_nurse_can_be_offered_once_her_shift_runs(app, session, clock):
 
 
 def test_on_duty_flows_into_recommendations(app, session, clock):
-    # Needs the dispatch engine (GET /recommendations, POST /me/status) with roster.available_clause wired
-    # into dispatcher.candidates; see docs/roster.md "On duty and dispatch".
-    pytest.importorskip("backend.dispatch.dispatcher", reason="the dispatch engine is not merged yet")
+    # roster.available_clause is wired into dispatcher.candidates; see docs/roster.md "On duty and dispatch".
     session.add(RosterShiftType(team="acute", code="evening", name="Avonddienst", start_time="15:00",
                                 end_time="23:00"))
     session.commit()
