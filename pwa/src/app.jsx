@@ -9,6 +9,7 @@ import { Field, Message, useDevice, useOnline } from './ui.jsx';
 import { NurseApp } from './nurse.jsx';
 import { HapApp } from './hap.jsx';
 import { Board } from './board.jsx';
+import { RosterWeek } from './roster.jsx';
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -96,6 +97,7 @@ export function App() {
         {user.role === 'nurse' ? <NurseApp user={user} onUser={async (u) => { await setMeta('user', u); setUser(u); }} />
           : user.role === 'hap' ? <HapApp user={user} />
           : <Board user={user} />}
+        {user.role === 'team_lead' && <RosterWeek user={user} />}
       </main>
     </>
   );
