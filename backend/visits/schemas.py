@@ -315,16 +315,6 @@ class AcknowledgementSchema(ma.Schema):
     acknowledged_by = fields.String()
 
 
-class PortalLinkSchema(ma.Schema):
-    id = fields.String()
-    client_id = fields.Integer()
-    recipient_name = fields.String()
-    token = fields.String()
-    url = fields.String()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
-
-
 class PortalLinkSummarySchema(ma.Schema):
     id = fields.String()
     client_id = fields.Integer()
@@ -332,6 +322,13 @@ class PortalLinkSummarySchema(ma.Schema):
     created_at = fields.DateTime()
     expires_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+
+
+class PortalLinkSchema(PortalLinkSummarySchema):
+    """A new link: the summary plus its token and URL, shown only this once."""
+
+    token = fields.String()
+    url = fields.String()
 
 
 class PortalSchema(ma.Schema):
