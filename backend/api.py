@@ -170,16 +170,6 @@ class Api(flask_smorest.Api):
         }, 409
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def _rollback():
     db = g.get("db_session")
     if db is not None:
@@ -204,13 +194,6 @@ def init_app(app) -> Api:
     def _request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
-
-    @app.before_request
-    def _refuse_nul_characters():
-        # PostgreSQL text cannot hold NUL, and no field of ours needs it: refuse it for every route at once.
-        if any("\x00" in value for value in request.args.values()) or (
-                request.is_json and _has_nul(request.get_json(silent=True))):
-            raise errors.Unprocessable("Tekst mag geen NUL-tekens (\\u0000) bevatten.")
 
     @app.before_request
     def _body_limit():

@@ -216,13 +216,9 @@ def test_a_call_on_a_client_outside_your_work_does_not_open_that_client(app, cli
     assert client.get(f"/api/clients/{elsewhere.id}", headers=headers).status_code == 403
 
 
-def test_nul_characters_are_refused_before_they_reach_the_database(app, client, session):
-    admin = make_user(session, role="admin")
-    headers = bearer(session, admin)
+def test_nul_characters_in_a_query_are_refused(app, client, session):
+    """The table above covers bodies; a query string goes through the same parser."""
+    headers = bearer(session, make_user(session, role="admin"))
     before = row_counts(app.extensions["db_engine"])
-    response = client.post("/api/users", headers=headers, json={
-        "username": "nul-test", "password": PASSWORD, "role": "admin", "name": "a\u0000b"})
-    assert_error(response, 422)
-    assert "NUL" in response.get_json()["message"]
-    assert_error(client.get("/api/audit?client_id=1%00", headers=headers), 422)
+    assert "NUL" in str(assert_error(client.get("/api/audit?client_id=1%00", headers=headers), 422).get("errors"))
     assert row_counts(app.extensions["db_engine"]) == before
