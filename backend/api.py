@@ -9,12 +9,14 @@ import flask_smorest
 import marshmallow as ma
 import swagger_ui_bundle
 from flask import abort, current_app, g, request, send_from_directory, session
+from marshmallow import validate
+from marshmallow_sqlalchemy import ModelConverter, SQLAlchemyAutoSchema, SQLAlchemyAutoSchemaOpts
 from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
-from backend import errors
-from backend.db import get_session
+from backend import errors, vocab
+from backend.db import UTCDateTime, get_session
 from backend.identity.actor import Actor
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -83,10 +85,37 @@ def authenticate_actor() -> Actor:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in a path is a database id: at most 2**31 - 1, so a bigger number is a 404, not a 500."""
+    """`<int:…>` in a path is a database id: at most `vocab.MAX_ID`, so a bigger number is a 404, not a 500."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=vocab.MAX_ID, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+# A database id in a body or query.
+ID = validate.Range(min=1, max=vocab.MAX_ID)
+
+
+class _ModelConverter(ModelConverter):
+    """Map our aware-UTC column type to `AwareDateTime`, so no schema re-declares its datetimes."""
+
+    SQLA_TYPE_MAPPING = {**ModelConverter.SQLA_TYPE_MAPPING, UTCDateTime: ma.fields.AwareDateTime}
+
+
+class AutoSchemaOpts(SQLAlchemyAutoSchemaOpts):
+    """Defaults of every `AutoSchema`: our converter, foreign keys included."""
+
+    def __init__(self, meta, *args, **kwargs):
+        if not hasattr(meta, "model_converter"):
+            meta.model_converter = _ModelConverter
+        if not hasattr(meta, "include_fk"):
+            meta.include_fk = True
+        super().__init__(meta, *args, **kwargs)
+
+
+class AutoSchema(SQLAlchemyAutoSchema):
+    """The base of every response schema built from a table (`class Meta: model = …`)."""
+
+    OPTIONS_CLASS = AutoSchemaOpts
 
 
 def _has_nul(value) -> bool:
