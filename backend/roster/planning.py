@@ -6,7 +6,7 @@ rules in rules.py read.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from backend.timeutil import AMSTERDAM
@@ -201,12 +201,6 @@ class WorkingTimeRules:
     weight_fair_weekends: int = 20
     weight_contract_hours: int = 2
     weight_wish: int = 30
-
-    def to_dict(self) -> dict:
-        """Return the rules as stored in a team's row (the time as "HH:MM")."""
-        data = asdict(self)
-        data["night_end_after"] = self.night_end_after.strftime("%H:%M")
-        return data
 
     @classmethod
     def from_dict(cls, data: dict | None) -> WorkingTimeRules:
