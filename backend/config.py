@@ -45,6 +45,7 @@ def load_config() -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", "900")),
+        "ROSTER_TIME_LIMIT": float(os.environ.get("ROSTER_TIME_LIMIT") or 20.0),  # seconds one roster solve may take
         "API_TITLE": "Wijkspoed API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -21,7 +21,7 @@ from backend.dispatch import push_service, runtime
 from backend.dispatch.models import Call, CallEvent
 from backend.dispatch.recommend import RECENT_HOURS, Candidate, TravelEstimator, rank, required_skills
 from backend.identity.models import Team, User
-from backend.roster import service as roster
+from backend.roster import availability as roster
 
 log = logging.getLogger(__name__)
 

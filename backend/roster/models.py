@@ -95,8 +95,9 @@ class RosterProposal(SQLModel, table=True):
     solver_status: str = Field(max_length=16)
     objective: float = 0.0
     solve_seconds: float = 0.0
-    assignments: list[dict] = Field(default_factory=list, sa_type=JSON)  # [{nurse_id, shift, day, pinned}]
-    unfilled: list[dict] = Field(default_factory=list, sa_type=JSON)
+    # [{nurse_id, shift, day, start, end, pinned}], dates and times as ISO 8601 text
+    assignments: list[dict] = Field(default_factory=list, sa_type=JSON)
+    unfilled: list[dict] = Field(default_factory=list, sa_type=JSON)  # gaps.unfilled_entry() of each gap
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     adopted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

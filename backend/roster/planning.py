@@ -1,7 +1,8 @@
 """The roster planner's plain data: shift types and needs, shifts in a period, nurses, availability.
 
-Nothing here touches the database; the service turns rows into these and back, so the solver,
-the checker and their tests run without an app.
+Nothing here touches the database; problem.py turns rows into these, so the solver, the checker and
+their tests run without an app. The working-time rules a team can set live here too: they are data the
+rules in rules.py read.
 """
 from __future__ import annotations
 
@@ -9,28 +10,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from backend.timeutil import AMSTERDAM
+from backend.vocab import SKILLS, dutch
 
 WEEKDAYS_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")
 MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 ALL_DAYS = frozenset(range(7))
 
-# Dutch names of the skills and qualification tags, for messages a team lead reads.
-SKILL_LABELS = {
-    "iv_therapy": "IV-therapie",
-    "palliative": "palliatieve zorg",
-    "pg_crisis": "PG-crisis",
-    "catheter": "katheterisatie",
-    "hbo": "HBO-verpleegkundige",
-    "level4": "niveau-4-verpleegkundige",
-    "vs": "verpleegkundig specialist",
-    "pa": "physician assistant",
-    "fact_vvt": "FACT-VVT-lid",
-}
-
-
 def skill_label(skills) -> str:
     """Name a set of interchangeable skills in Dutch ("HBO-verpleegkundige of verpleegkundig specialist")."""
-    return " of ".join(SKILL_LABELS.get(s, s) for s in sorted(skills))
+    return " of ".join(dutch(SKILLS, s) for s in sorted(skills))
 
 
 def fmt_local(moment: datetime) -> str:
@@ -195,6 +183,35 @@ class Assignment:
     pinned: bool = False
 
 
+@dataclass(frozen=True)
+class WorkingTimeRules:
+    """Arbeidstijdenwet defaults and the weights of the soft goals; every field can be set per team."""
+
+    min_rest_hours: float = 11.0  # after any shift
+    short_rest_hours: float = 8.0  # the rest may be this short ...
+    short_rests_per_week: int = 1  # ... this often per calendar week
+    night_rest_hours: float = 14.0  # after a night shift ending after `night_end_after`
+    night_end_after: time = time(2, 0)
+    max_consecutive_nights: int = 5
+    max_hours_per_week: float = 60.0
+    # Soft goals (weights of the objective).
+    weight_understaffed: int = 1000
+    weight_skill_missing: int = 600
+    weight_fair_nights: int = 20
+    weight_fair_weekends: int = 20
+    weight_contract_hours: int = 2
+    weight_wish: int = 30
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> WorkingTimeRules:
+        """Read a team's stored overrides; what is not set keeps its default."""
+        data = dict(data or {})
+        if isinstance(data.get("night_end_after"), str):
+            data["night_end_after"] = time.fromisoformat(data["night_end_after"])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
 @dataclass
 class RosterProblem:
     """Everything the planner and the checker need for one team and period."""
@@ -204,12 +221,8 @@ class RosterProblem:
     unavailability: list[Unavailability] = field(default_factory=list)
     wishes: list[Wish] = field(default_factory=list)
     pins: list[Assignment] = field(default_factory=list)
-    rules: object = None  # a rules.WorkingTimeRules; None means the defaults
+    rules: WorkingTimeRules = field(default_factory=WorkingTimeRules)
 
     def __post_init__(self):
-        from backend.roster.rules import WorkingTimeRules
-
-        if self.rules is None:
-            self.rules = WorkingTimeRules()
         self.nurse_by_id = {n.id: n for n in self.nurses}
         self.shift_by_key = {s.key: s for s in self.shifts}

@@ -1,18 +1,16 @@
 """Night-shift planning: shift types, proposals, the adopted roster, its check, calendars and gap alerts."""
-import os
-from datetime import timedelta
-
 from flask import Response, current_app
 from flask.views import MethodView
 
 from backend.api import Blueprint, current_actor, get_clock
 from backend.db import get_session
-from backend.roster import service
+from backend.roster import gaps, plans, service
 from backend.roster.schemas import (
     AssignmentCreateSchema,
     AssignmentSchema,
     AssignmentUpdateSchema,
     CheckArgsSchema,
+    ContractArgsSchema,
     ContractSchema,
     GapAlertSchema,
     GenerateSchema,
@@ -30,25 +28,11 @@ from backend.roster.schemas import (
     WishCreateSchema,
     WishSchema,
 )
+from backend.vocab import TEAM_ROLES
 
 blp = Blueprint("roster", __name__, url_prefix="/api/roster", description="Night-shift planning (ANW roster)")
 
 LEAD = ("team_lead",)
-STAFF = ("team_lead", "coordinator", "nurse")
-
-
-def _time_limit() -> float:
-    """Seconds one solve may take: app config, else the environment, else 20."""
-    return float(current_app.config.get("ROSTER_TIME_LIMIT") or os.environ.get("ROSTER_TIME_LIMIT") or 20.0)
-
-
-def _team(args) -> str:
-    return args.get("team") or current_actor().team or ""
-
-
-def _window(args, default_days: int = 7):
-    start = args.get("from_") or get_clock().now()
-    return start, args.get("to") or start + timedelta(days=default_days)
 
 
 @blp.route("/generate")
@@ -59,9 +43,8 @@ class GenerateViews(MethodView):
     @blp.alt_response(422, description="Bad period, or nothing can be planned (the reason is in the message)")
     def post(self, data):
         """Generate a roster proposal with CP-SAT (hard rules never broken, pinned shifts kept)"""
-        return service.generate_roster(
-            get_session(), actor=current_actor(), now=get_clock().now(),
-            time_limit=_time_limit(), **data)
+        return plans.generate_roster(get_session(), actor=current_actor(), now=get_clock().now(),
+                                     time_limit=current_app.config["ROSTER_TIME_LIMIT"], **data)
 
 
 @blp.route("/proposals/<int:proposal_id>")
@@ -70,7 +53,7 @@ class ProposalByIdViews(MethodView):
     @blp.response(200, ProposalSchema)
     def get(self, proposal_id):
         """Read a roster proposal"""
-        return service.get_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id)
+        return plans.get_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id)
 
 
 @blp.route("/proposals/<int:proposal_id>/adopt")
@@ -80,20 +63,20 @@ class ProposalAdoptViews(MethodView):
     @blp.alt_response(409, description="Already adopted or discarded")
     def post(self, proposal_id):
         """Adopt a proposal: it replaces the adopted roster in its period"""
-        return service.adopt_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id,
-                                      now=get_clock().now())
+        return plans.adopt_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id,
+                                    now=get_clock().now())
 
 
 @blp.route("/assignments")
 class AssignmentViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(WindowArgsSchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
     def get(self, args):
         """List the adopted roster in a window (a nurse: her own shifts)"""
-        start, end = _window(args)
-        return service.list_assignments(get_session(), actor=current_actor(), team=_team(args), start=start,
-                                        end=end, nurse_id=args.get("nurse_id"))
+        return service.list_assignments(get_session(), actor=current_actor(), team=args.get("team"),
+                                        start=args.get("from_"), end=args.get("to"), now=get_clock().now(),
+                                        nurse_id=args.get("nurse_id"))
 
     @blp.auth(*LEAD)
     @blp.arguments(AssignmentCreateSchema)
@@ -127,8 +110,8 @@ class CheckViews(MethodView):
     @blp.response(200, ViolationSchema(many=True))
     def get(self, args):
         """List every broken rule and every gap of the adopted roster, in Dutch"""
-        return service.check_roster(get_session(), actor=current_actor(), team=args["team"], start=args["from_"],
-                                    end=args["to"])
+        return plans.check_roster(get_session(), actor=current_actor(), team=args["team"], start=args["from_"],
+                                  end=args["to"])
 
 
 @blp.route("/nurses/<int:nurse_id>/calendar.ics")
@@ -150,13 +133,13 @@ class NurseViews(MethodView):
     @blp.response(200, NurseSchema(many=True))
     def get(self, args):
         """List the team's nurses with skills and contract hours"""
-        return service.list_nurses(get_session(), actor=current_actor(), team=_team(args))
+        return service.list_nurses(get_session(), actor=current_actor(), team=args.get("team"))
 
 
 @blp.route("/nurses/<int:nurse_id>/contract")
 class ContractViews(MethodView):
     @blp.auth(*LEAD)
-    @blp.arguments(ContractSchema)
+    @blp.arguments(ContractArgsSchema)
     @blp.response(200, ContractSchema)
     def put(self, data, nurse_id):
         """Set a nurse's contract hours per week"""
@@ -165,12 +148,12 @@ class ContractViews(MethodView):
 
 @blp.route("/shift-types")
 class ShiftTypeViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(TeamArgsSchema, location="query")
     @blp.response(200, ShiftTypeSchema(many=True))
     def get(self, args):
         """List the team's shift types and their staffing needs"""
-        return service.list_shift_types(get_session(), actor=current_actor(), team=_team(args))
+        return service.list_shift_types(get_session(), actor=current_actor(), team=args.get("team"))
 
     @blp.auth(*LEAD)
     @blp.arguments(ShiftTypeCreateSchema)
@@ -193,14 +176,13 @@ class ShiftTypeByIdViews(MethodView):
 
 @blp.route("/unavailability")
 class UnavailabilityViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(WindowArgsSchema, location="query")
     @blp.response(200, UnavailabilitySchema(many=True))
     def get(self, args):
         """List unavailability in a window (a nurse: her own)"""
-        start, end = _window(args, default_days=42)
-        return service.list_unavailability(get_session(), actor=current_actor(), team=_team(args), start=start,
-                                           end=end)
+        return service.list_unavailability(get_session(), actor=current_actor(), team=args.get("team"),
+                                           start=args.get("from_"), end=args.get("to"), now=get_clock().now())
 
     @blp.auth("team_lead", "nurse")
     @blp.arguments(UnavailabilityCreateSchema)
@@ -252,4 +234,4 @@ class GapAlertViews(MethodView):
     @blp.response(200, GapAlertSchema(many=True))
     def get(self, args):
         """List coverage gaps of the coming 24 h recorded by the clock"""
-        return service.list_gap_alerts(get_session(), actor=current_actor(), team=_team(args), now=get_clock().now())
+        return gaps.list_gap_alerts(get_session(), actor=current_actor(), team=args.get("team"), now=get_clock().now())

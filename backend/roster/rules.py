@@ -8,7 +8,7 @@ solver (a shift nobody can fill becomes a gap with its reason, not an infeasible
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from backend.roster.planning import (
@@ -16,43 +16,11 @@ from backend.roster.planning import (
     RosterProblem,
     Shift,
     SkillNeed,
+    WorkingTimeRules,
     fmt_local,
     skill_label,
 )
 from backend.timeutil import AMSTERDAM
-
-
-@dataclass(frozen=True)
-class WorkingTimeRules:
-    """Arbeidstijdenwet defaults and the weights of the soft goals; every field can be set per team."""
-
-    min_rest_hours: float = 11.0  # after any shift
-    short_rest_hours: float = 8.0  # the rest may be this short ...
-    short_rests_per_week: int = 1  # ... this often per calendar week
-    night_rest_hours: float = 14.0  # after a night shift ending after `night_end_after`
-    night_end_after: time = time(2, 0)
-    max_consecutive_nights: int = 5
-    max_hours_per_week: float = 60.0
-    # Soft goals (weights of the objective).
-    weight_understaffed: int = 1000
-    weight_skill_missing: int = 600
-    weight_fair_nights: int = 20
-    weight_fair_weekends: int = 20
-    weight_contract_hours: int = 2
-    weight_wish: int = 30
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["night_end_after"] = self.night_end_after.strftime("%H:%M")
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> WorkingTimeRules:
-        data = dict(data or {})
-        if isinstance(data.get("night_end_after"), str):
-            data["night_end_after"] = time.fromisoformat(data["night_end_after"])
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -68,17 +36,15 @@ class Violation:
     hard: bool = True
     context_only: bool = False  # only shifts outside the planned period are involved
 
+    @property
+    def kind(self) -> str:
+        """'rule' for a broken hard rule, 'gap' for a need not met."""
+        return "rule" if self.hard else "gap"
 
     def to_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "nurse_id": self.nurse_id,
-            "shift": self.shift,
-            "start": self.start,
-            "end": self.end,
-            "message": self.message,
-            "kind": "rule" if self.hard else "gap",
-        }
+        """Return the violation as the body of a refused request carries it (times as ISO 8601)."""
+        return {"rule": self.rule, "nurse_id": self.nurse_id, "shift": self.shift, "start": self.start.isoformat(),
+                "end": self.end.isoformat(), "message": self.message, "kind": self.kind}
 
 
 # --- shared predicates --------------------------------------------------------------------------
@@ -104,7 +70,8 @@ def is_weekend(shift: Shift) -> bool:
 
 
 def rest_needed(shift: Shift, rules: WorkingTimeRules) -> timedelta:
-    """Rest owed after a shift: 14 h after a night shift ending after 02:00, else 11 h."""
+    """Rest owed after a shift: the night rest after a night shift ending after `night_end_after`, else the
+    minimum rest (both set per team)."""
     if is_night(shift) and shift.local_end.time() > rules.night_end_after:
         return timedelta(hours=rules.night_rest_hours)
     return timedelta(hours=rules.min_rest_hours)
@@ -208,7 +175,8 @@ class Unavailable(Rule):
 
 
 class Rest(Rule):
-    """At least 11 h rest after a shift (once a week 8 h), 14 h after a night ending after 02:00, no overlap."""
+    """The minimum rest after a shift (shorter a few times a week), the longer night rest after a late-ending
+    night, and never two shifts at once; the hours and counts are the team's `WorkingTimeRules`."""
 
     code = "rest"
 
@@ -277,7 +245,7 @@ class Rest(Rule):
 
 
 class ConsecutiveNights(Rule):
-    """At most 5 night shifts in a row."""
+    """At most `max_consecutive_nights` night shifts in a row (the team's rule)."""
 
     code = "consecutive_nights"
 
@@ -317,7 +285,7 @@ class ConsecutiveNights(Rule):
 
 
 class MaxWeekHours(Rule):
-    """At most 60 hours (configurable) in a calendar week."""
+    """At most `max_hours_per_week` hours in a calendar week (the team's rule)."""
 
     code = "max_hours_per_week"
 
@@ -373,13 +341,11 @@ class Coverage(Rule):
             short = m.cp.NewIntVar(0, s.min_staff, f"understaffed_{s.key}")
             m.cp.Add(sum(on_shift) + short >= s.min_staff)
             m.penalise(weights.weight_understaffed, short, gap=True)
-            m.gaps[s.key, "staff"] = short
             for need in s.skill_needs:
                 skilled = [m.x[n.id, s.key] for n in m.problem.nurses if covers(m.problem, n.id, need)]
                 missing = m.cp.NewIntVar(0, need.count, f"missing_{s.key}_{need.code}")
                 m.cp.Add(sum(skilled) + missing >= need.count)
                 m.penalise(weights.weight_skill_missing, missing, gap=True)
-                m.gaps[s.key, need.code] = missing
 
     def gaps(self, problem, assignments, shifts=None, *, solved: bool = False) -> list[dict]:
         """List each shift's shortfall: {shift, missing: [{need, count, reason}]}."""

@@ -3,17 +3,25 @@ from datetime import date, datetime, time, timezone
 
 import marshmallow as ma
 from marshmallow import validate
-from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+from marshmallow_sqlalchemy import auto_field
 
-from backend.identity.models import TEAMS
-from backend.roster.models import RosterGapAlert, RosterShiftType, RosterUnavailability, RosterWish
+from backend.api import ID, AutoSchema
+from backend.roster.models import (
+    RosterAssignment,
+    RosterContract,
+    RosterGapAlert,
+    RosterProposal,
+    RosterShiftType,
+    RosterUnavailability,
+    RosterWish,
+)
 from backend.timeutil import AMSTERDAM
+from backend.vocab import SKILL_PATTERN, TEAMS
 
-ID = validate.Range(min=1, max=2**31 - 1)
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Alleen kleine letters, cijfers en _ (max 32).")
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Tijd als HH:MM.")
 DAY = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31), error="Datum tussen 2000 en 2100.")
-SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Vaardigheid in snake_case.")
+SKILL = validate.Regexp(SKILL_PATTERN, error="Vaardigheid in snake_case.")
 
 
 class MomentField(ma.fields.Field):
@@ -35,31 +43,53 @@ class MomentField(ma.fields.Field):
         return moment.astimezone(timezone.utc)
 
 
+class WallTime(ma.fields.String):
+    """A wall-clock time as "HH:MM": loaded as text, a `time` dumped the same way."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.strftime("%H:%M") if isinstance(value, time) else super()._serialize(value, attr, obj, **kwargs)
+
+
+class StoredDateTime(ma.fields.AwareDateTime):
+    """An aware datetime a JSON column keeps as ISO 8601 text."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        value = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class StoredDate(ma.fields.Date):
+    """A date a JSON column keeps as ISO 8601 text."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        value = date.fromisoformat(value) if isinstance(value, str) else value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class GenerateSchema(ma.Schema):
     team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
     start_date = ma.fields.Date(required=True, validate=DAY)
     end_date = ma.fields.Date(required=True, validate=DAY)
 
 
-class AssignmentSchema(ma.Schema):
-    id = ma.fields.Integer()
-    team = ma.fields.String()
-    nurse_id = ma.fields.Integer()
-    nurse_name = ma.fields.String(allow_none=True)
-    shift = ma.fields.String()
-    day = ma.fields.Date()
-    start = ma.fields.AwareDateTime()
-    end = ma.fields.AwareDateTime()
-    pinned = ma.fields.Boolean()
-    proposal_id = ma.fields.Integer(allow_none=True)
+class AssignmentSchema(AutoSchema):
+    class Meta:
+        model = RosterAssignment
+        exclude = ("user_id", "shift_code", "starts_at", "ends_at", "created_at")
+
+    nurse_id = auto_field("user_id")
+    nurse_name = ma.fields.String(allow_none=True, metadata={"description": "In the roster week's list only"})
+    shift = auto_field("shift_code")
+    start = auto_field("starts_at")
+    end = auto_field("ends_at")
 
 
 class ProposedAssignmentSchema(ma.Schema):
     nurse_id = ma.fields.Integer()
     shift = ma.fields.String()
-    day = ma.fields.Date()
-    start = ma.fields.AwareDateTime()
-    end = ma.fields.AwareDateTime()
+    day = StoredDate()
+    start = StoredDateTime()
+    end = StoredDateTime()
     pinned = ma.fields.Boolean()
 
 
@@ -73,8 +103,8 @@ class MissingSchema(ma.Schema):
 class UnfilledSchema(ma.Schema):
     shift = ma.fields.String()
     day = ma.fields.String()
-    start = ma.fields.AwareDateTime()
-    end = ma.fields.AwareDateTime()
+    start = StoredDateTime()
+    end = StoredDateTime()
     missing = ma.fields.List(ma.fields.Nested(MissingSchema))
     message = ma.fields.String()
 
@@ -89,17 +119,11 @@ class ViolationSchema(ma.Schema):
     message = ma.fields.String()
 
 
-class ProposalSchema(ma.Schema):
-    id = ma.fields.Integer()
-    team = ma.fields.String()
-    start_date = ma.fields.Date()
-    end_date = ma.fields.Date()
-    status = ma.fields.String()
-    solver_status = ma.fields.String()
-    objective = ma.fields.Float()
-    solve_seconds = ma.fields.Float()
-    created_at = ma.fields.AwareDateTime()
-    adopted_at = ma.fields.AwareDateTime(allow_none=True)
+class ProposalSchema(AutoSchema):
+    class Meta:
+        model = RosterProposal
+        exclude = ("created_by_id",)
+
     assignments = ma.fields.List(ma.fields.Nested(ProposedAssignmentSchema))
     unfilled = ma.fields.List(ma.fields.Nested(UnfilledSchema))
     violations = ma.fields.List(ma.fields.Nested(ViolationSchema))
@@ -139,10 +163,9 @@ class SkillNeedSchema(ma.Schema):
     count = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=20))
 
 
-class ShiftTypeSchema(SQLAlchemyAutoSchema):
+class ShiftTypeSchema(AutoSchema):
     class Meta:
         model = RosterShiftType
-        include_fk = True
 
     weekdays = ma.fields.List(ma.fields.Integer())
     skill_needs = ma.fields.List(ma.fields.Nested(SkillNeedSchema))
@@ -180,9 +203,16 @@ class ShiftTypeUpdateSchema(ShiftTypeCreateSchema):
         exclude = ("team", "code")
 
 
-class ContractSchema(ma.Schema):
-    nurse_id = ma.fields.Integer(dump_only=True)
+class ContractArgsSchema(ma.Schema):
     hours_per_week = ma.fields.Float(required=True, validate=validate.Range(min=0, max=60))
+
+
+class ContractSchema(AutoSchema):
+    class Meta:
+        model = RosterContract
+        exclude = ("user_id",)
+
+    nurse_id = auto_field("user_id")
 
 
 class NurseSchema(ma.Schema):
@@ -192,15 +222,14 @@ class NurseSchema(ma.Schema):
     contract_hours = ma.fields.Float()
 
 
-class UnavailabilitySchema(SQLAlchemyAutoSchema):
+class UnavailabilitySchema(AutoSchema):
     class Meta:
         model = RosterUnavailability
-        include_fk = True
         exclude = ("starts_at", "ends_at", "user_id", "created_at")
 
-    nurse_id = ma.fields.Integer(attribute="user_id")
-    start = ma.fields.AwareDateTime(attribute="starts_at")
-    end = ma.fields.AwareDateTime(attribute="ends_at")
+    nurse_id = auto_field("user_id")
+    start = auto_field("starts_at")
+    end = auto_field("ends_at")
 
 
 class UnavailabilityCreateSchema(ma.Schema):
@@ -210,13 +239,13 @@ class UnavailabilityCreateSchema(ma.Schema):
     reason = ma.fields.String(load_default="", validate=validate.Length(max=120))
 
 
-class WishSchema(SQLAlchemyAutoSchema):
+class WishSchema(AutoSchema):
     class Meta:
         model = RosterWish
         exclude = ("user_id", "shift_code", "created_at")
 
-    nurse_id = ma.fields.Integer(attribute="user_id")
-    shift = ma.fields.String(attribute="shift_code", allow_none=True)
+    nurse_id = auto_field("user_id")
+    shift = auto_field("shift_code")
 
 
 class WishCreateSchema(ma.Schema):
@@ -228,11 +257,13 @@ class WishCreateSchema(ma.Schema):
 
 
 class RulesSchema(ma.Schema):
+    """A team's working-time rules (`planning.WorkingTimeRules`): the answer, and a PATCH of some of them."""
+
     min_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=24))
     short_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=24))
     short_rests_per_week = ma.fields.Integer(validate=validate.Range(min=0, max=7))
     night_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=48))
-    night_end_after = ma.fields.String(validate=HHMM)
+    night_end_after = WallTime(validate=HHMM)
     max_consecutive_nights = ma.fields.Integer(validate=validate.Range(min=1, max=14))
     max_hours_per_week = ma.fields.Float(validate=validate.Range(min=1, max=80))
     weight_understaffed = ma.fields.Integer(validate=validate.Range(min=0, max=100000))
@@ -243,14 +274,11 @@ class RulesSchema(ma.Schema):
     weight_wish = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
 
 
-class GapAlertSchema(SQLAlchemyAutoSchema):
+class GapAlertSchema(AutoSchema):
     class Meta:
         model = RosterGapAlert
-        include_fk = True
         exclude = ("starts_at", "ends_at")
 
-    start = ma.fields.AwareDateTime(attribute="starts_at")
-    end = ma.fields.AwareDateTime(attribute="ends_at")
-    created_at = ma.fields.AwareDateTime()
-    notified_at = ma.fields.AwareDateTime(allow_none=True)
-    missing = ma.fields.List(ma.fields.Dict())
+    start = auto_field("starts_at")
+    end = auto_field("ends_at")
+    missing = ma.fields.List(ma.fields.Nested(MissingSchema))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time as _time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -37,7 +36,6 @@ class RosterModel:
         self._fixed = {(p.nurse_id, p.shift.key) for p in problem.pins if p.shift.context}
         self.terms = []  # soft goals: fairness, contract hours, wishes
         self.gap_terms = []  # coverage: filled first, see solve()
-        self.gaps = {}
 
     def fixed(self, nurse_id: int, shift) -> bool:
         """Whether the nurse already works this shift outside the period (a constant, not a choice)."""
@@ -61,9 +59,6 @@ class RosterResult:
     violations: list = field(default_factory=list)
     gap_penalty: int = 0  # the coverage part of the objective, fixed in the first stage
     first_stage: tuple = ()  # (status, seconds) of the coverage stage: when a gap-minimal plan was known
-
-    def unfilled_dicts(self) -> list[dict]:
-        return [{k: v for k, v in gap.items() if k != "shift_obj"} for gap in self.unfilled]
 
 
 def validate_pins(problem: RosterProblem) -> None:
@@ -141,14 +136,6 @@ def build_model(problem: RosterProblem) -> RosterModel:
     return m
 
 
-STATUS_NAMES = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
-                cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
-
-
-def solver_name(status) -> str:
-    return STATUS_NAMES.get(status, str(status))
-
-
 def _run(m: RosterModel, objective, *, seconds: float, workers: int, seed: int):
     m.cp.Minimize(objective)
     solver = cp_model.CpSolver()
@@ -174,7 +161,7 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
         else:
             reason = f"Binnen {time_limit:g} seconden is geen rooster gevonden; probeer een kortere periode."
         raise PlanningError(reason, status=name)
-    first_status = status
+    first_status, first_name = status, solver.StatusName(status)
     first_seconds = _time.perf_counter() - started
     gap_value = int(round(solver.ObjectiveValue()))
     values = {key: solver.Value(var) for key, var in m.x.items()}
@@ -204,7 +191,7 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
         objective=objective,
         bound=bound,
         gap_penalty=gap_value,
-        first_stage=(solver_name(first_status), round(first_seconds, 3)),
+        first_stage=(first_name, round(first_seconds, 3)),
         seconds=seconds,
         assignments=assignments,
         unfilled=COVERAGE.gaps(problem, assignments, solved=True),

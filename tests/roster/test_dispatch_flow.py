@@ -5,14 +5,23 @@ import pytest
 
 from backend import errors
 from backend.dispatch import service as dispatch
-from backend.roster import jobs, service
+from sqlmodel import select
+
+from backend.identity.models import User
+from backend.roster import availability, jobs, service
 from backend.roster.models import RosterShiftType
 from tests.factories import actor, login, make_call, make_user
 
 UTC = timezone.utc
 
 
-def test_rostered_nurse_can_be_offered_once_her_shift_runs(app, session, clock):
+def available_nurse_ids(session, *, team, at):
+    """The team's nurses dispatch may recommend at `at`: its candidate query, reduced to the rule."""
+    return set(session.exec(select(User.id).where(
+        User.team == team, User.role == "nurse", User.active, availability.available_clause(team=team, at=at))).all())
+
+
+def test_rostered_nurse_can_be_offered_once_her_shift_runs(app, session, clock, run_job):
     session.add(RosterShiftType(team="acute", code="night", name="Nachtdienst", start_time="23:00",
                                 end_time="07:30"))
     session.commit()
@@ -23,13 +32,13 @@ def test_rostered_nurse_can_be_offered_once_her_shift_runs(app, session, clock):
                                                              "day": date(2026, 11, 25)}, now=clock.now())
     clock.set(datetime(2026, 11, 25, 21, 0, tzinfo=UTC))  # 22:00 local: before her night
     call = make_call(session, now=clock.now())
-    jobs.sync_availability(app)
+    run_job(jobs.sync_availability)
     with pytest.raises(errors.Conflict):
         dispatch.offer_call(session, actor=actor(coordinator), call_id=call.id, nurse_id=sanne.id, now=clock.now())
     session.rollback()
     clock.advance(hours=1, minutes=5)  # 23:05 local: the night runs
-    assert service.available_nurse_ids(session, team="acute", at=clock.now()) >= {sanne.id}
-    jobs.sync_availability(app)
+    assert available_nurse_ids(session, team="acute", at=clock.now()) >= {sanne.id}
+    run_job(jobs.sync_availability)
     session.commit()  # a new snapshot: see what the clock process wrote
     session.expire_all()
     offered = dispatch.offer_call(session, actor=actor(coordinator), call_id=call.id, nurse_id=sanne.id,

@@ -6,9 +6,10 @@ from icalendar import Calendar
 
 from backend.roster.ical import shifts_to_ical
 from backend.roster.planning import (
-    Assignment, Nurse, RosterProblem, ShiftType, SkillNeed, Unavailability, Wish, expand_shifts, make_shift,
+    Assignment, Nurse, RosterProblem, ShiftType, SkillNeed, Unavailability, Wish, WorkingTimeRules, expand_shifts,
+    make_shift,
 )
-from backend.roster.rules import WorkingTimeRules, check_plan, is_night, is_weekend
+from backend.roster.rules import check_plan, is_night, is_weekend
 from backend.roster.solver import PlanningError, solve
 
 EVENING = ShiftType("evening", "Avonddienst", time(15), time(23))
