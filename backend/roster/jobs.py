@@ -5,30 +5,25 @@ from sqlmodel import select
 
 from backend.db import session_scope
 from backend.identity.models import User
+from backend.push import service as push
 from backend.roster import service
 
 log = logging.getLogger("wijkspoed.roster")
-
-try:  # the web-push outbox of the dispatch domain, when it is there
-    from backend.dispatch import push_service
-except ImportError:  # pragma: no cover - depends on which domains are installed
-    push_service = None
 
 GAP_TTL_SECONDS = 6 * 3600
 
 
 def alert_gaps(session, *, now) -> list:
-    """Record new gaps of the coming 24 h; push each team lead once per gap (if push exists)."""
+    """Record new gaps of the coming 24 h; push each team lead once per gap."""
     alerts = service.record_gap_alerts(session, now=now)
-    if not alerts or push_service is None:
+    if not alerts:
         return alerts
     for alert in alerts:
         leads = session.exec(select(User.id).where(User.team == alert.team, User.role == "team_lead",
                                                    User.active)).all()
         payload = {"type": "roster_gap", "call_id": None, "urgency": None, "alert_id": alert.id,
                    "title": "Gat in het rooster", "body": alert.message, "team": alert.team}
-        push_service.enqueue(session, user_ids=leads, kind="roster_gap", payload=payload, now=now,
-                             ttl=GAP_TTL_SECONDS)
+        push.notify(session, user_ids=leads, kind="roster_gap", payload=payload, now=now, ttl=GAP_TTL_SECONDS)
     session.commit()
     service.mark_notified(session, alert_ids=[a.id for a in alerts], now=now)
     return alerts
