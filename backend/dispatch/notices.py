@@ -67,4 +67,4 @@ def _to_roles(session: Session, *, call: Call, roles, kind: str, title: str, bod
     ).all()
     payload = {"type": kind, "call_id": call.id, "urgency": call.urgency, "title": title, "body": body,
                "url": f"/calls/{call.id}"}
-    push.notify(session, user_ids=user_ids, kind=kind, payload=payload, now=now, ttl=3600)
+    push.notify(session, user_ids=user_ids, kind=kind, payload=payload, now=now)

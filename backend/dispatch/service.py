@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from backend import errors, vocab
 from backend.audit import service as audit
@@ -38,7 +38,7 @@ def _status_label(status: str) -> str:
 
 @dataclass(frozen=True)
 class SystemActor:
-    """The dispatcher itself, acting for a team (events get actor_id null, audit role 'system')."""
+    """Dispatch itself, acting for a team (events get actor_id null, audit role 'system')."""
 
     team: str
     role: str = "system"

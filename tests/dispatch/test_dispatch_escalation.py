@@ -144,7 +144,7 @@ def test_clock_restart_mid_escalation(app, session, pusher, receiver, clock):  #
     assert receiver.messages == []
 
     def restarted_clock():
-        """A new clock process: a fresh app and runtime on the same database, nothing kept in memory."""
+        """A new clock process: a fresh app and push composition on the same database, nothing kept in memory."""
         new = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True, "SECRET_KEY": "x",
                           "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1"})
         build_scheduler(new)  # registers dispatch.tick, as `python -m backend.clock` does
