@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["clock"] = app.config.pop("CLOCK", None) or SystemClock()
     db.init_app(app)
     registry.import_models()
+    registry.init_extensions(app)
     smorest = api.init_app(app)
     for routes in registry.domain_modules("routes"):
         smorest.register_blueprint(routes.blp)

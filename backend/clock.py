@@ -14,12 +14,13 @@ def add_job(scheduler, app, func, *, id: str, **interval) -> None:
     """Run `func(session, now=...)` every `interval` (minutes=…, seconds=…) in a session of its own.
 
     Every domain's `jobs.register(scheduler, app)` adds its jobs through here, with ids `<domain>.<job>`.
-    A job is a plain function of the session and the clock's now, so tests call it directly.
+    A job is a plain function of the session and the clock's now, so tests call it directly; a run returns
+    what the job returns.
     """
 
-    def run() -> None:
+    def run():
         with app.app_context(), session_scope(app.extensions["db_engine"]) as session:
-            func(session, now=app.extensions["clock"].now())
+            return func(session, now=app.extensions["clock"].now())
 
     run.__name__ = run.__qualname__ = id
     scheduler.add_job(run, "interval", id=id, replace_existing=True, **interval)

@@ -23,6 +23,11 @@ def instance_secret(name: str, nbytes: int = 32) -> str:
     return path.read_text().strip()
 
 
+# The travel estimate of dispatch's ranking (pure functions with no app at hand): read once per process.
+TRAVEL_ROAD_FACTOR = float(os.environ.get("TRAVEL_ROAD_FACTOR", "1.3"))
+TRAVEL_SPEED_KMH = float(os.environ.get("TRAVEL_SPEED_KMH", "40"))
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -42,6 +47,11 @@ def load_config() -> dict:
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "PUSH_ALLOWED_HOSTS": os.environ.get("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_HOSTS),
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),  # else made under instance/ on first use
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:beheer@wijkspoed.nl"),
+        "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
+        "PUSH_DELIVERY": os.environ.get("PUSH_DELIVERY"),  # thread | inline | off; unset: inline when testing
+        "DISPATCH_TICK_SECONDS": float(os.environ.get("DISPATCH_TICK_SECONDS", "5")),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", "900")),

@@ -1,4 +1,4 @@
-"""Find the domain folders: each may bring models, routes (blp), jobs (register) and demo data (load)."""
+"""Find the domain folders: each may bring init_app, models, routes (blp), jobs (register) and demo data (load)."""
 import importlib
 import pkgutil
 from pathlib import Path
@@ -21,6 +21,14 @@ def domain_modules(name: str) -> list:
         if (PACKAGE_DIR / domain / f"{name}.py").exists():
             modules.append(importlib.import_module(f"backend.{domain}.{name}"))
     return modules
+
+
+def init_extensions(app) -> None:
+    """Call `init_app(app)` of every domain package that has one (what a domain builds once per app)."""
+    for domain in domains():
+        package = importlib.import_module(f"backend.{domain}")
+        if hasattr(package, "init_app"):
+            package.init_app(app)
 
 
 def import_models() -> None:

@@ -100,6 +100,20 @@ SOURCES = {
     "other": ("Anders", "Other"),
 }
 
+# -- dispatch: push texts ------------------------------------------------------------------------
+# A category's short name in a push title ("U2-melding: val/trauma"): a lock screen shows only ~40 characters.
+CATEGORY_PUSH_LABELS = {
+    "catheter": ("katheter", "catheter"), "fall_assessment": ("val/trauma", "fall/trauma"),
+    "nosebleed": ("neusbloeding", "nosebleed"), "diabetes": ("ontregelde diabetes", "unstable diabetes"),
+    "wound_care": ("wondzorg", "wound care"), "obstipation": ("obstipatie", "constipation"),
+    "pain_management": ("pijnbestrijding", "pain"), "feeding_tube": ("sonde", "feeding tube"),
+    "palliative": ("palliatieve zorg", "palliative care"), "vital_signs_check": ("controle vitale functies", "vitals"),
+    "medication": ("medicatie", "medication"), "unclear_assessment": ("onduidelijke hulpvraag", "unclear request"),
+    "iv_therapy": ("IV-therapie", "IV therapy"), "alarm_followup": ("alarmopvolging", "alarm follow-up"),
+    "pg_crisis": ("PG-crisis", "psychogeriatric crisis"), "post_seh_visit": ("na SEH-bezoek", "after ED visit"),
+    "other": ("overig", "other"),
+}
+
 # -- visits, handovers and the dossier -----------------------------------------------------------
 OUTCOMES = {
     "home_resolved": ("Thuis opgelost", "Resolved at home"),

@@ -37,7 +37,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.dispatch.push_receiver import PushReceiver  # noqa: E402  (the same receiver the tests use)
+from tests.push_receiver import PushReceiver  # noqa: E402  (the same receiver the tests use)
 
 CENTRE = (52.2550, 6.1630)  # Deventer
 GUNICORN_ARGS = ["--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", os.environ.get("WEB_THREADS", "4"),
@@ -89,7 +89,7 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
 
     from backend.db import make_engine
     from backend import registry
-    from backend.dispatch.push_models import PushSubscription
+    from backend.push.models import PushSubscription
     from backend.identity import service as identity
     from backend.identity.models import Team, User
     from backend.timeutil import utcnow

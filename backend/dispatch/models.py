@@ -4,18 +4,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import JSON, Field, Relationship, SQLModel
 
+from backend import vocab
 from backend.clients.models import Client
 from backend.db import UTCDateTime
-
-STATUSES = ("open", "offered", "accepted", "en_route", "on_site", "completed", "cancelled")
-ACTIVE_STATUSES = ("open", "offered", "accepted", "en_route", "on_site")
-HELD_STATUSES = ("accepted", "en_route", "on_site")
-CATEGORIES = (
-    "catheter", "fall_assessment", "nosebleed", "diabetes", "wound_care", "obstipation", "pain_management",
-    "feeding_tube", "palliative", "vital_signs_check", "medication", "unclear_assessment", "iv_therapy",
-    "alarm_followup", "pg_crisis", "post_seh_visit", "other",
-)
-SOURCES = ("hap", "gp", "district_nurse", "alarm_centre", "seh", "other")
 
 
 class Call(SQLModel, table=True):
@@ -23,8 +14,8 @@ class Call(SQLModel, table=True):
 
     __tablename__ = "calls"
     __table_args__ = (
-        sa.CheckConstraint(f"status IN {STATUSES}", name="ck_calls_status"),
-        sa.CheckConstraint("urgency IN ('U2', 'U3', 'U4', 'U5')", name="ck_calls_urgency"),
+        sa.CheckConstraint(f"status IN {vocab.CALL_STATUSES}", name="ck_calls_status"),
+        sa.CheckConstraint(f"urgency IN {vocab.URGENCIES}", name="ck_calls_urgency"),
         sa.Index("ix_calls_team_status", "team", "status"),
     )
 
@@ -72,7 +63,3 @@ class CallEvent(SQLModel, table=True):
     to_status: str | None = Field(default=None, max_length=16)
     nurse_id: int | None = Field(default=None, foreign_key="users.id")
     detail: dict = Field(default_factory=dict, sa_type=JSON)
-
-
-# The dispatch engine's own tables (push subscriptions, push outbox), on the same metadata.
-from backend.dispatch.push_models import PushOutbox, PushSubscription  # noqa: E402,F401

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from backend import config, vocab
+
 # The one category → skills table. A category that is not listed needs no special skill.
 CATEGORY_SKILLS: dict[str, frozenset[str]] = {
     "iv_therapy": frozenset({"iv_therapy"}),
@@ -17,8 +19,9 @@ CATEGORY_SKILLS: dict[str, frozenset[str]] = {
     "catheter": frozenset({"catheter"}),
 }
 
-# How a skill reads in a reason shown to the coordinator (Dutch: the UI's language).
-SKILL_LABELS: dict[str, str] = {
+# How a required skill reads in a reason shown to the coordinator; any other skill reads as
+# "heeft bevoegdheid <its label in vocab.SKILLS>".
+SKILL_REASONS: dict[str, str] = {
     "iv_therapy": "heeft IV-bevoegdheid",
     "pg_crisis": "heeft PG-crisisbevoegdheid",
     "palliative": "heeft palliatieve-zorgbevoegdheid",
@@ -70,8 +73,8 @@ class TravelEstimator(Protocol):
 class HaversineEstimator:
     """Straight-line distance times a road factor, driven at a fixed average speed."""
 
-    road_factor: float = 1.3
-    speed_kmh: float = 40.0
+    road_factor: float = config.TRAVEL_ROAD_FACTOR
+    speed_kmh: float = config.TRAVEL_SPEED_KMH
     start_minutes: float = 0.0
 
     def estimate(self, origin: tuple[float, float], destination: tuple[float, float]) -> Travel:
@@ -110,8 +113,10 @@ class Recommendation:
     eta_minutes: int | None
     reasons: list[str] = field(default_factory=list)
     cost_minutes: float = 0.0
+    declined: bool = False  # she declined this call, or let its offer run out: the ladder skips her
 
     def as_dict(self) -> dict:
+        """Return the fields the API shows (`declined` and the cost stay internal)."""
         return {
             "nurse_id": self.nurse_id,
             "name": self.name,
@@ -150,7 +155,8 @@ def rank(
             distance_km, eta = None, None
             reasons.append("geen bekende locatie")
             cost = UNKNOWN_PLACE_MINUTES
-        reasons.extend(SKILL_LABELS.get(skill, f"heeft bevoegdheid {skill}") for skill in sorted(needed))
+        reasons.extend(SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
+                       for skill in sorted(needed))
         if nurse.pending_offers:
             n = nurse.pending_offers
             reasons.append(f"{n} {'openstaand aanbod' if n == 1 else 'openstaande aanbiedingen'}")
@@ -164,7 +170,8 @@ def rank(
             cost += DECLINED_MINUTES
         cost += nurse.load * load_minutes
         score = round(100.0 * 30.0 / (30.0 + cost), 1)
-        ranked.append(Recommendation(nurse.nurse_id, nurse.name, score, distance_km, eta, reasons, cost))
+        ranked.append(Recommendation(nurse.nurse_id, nurse.name, score, distance_km, eta, reasons, cost,
+                                     declined=nurse.declined))
     # Ties break on the nurse id so the order never depends on the database's row order.
     ranked.sort(key=lambda r: (r.cost_minutes, r.nurse_id))
     return ranked

@@ -1,30 +1,31 @@
-"""Calls: intake, reading, and every step of the state machine."""
+"""Calls: intake, reading, every step of the state machine, recommendations and the nurse's availability."""
 from flask.views import MethodView
 
 from backend.api import Blueprint, current_actor, get_clock
 from backend.db import get_session
-from backend.dispatch import service
+from backend.dispatch import availability, queries, service
 from backend.dispatch.schemas import (
     CallCreateSchema, CallEventSchema, CallQueryArgsSchema, CallSchema, CancelSchema, DeclineSchema,
-    OfferSchema, RetriageSchema, StatusSchema,
+    MyStatusResultSchema, MyStatusSchema, OfferSchema, RecommendationQueryArgsSchema, RecommendationSchema,
+    RetriageSchema, StatusSchema,
 )
+from backend.vocab import CALL_READ_ROLES
 
 blp = Blueprint("calls", __name__, url_prefix="/api", description="Calls: intake and dispatch")
 
-INTAKE_ROLES = ("hap", "coordinator", "nurse", "team_lead")
 DISPATCH_ROLES = ("coordinator", "team_lead")
 
 
 @blp.route("/calls")
 class CallViews(MethodView):
-    @blp.auth(*service.STAFF_READ_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.arguments(CallQueryArgsSchema, location="query")
     @blp.response(200, CallSchema(many=True))
     def get(self, args):
         """List the calls of your team (a HAP: of your organisation), latest change first"""
-        return service.list_calls(get_session(), actor=current_actor(), now=get_clock().now(), **args)
+        return queries.list_calls(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*INTAKE_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.arguments(CallCreateSchema)
     @blp.response(201, CallSchema)
     def post(self, data):
@@ -34,21 +35,21 @@ class CallViews(MethodView):
 
 @blp.route("/calls/<int:call_id>")
 class CallByIdViews(MethodView):
-    @blp.auth(*service.STAFF_READ_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.response(200, CallSchema)
     def get(self, call_id):
         """Read a call"""
-        return service.get_visible_call(get_session(), actor=current_actor(), call_id=call_id,
+        return queries.get_visible_call(get_session(), actor=current_actor(), call_id=call_id,
                                         now=get_clock().now())
 
 
 @blp.route("/calls/<int:call_id>/events")
 class CallEventViews(MethodView):
-    @blp.auth(*service.STAFF_READ_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.response(200, CallEventSchema(many=True))
     def get(self, call_id):
         """List every transition of a call, oldest first"""
-        return service.list_events(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now())
+        return queries.list_events(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now())
 
 
 @blp.route("/calls/<int:call_id>/offer")
@@ -121,7 +122,25 @@ class CallTriageViews(MethodView):
                                      **data)
 
 
-# Availability, web push and recommendations live in their own module, nested here.
-from backend.dispatch.push_routes import blp as push_blp  # noqa: E402
 
-blp.register_blueprint(push_blp)
+@blp.route("/calls/<int:call_id>/recommendations")
+class RecommendationViews(MethodView):
+    @blp.auth(*DISPATCH_ROLES)
+    @blp.arguments(RecommendationQueryArgsSchema, location="query")
+    @blp.response(200, RecommendationSchema(many=True))
+    def get(self, args, call_id):
+        """Rank the available nurses for a call, best first, with reasons (the best `limit`, default 25)"""
+        return queries.recommendations(get_session(), actor=current_actor(), call_id=call_id,
+                                       now=get_clock().now(), limit=args["limit"])
+
+
+@blp.route("/me/status")
+class MyStatusViews(MethodView):
+    @blp.auth("nurse")
+    @blp.arguments(MyStatusSchema)
+    @blp.response(200, MyStatusResultSchema)
+    @blp.alt_response(409, description="You hold a call (busy)")
+    def post(self, data):
+        """Say you are available or off duty"""
+        return availability.set_my_status(get_session(), actor=current_actor(), status=data["status"],
+                                          now=get_clock().now())

@@ -1,42 +1,30 @@
-"""HTTP shapes for calls."""
+"""HTTP shapes for calls, availability and recommendations."""
 import marshmallow as ma
 from marshmallow import validate
-from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
+from backend import vocab
+from backend.api import ID, AutoSchema
 from backend.clients.schemas import PHONE, ClientCreateSchema, ClientSummarySchema
-from backend.dispatch.models import CATEGORIES, SOURCES, STATUSES, Call, CallEvent
-from backend.identity.models import TEAMS
-
-ID = validate.Range(min=1, max=2**31 - 1)
+from backend.dispatch.models import Call, CallEvent
+from backend.identity.models import User
 
 
-class CallSchema(SQLAlchemyAutoSchema):
+class CallSchema(AutoSchema):
     class Meta:
         model = Call
-        include_fk = True
         exclude = ("created_by_id",)
 
-    target_at = ma.fields.AwareDateTime()
-    created_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
-    accepted_at = ma.fields.AwareDateTime(allow_none=True)
-    on_site_at = ma.fields.AwareDateTime(allow_none=True)
-    closed_at = ma.fields.AwareDateTime(allow_none=True)
-    offered_at = ma.fields.AwareDateTime(allow_none=True)
-    offer_expires_at = ma.fields.AwareDateTime(allow_none=True)
-    lead_alert_at = ma.fields.AwareDateTime(allow_none=True)
-    lead_alerted_at = ma.fields.AwareDateTime(allow_none=True)
     client = ma.fields.Nested(ClientSummarySchema, dump_only=True)
 
 
 class CallCreateSchema(ma.Schema):
     client_id = ma.fields.Integer(validate=ID)
     client = ma.fields.Nested(ClientCreateSchema)
-    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
-    category = ma.fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    urgency = ma.fields.String(required=True, validate=validate.OneOf(("U0", "U1", "U2", "U3", "U4", "U5")))
+    team = ma.fields.String(required=True, validate=validate.OneOf(vocab.TEAMS))
+    category = ma.fields.String(required=True, validate=validate.OneOf(tuple(vocab.CATEGORIES)))
+    urgency = ma.fields.String(required=True, validate=validate.OneOf(vocab.TRIAGE_URGENCIES))
     complaint = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    source = ma.fields.String(required=True, validate=validate.OneOf(SOURCES))
+    source = ma.fields.String(required=True, validate=validate.OneOf(tuple(vocab.SOURCES)))
     caller_name = ma.fields.String(validate=validate.Length(max=120), allow_none=True)
     caller_phone = ma.fields.String(validate=PHONE, allow_none=True)
 
@@ -47,19 +35,17 @@ class CallCreateSchema(ma.Schema):
 
 
 class CallQueryArgsSchema(ma.Schema):
-    status = ma.fields.String(validate=validate.OneOf(STATUSES))
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    status = ma.fields.String(validate=validate.OneOf(vocab.CALL_STATUSES))
+    team = ma.fields.String(validate=validate.OneOf(vocab.TEAMS))
     updated_since = ma.fields.AwareDateTime()
     limit = ma.fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
-class CallEventSchema(SQLAlchemyAutoSchema):
+class CallEventSchema(AutoSchema):
     class Meta:
         model = CallEvent
-        include_fk = True
         exclude = ("call_id",)
 
-    at = ma.fields.AwareDateTime()
     detail = ma.fields.Dict()
 
 
@@ -81,5 +67,28 @@ class CancelSchema(ma.Schema):
 
 
 class RetriageSchema(ma.Schema):
-    urgency = ma.fields.String(required=True, validate=validate.OneOf(("U0", "U1", "U2", "U3", "U4", "U5")))
+    urgency = ma.fields.String(required=True, validate=validate.OneOf(vocab.TRIAGE_URGENCIES))
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class MyStatusSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=validate.OneOf(("available", "off_duty")))
+
+
+class MyStatusResultSchema(AutoSchema):
+    class Meta:
+        model = User
+        fields = ("id", "name", "availability", "availability_set_at")
+
+
+class RecommendationSchema(ma.Schema):
+    nurse_id = ma.fields.Integer()
+    name = ma.fields.String()
+    score = ma.fields.Float()
+    distance_km = ma.fields.Float(allow_none=True)
+    eta_minutes = ma.fields.Integer(allow_none=True)
+    reasons = ma.fields.List(ma.fields.String())
+
+
+class RecommendationQueryArgsSchema(ma.Schema):
+    limit = ma.fields.Integer(load_default=25, validate=validate.Range(min=1, max=500))

@@ -1,42 +1,57 @@
 """The call state machine: every transition is a conditional UPDATE plus an event, in one transaction.
 
 open → offered → accepted → en_route → on_site → completed; cancelled from any non-final status;
-decline and an expired offer return the call to open.
+decline and an expired offer return the call to open, and the ladder (`offer_next`) asks the next nurse
+right after that commit. Pushes about a change are written in its transaction (notices.py).
 """
+import logging
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from backend import errors
+from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients import service as clients
 from backend.clients.models import Client
-from backend.dispatch import dispatcher
-from backend.dispatch.models import ACTIVE_STATUSES, HELD_STATUSES, Call, CallEvent
+from backend.dispatch import notices
+from backend.dispatch.models import Call, CallEvent
+from backend.dispatch.ranking import rank_for_call
 from backend.identity.models import User
 from backend.identity.service import get_team
+from backend.push.worker import after_commit
+from backend.vocab import ACTIVE_STATUSES, HELD_STATUSES
 
-STAFF_READ_ROLES = ("hap", "coordinator", "nurse", "team_lead")
+log = logging.getLogger(__name__)
+
 EMERGENCY_MESSAGE = (
     "Urgentie {urgency} is levensbedreigend: dit is niet voor het acute wijkteam. Bel direct 112."
 )
-STATUS_LABELS = {
-    "open": "open", "offered": "aangeboden", "accepted": "geaccepteerd", "en_route": "onderweg",
-    "on_site": "ter plaatse", "completed": "afgerond", "cancelled": "geannuleerd",
-}
 
 
-# -- reading ---------------------------------------------------------------------------------------
+def _status_label(status: str) -> str:
+    return vocab.dutch(vocab.CALL_STATUS_LABELS, status)
 
-def visible_calls_query(actor):
-    """Return a SELECT of the calls this actor may see: its team's, or its HAP organisation's."""
-    query = select(Call)
-    if actor.role == "hap":
-        return query.where(Call.organisation == clients.organisation_of(actor))
-    if actor.role in ("nurse", "coordinator", "team_lead"):
-        return query.where(Call.team == actor.team)
-    return query.where(sa.false())
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Dispatch itself, acting for a team (events get actor_id null, audit role 'system')."""
+
+    team: str
+    role: str = "system"
+    organisation: str | None = None
+    token_label: str | None = "escalatie"
+    request_id: str = field(default_factory=lambda: f"job-{uuid.uuid4()}")
+    ip: str | None = None
+    user_agent: str | None = None
+    user: object = field(default_factory=lambda: SimpleNamespace(id=None, name="Wijkspoed (automatisch)"))
+
+    @property
+    def user_id(self) -> None:
+        return None
 
 
 def _load(session: Session, call_id: int) -> Call:
@@ -44,49 +59,6 @@ def _load(session: Session, call_id: int) -> Call:
     if call is None:
         raise errors.NotFound(f"Melding {call_id} bestaat niet.")
     return call
-
-
-def get_visible_call(session: Session, *, actor, call_id: int, now: datetime, action: str = "call.read",
-                     data: str = "melding") -> Call:
-    """Return a call the actor may see and audit the read; a refused read is audited as denied."""
-    call = _load(session, call_id)
-    allowed = session.scalar(visible_calls_query(actor).where(Call.id == call_id).with_only_columns(Call.id))
-    if allowed is None:
-        audit.record_denied(session, actor=actor, action=action, client_id=call.client_id,
-                            now=now, data=data, detail={"call_id": call_id})
-        raise errors.Forbidden("Deze melding hoort niet bij jouw team of organisatie.")
-    audit.record(session, actor=actor, action=action, client_id=call.client_id, now=now, data=data,
-                 detail={"call_id": call_id})
-    session.commit()
-    return call
-
-
-def list_calls(session: Session, *, actor, now: datetime, status: str | None = None, team: str | None = None,
-               updated_since: datetime | None = None, limit: int = 200) -> list[Call]:
-    """List the calls the actor may see, newest change first; each client shown is audited."""
-    if team and actor.role != "hap" and team != actor.team:
-        raise errors.Forbidden("Je ziet alleen de meldingen van je eigen team.")
-    query = visible_calls_query(actor).order_by(Call.updated_at.desc(), Call.id.desc()).limit(limit)
-    if status:
-        query = query.where(Call.status == status)
-    if team:
-        query = query.where(Call.team == team)
-    if updated_since:
-        query = query.where(Call.updated_at > updated_since)
-    calls = list(session.exec(query).all())
-    audit.record_many(session, actor=actor, action="call.list", client_ids=[c.client_id for c in calls],
-                      now=now, data="meldingen")
-    session.commit()
-    return calls
-
-
-def list_events(session: Session, *, actor, call_id: int, now: datetime) -> list[CallEvent]:
-    """Return a call's events, oldest first."""
-    get_visible_call(session, actor=actor, call_id=call_id, now=now, action="call.events",
-                     data="verloop melding")
-    return list(session.exec(
-        select(CallEvent).where(CallEvent.call_id == call_id).order_by(CallEvent.at, CallEvent.id)
-    ).all())
 
 
 # -- intake ----------------------------------------------------------------------------------------
@@ -97,7 +69,7 @@ def _deadlines(session: Session, *, team: str, urgency: str, created_at: datetim
 
 
 def _refuse_emergency(urgency: str) -> None:
-    if urgency in ("U0", "U1"):
+    if urgency in vocab.EMERGENCY_URGENCIES:
         message = EMERGENCY_MESSAGE.format(urgency=urgency)
         raise errors.Unprocessable(message, errors={"urgency": [message]})
 
@@ -106,7 +78,7 @@ def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
     """Take in a call from triage, with a new client or a known one, in one transaction."""
     data = dict(data)
     _refuse_emergency(data["urgency"])
-    if actor.role in ("nurse", "coordinator", "team_lead") and data["team"] != actor.team:
+    if actor.role in vocab.TEAM_ROLES and data["team"] != actor.team:
         raise errors.Forbidden("Je kunt alleen meldingen voor je eigen team aannemen.")
     new_client = data.pop("client", None)
     if new_client is not None:
@@ -129,7 +101,8 @@ def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
            detail={"urgency": call.urgency, "category": call.category, "source": call.source})
     audit.record(session, actor=actor, action="call.create", client_id=client_id, now=now,
                  data="melding, klacht", detail={"call_id": call.id})
-    dispatcher.on_created(session, call=call, now=now)
+    if get_team(session, code=call.team).auto_offer:
+        after_commit(session, offer_next_task, call_id=call.id, reason="automatisch")
     session.commit()
     return call
 
@@ -172,7 +145,7 @@ def _update(session: Session, *, call: Call, from_statuses, values: dict, now: d
         session.rollback()
         current = session.get(Call, call.id)
         raise errors.InvalidTransition(
-            f"Kan niet {action}: de melding is nu '{STATUS_LABELS.get(current.status, current.status)}'.",
+            f"Kan niet {action}: de melding is nu '{_status_label(current.status)}'.",
             extra={"current_status": current.status},
         )
     session.refresh(call)
@@ -225,7 +198,7 @@ def offer_call(session: Session, *, actor, call_id: int, nurse_id: int, now: dat
             })
     _event(session, call=call, type="offered", actor=actor, now=now, from_status=before, to_status="offered",
            detail={"expires_at": (now + window).isoformat(), "by": reason})
-    dispatcher.on_offer(session, call=call, nurse=nurse, window=window, now=now)
+    notices.offer(session, call=call, nurse=nurse, window=window, now=now)
     return _finish(session, call=call, actor=actor, now=now, action="call.offer")
 
 
@@ -241,7 +214,7 @@ def accept_call(session: Session, *, actor, call_id: int, now: datetime) -> Call
         raise errors.InvalidTransition(
             "Deze melding is al door een andere verpleegkundige aangenomen."
             if call.status in HELD_STATUSES and call.nurse_id != actor.user_id else
-            f"Kan niet aannemen: de melding is '{STATUS_LABELS[call.status]}'.",
+            f"Kan niet aannemen: de melding is '{_status_label(call.status)}'.",
             extra={"current_status": call.status})
     before = call.status
     mine = sa.or_(Call.status == "open", Call.nurse_id == actor.user_id)
@@ -267,7 +240,7 @@ def decline_call(session: Session, *, actor, call_id: int, reason: str | None, n
             values={"status": "open", "nurse_id": None, "offered_at": None, "offer_expires_at": None})
     _event(session, call=call, type="declined", actor=actor, now=now, from_status="offered", to_status="open",
            nurse_id=actor.user_id, detail={"reason": reason} if reason else {})
-    dispatcher.on_declined(session, call=call, now=now)
+    after_commit(session, offer_next_task, call_id=call.id, reason="na weigering")
     return _finish(session, call=call, actor=actor, now=now, action="call.decline")
 
 
@@ -288,9 +261,43 @@ def expire_offer(session: Session, *, call_id: int, now: datetime) -> Call | Non
     session.refresh(call)
     _event(session, call=call, type="offer_expired", actor=None, now=now, from_status="offered",
            to_status="open", nurse_id=nurse_id)
-    dispatcher.on_offer_expired(session, call=call, nurse_id=nurse_id, now=now)
+    notices.offer_expired(session, call=call, nurse_id=nurse_id, now=now)
+    after_commit(session, offer_next_task, call_id=call.id, reason="escalatie")
     session.commit()
     return call
+
+
+def offer_next(session: Session, *, call_id: int, now: datetime, reason: str) -> Call | None:
+    """Offer an open call to the best nurse who has not refused it; None when there is nobody (or it moved)."""
+    call = session.get(Call, call_id, populate_existing=True)
+    if call is None or call.status != "open":
+        session.rollback()
+        return None
+    for choice in [r for r in rank_for_call(session, call=call, now=now) if not r.declined]:
+        try:
+            return offer_call(session, actor=SystemActor(team=call.team), call_id=call.id,
+                              nurse_id=choice.nurse_id, now=now, reason=reason)
+        except errors.Conflict as exc:
+            # The call moved on (someone accepted it), or she stopped being available: next one.
+            session.rollback()
+            current = session.get(Call, call_id, populate_existing=True)
+            if current is None or current.status != "open":
+                return None
+            log.info("call %s: could not offer to nurse %s: %s", call_id, choice.nurse_id, exc.message)
+    session.rollback()
+    return None
+
+
+def offer_next_task(session: Session, *, now: datetime, call_id: int, reason: str) -> None:
+    """After a commit: offer the call to the next nurse; tell the coordinators when nobody is left."""
+    if offer_next(session, call_id=call_id, now=now, reason=reason) is not None:
+        return
+    call = session.get(Call, call_id, populate_existing=True)
+    if call is None or call.status != "open":
+        session.rollback()
+        return
+    notices.nobody_left(session, call=call, now=now)
+    session.commit()
 
 
 NEXT_STATUS = {"en_route": ("accepted",), "on_site": ("en_route",)}
@@ -307,7 +314,7 @@ def set_call_status(session: Session, *, actor, call_id: int, status: str, now: 
     if status == "on_site":
         values["on_site_at"] = now
     _update(session, call=call, from_statuses=NEXT_STATUS[status], extra_where=Call.nurse_id == actor.user_id,
-            now=now, action=f"naar '{STATUS_LABELS[status]}'", values=values)
+            now=now, action=f"naar '{_status_label(status)}'", values=values)
     _event(session, call=call, type=status, actor=actor, now=now, from_status=before, to_status=status)
     return _finish(session, call=call, actor=actor, now=now, action=f"call.{status}")
 

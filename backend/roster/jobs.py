@@ -3,7 +3,7 @@ status follow the adopted roster."""
 import logging
 
 from backend.clock import add_job
-from backend.dispatch import push_service
+from backend.push import service as push
 from backend.roster import availability, gaps
 
 log = logging.getLogger("wijkspoed.roster")
@@ -15,8 +15,8 @@ def _push_gap(session, *, alert, now) -> None:
     """Queue a web push about a gap for the team's leads (in the caller's transaction)."""
     payload = {"type": "roster_gap", "call_id": None, "urgency": None, "alert_id": alert.id,
                "title": "Gat in het rooster", "body": alert.message, "team": alert.team}
-    push_service.enqueue(session, user_ids=gaps.team_lead_ids(session, team=alert.team), kind="roster_gap",
-                         payload=payload, now=now, ttl=GAP_TTL_SECONDS)
+    push.notify(session, user_ids=gaps.team_lead_ids(session, team=alert.team), kind="roster_gap",
+                payload=payload, now=now, ttl=GAP_TTL_SECONDS)
 
 
 def alert_gaps(session, *, now) -> list:

@@ -12,7 +12,8 @@ from backend import errors
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch import service as dispatch
-from backend.dispatch.models import HELD_STATUSES, Call
+from backend.dispatch.models import Call
+from backend.vocab import CALL_STATUS_LABELS, HELD_STATUSES
 from backend.visits import idempotency, vocab
 from backend.visits.access import in_team, require_team
 from backend.visits.models import Visit, VisitNote, VitalSigns
@@ -128,7 +129,7 @@ def _arrive(session: Session, *, actor, data: dict, now: datetime) -> None:
     """
     call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
     if call.status not in HELD_STATUSES:
-        raise errors.InvalidTransition(f"De melding is '{dispatch.STATUS_LABELS[call.status]}'.")
+        raise errors.InvalidTransition(f"De melding is '{CALL_STATUS_LABELS[call.status][0]}'.")
     _not_in_future(data.get("arrived_at"), now=now, field="arrived_at")
     previous = data.get("previous_visit_id")
     if previous is not None:
@@ -156,7 +157,7 @@ def create_visit(session: Session, *, actor, data: dict, now: datetime,
             raise errors.Conflict("Voor deze melding is al een bezoek vastgelegd.",
                                   extra={"current": visit_view(session, visit=existing)})
         if call.status != "on_site":
-            raise errors.InvalidTransition(f"De melding is '{dispatch.STATUS_LABELS[call.status]}'.")
+            raise errors.InvalidTransition(f"De melding is '{CALL_STATUS_LABELS[call.status][0]}'.")
         visit_id = str(data.get("id") or uuid.uuid4())
         if session.get(Visit, visit_id) is not None:
             raise errors.Conflict("Er bestaat al een bezoek met dit id.")

@@ -5,11 +5,12 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from backend.dispatch import dispatcher
-from backend.dispatch.push_models import PushOutbox, PushSubscription
+from backend.db import session_scope
+from backend.dispatch import escalation
 from backend.identity import service as identity
-from tests.dispatch.push_receiver import PushReceiver
+from backend.push.models import PushOutbox, PushSubscription
 from tests.factories import START, login
+from tests.push_receiver import PushReceiver
 
 
 @pytest.fixture
@@ -20,17 +21,18 @@ def receiver():
 
 
 @pytest.fixture
-def rt(app):
-    """The app's dispatch runtime, running after-commit work inline (deterministic)."""
-    runtime = app.extensions["dispatch"]
-    runtime.mode = "inline"
-    yield runtime
-    runtime.drain()
+def pusher(app):
+    """The app's push composition, running after-commit work inline (deterministic)."""
+    push = app.extensions["push"]
+    push.mode = "inline"
+    yield push
+    push.drain()
 
 
-def tick(rt):
-    """Run the clock's dispatch jobs once at the injected clock's now."""
-    return dispatcher.tick(rt)
+def tick(pusher):
+    """Run the clock's dispatch tick once at the injected clock's now, as the clock process does."""
+    with session_scope(pusher.engine) as session:
+        return escalation.tick(session, now=pusher.clock.now())
 
 
 def logged_in(app, user):

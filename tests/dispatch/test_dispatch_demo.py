@@ -3,29 +3,29 @@ from sqlmodel import select
 
 from backend.demo import DEMO_PASSWORD, load_all
 from backend.identity.models import User
-from tests.dispatch.dispatch_fixtures import receiver, rt  # noqa: F401
+from tests.dispatch.dispatch_fixtures import receiver, pusher  # noqa: F401
 from tests.factories import login
 
 
-def test_demo_call_reaches_the_top_nurse_and_a_second_accept_is_409(app, session, rt, receiver, clock):  # noqa: F811
+def test_demo_call_reaches_the_top_nurse_and_a_second_accept_is_409(app, session, pusher, receiver, clock):  # noqa: F811
     load_all(session, now=clock.now())
     users = {u.username: u for u in session.exec(select(User)).all()}
 
-    def as_user(username):
-        client = app.test_client()
-        return client, {"X-CSRF-Token": login(client, username, DEMO_PASSWORD)}
-
-    lead, lead_h = as_user("teamlead")
+    lead = app.test_client()
+    lead_h = {"X-CSRF-Token": login(lead, "teamlead", DEMO_PASSWORD)}
     assert lead.patch("/api/teams/acute", json={"auto_offer": True}, headers=lead_h).status_code == 200
     token_of = {}
     for name in ("anna", "bram", "chantal", "eva"):
-        nurse, h = as_user(name)
+        nurse = app.test_client()
+        h = {"X-CSRF-Token": login(nurse, name, DEMO_PASSWORD)}
         sub = receiver.subscription()
         token_of[name] = sub["endpoint"].rsplit("/", 1)[1]
         assert nurse.post("/api/push/subscriptions", json=sub, headers=h).status_code == 201
 
-    coordinator, _ = as_user("coordinator")
-    hap, hap_h = as_user("hap")
+    coordinator = app.test_client()
+    login(coordinator, "coordinator", DEMO_PASSWORD)
+    hap = app.test_client()
+    hap_h = {"X-CSRF-Token": login(hap, "hap", DEMO_PASSWORD)}
     created = hap.post("/api/calls", headers=hap_h, json={
         "team": "acute", "category": "catheter", "urgency": "U3", "source": "hap",
         "complaint": "Katheter lekt, cliënt onrustig.",
@@ -43,8 +43,10 @@ def test_demo_call_reaches_the_top_nurse_and_a_second_accept_is_409(app, session
     assert push.token == token_of[top_nurse]
     assert push.payload["type"] == "offer" and push.payload["urgency"] == "U3"
 
-    nurse, nurse_h = as_user(top_nurse)
+    nurse = app.test_client()
+    nurse_h = {"X-CSRF-Token": login(nurse, top_nurse, DEMO_PASSWORD)}
     assert nurse.post(f"/api/calls/{call_id}/accept", headers=nurse_h).status_code == 200
-    second, second_h = as_user(other)
+    second = app.test_client()
+    second_h = {"X-CSRF-Token": login(second, other, DEMO_PASSWORD)}
     refused = second.post(f"/api/calls/{call_id}/accept", headers=second_h)
     assert refused.status_code == 409 and refused.get_json()["code"] == 409

@@ -4,10 +4,9 @@ from datetime import timedelta
 
 from backend import create_app
 from backend.clock import build_scheduler
-from backend.dispatch import dispatcher
 from backend.dispatch.models import Call
 from backend.identity.models import Team
-from tests.dispatch.dispatch_fixtures import logged_in, outbox, receiver, rt, subscribe, tick  # noqa: F401
+from tests.dispatch.dispatch_fixtures import logged_in, outbox, receiver, pusher, subscribe, tick  # noqa: F401
 from tests.factories import make_client, make_user
 
 # Clients the HAP (factories: organisation "HAP Deventer") registered itself, so it may raise calls for them.
@@ -36,7 +35,7 @@ def kinds_by_user(receiver, subs):
     return result
 
 
-def test_escalation_ladder(app, session, rt, receiver, clock):  # noqa: F811
+def test_escalation_ladder(app, session, pusher, receiver, clock):  # noqa: F811
     auto_offer(session)
     place = make_client(session, lat=52.2525, lon=6.1590, **BY_HAP)
     anna = make_user(session, name="Anna", base_lat=52.2530, base_lon=6.1600)  # nearest
@@ -60,10 +59,10 @@ def test_escalation_ladder(app, session, rt, receiver, clock):  # noqa: F811
 
     # Not yet: the U2 window is 2 minutes.
     clock.advance(seconds=119)
-    assert tick(rt)["expired"] == 0
+    assert tick(pusher)["expired"] == 0
     clock.advance(seconds=1)
-    assert tick(rt)["expired"] == 1
-    assert tick(rt)["expired"] == 0  # a second run finds nothing
+    assert tick(pusher)["expired"] == 1
+    assert tick(pusher)["expired"] == 0  # a second run finds nothing
     got = kinds_by_user(receiver, subs)
     assert got["coordinator"] == ["offer_expired"]
     assert got["bram"] == ["offer"]
@@ -77,15 +76,15 @@ def test_escalation_ladder(app, session, rt, receiver, clock):  # noqa: F811
 
     # Chantal lets it run out; nobody is left who has not refused: the coordinators hear so.
     clock.advance(minutes=2)
-    tick(rt)
+    tick(pusher)
     got = kinds_by_user(receiver, subs)
     assert got["coordinator"] == ["offer_expired", "offer_expired", "no_nurse"]
     assert session.get(Call, call_id).status == "open"
 
     # Half the 30-minute target: the team lead gets a push, once.
     clock.set(created_at(session, call_id) + timedelta(minutes=15))
-    assert tick(rt)["lead_alerts"] == 1
-    assert tick(rt)["lead_alerts"] == 0
+    assert tick(pusher)["lead_alerts"] == 1
+    assert tick(pusher)["lead_alerts"] == 0
     got = kinds_by_user(receiver, subs)
     assert got["lead"] == ["lead_alert"]
     assert pushes(receiver, "lead_alert")[0]["urgency"] == "U2"
@@ -94,10 +93,10 @@ def test_escalation_ladder(app, session, rt, receiver, clock):  # noqa: F811
     daan_client, daan_headers = logged_in(app, daan)
     assert daan_client.post("/api/me/status", json={"status": "available"}, headers=daan_headers).status_code == 200
     clock.advance(seconds=30)
-    assert tick(rt)["offered"] == 1
+    assert tick(pusher)["offered"] == 1
     accepted = daan_client.post(f"/api/calls/{call_id}/accept", headers=daan_headers)
     assert accepted.status_code == 200 and accepted.get_json()["nurse_id"] == daan.id
-    assert tick(rt) == {"expired": 0, "lead_alerts": 0, "offered": 0, "pushes": {}}
+    assert tick(pusher) == {"expired": 0, "lead_alerts": 0, "offered": 0, "pushes": {}}
 
     # The events history tells the whole story, oldest first.
     coord_client, _ = logged_in(app, coordinator)
@@ -120,17 +119,17 @@ def created_at(session, call_id):
     return session.get(Call, call_id, populate_existing=True).created_at
 
 
-def test_team_without_auto_offer_waits_for_the_coordinator(app, session, rt, receiver):  # noqa: F811
+def test_team_without_auto_offer_waits_for_the_coordinator(app, session, pusher, receiver):  # noqa: F811
     nurse = make_user(session)
     subscribe(app, nurse, receiver)
     hap_client, headers = logged_in(app, make_user(session, role="hap"))
     body = {**CALL, "client_id": make_client(session, **BY_HAP).id}
     assert hap_client.post("/api/calls", json=body, headers=headers).status_code == 201
-    assert tick(rt)["offered"] == 0
+    assert tick(pusher)["offered"] == 0
     assert receiver.messages == []
 
 
-def test_clock_restart_mid_escalation(app, session, rt, receiver, clock):  # noqa: F811
+def test_clock_restart_mid_escalation(app, session, pusher, receiver, clock):  # noqa: F811
     auto_offer(session)
     place = make_client(session, **BY_HAP)
     first = make_user(session, base_lat=place.lat, base_lon=place.lon)
@@ -140,31 +139,31 @@ def test_clock_restart_mid_escalation(app, session, rt, receiver, clock):  # noq
             "lead": subscribe(app, lead, receiver)}
     hap_client, headers = logged_in(app, make_user(session, role="hap"))
     # The web process dies right after the intake commits: no auto-offer, no push.
-    rt.mode = "off"
+    pusher.mode = "off"
     call_id = hap_client.post("/api/calls", json={**CALL, "client_id": place.id}, headers=headers).get_json()["id"]
     assert receiver.messages == []
 
     def restarted_clock():
-        """A new clock process: a fresh app and runtime on the same database, nothing kept in memory."""
+        """A new clock process: a fresh app and push composition on the same database, nothing kept in memory."""
         new = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "TESTING": True, "SECRET_KEY": "x",
                           "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1"})
         build_scheduler(new)  # registers dispatch.tick, as `python -m backend.clock` does
-        return new, new.extensions["dispatch"]
+        return new, new.extensions["push"]
 
-    clock_app, clock_rt = restarted_clock()
-    assert clock_rt.mode == "inline"
+    clock_app, clock_pusher = restarted_clock()
+    assert clock_pusher.mode == "inline"
     clock.advance(seconds=30)
-    assert tick(clock_rt)["offered"] == 1  # the clock picks up what the web process lost
+    assert tick(clock_pusher)["offered"] == 1  # the clock picks up what the web process lost
     assert kinds_by_user(receiver, subs)["first"] == ["offer"]
 
     # The clock is down for a quarter of an hour; the offer ran out and half the target passed meanwhile.
     clock_app.extensions["db_engine"].dispose()
     clock.advance(minutes=15)
-    again_app, again_rt = restarted_clock()
-    result = tick(again_rt)
+    again_app, again_pusher = restarted_clock()
+    result = tick(again_pusher)
     assert (result["expired"], result["lead_alerts"]) == (1, 1)
     # A second clock (or the same job run twice) changes nothing.
-    assert tick(again_rt) == {"expired": 0, "lead_alerts": 0, "offered": 0, "pushes": {}}
+    assert tick(again_pusher) == {"expired": 0, "lead_alerts": 0, "offered": 0, "pushes": {}}
     got = kinds_by_user(receiver, subs)
     assert got == {"first": ["offer"], "second": ["offer"], "lead": ["lead_alert"]}
     session.commit()
@@ -174,14 +173,14 @@ def test_clock_restart_mid_escalation(app, session, rt, receiver, clock):  # noq
     again_app.extensions["db_engine"].dispose()
 
 
-def test_scheduler_job_is_registered_and_runs(app, session, rt):  # noqa: F811
+def test_scheduler_job_is_registered_and_runs(app, session, pusher):  # noqa: F811
     scheduler = build_scheduler(app)
     [job] = [j for j in scheduler.get_jobs() if j.id == "dispatch.tick"]
     assert job.max_instances == 1 and job.coalesce
     assert job.func(*job.args) == {"expired": 0, "lead_alerts": 0, "offered": 0, "pushes": {}}
 
 
-def test_going_off_duty_passes_her_offer_on(app, session, rt, receiver):  # noqa: F811
+def test_going_off_duty_passes_her_offer_on(app, session, pusher, receiver):  # noqa: F811
     anna = make_user(session, name="Anna")
     bram = make_user(session, name="Bram", base_lat=52.30)
     subscribe(app, bram, receiver)
@@ -203,7 +202,7 @@ def _new_call(session):
     return make_call(session, category="wound_care").id
 
 
-def test_availability_rules(app, session, rt):  # noqa: F811
+def test_availability_rules(app, session, pusher):  # noqa: F811
     nurse = make_user(session, availability="off_duty")
     client, headers = logged_in(app, nurse)
     assert client.post("/api/me/status", json={"status": "available"}, headers=headers).get_json()["availability"] == "available"

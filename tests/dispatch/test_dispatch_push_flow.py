@@ -1,22 +1,25 @@
 """Web push end to end: subscribe, offer → decrypted push at the receiver, 410 clean-up, outbox retry."""
 from datetime import timedelta
 
-from backend.dispatch import push_service, service
+from sqlmodel import Session
+
+from backend.dispatch import service
+from backend.push import service as push_service
 from tests.dispatch.dispatch_fixtures import (  # noqa: F401
-    logged_in, outbox, receiver, rt, subscribe, subscriptions, tick,
+    logged_in, outbox, receiver, pusher, subscribe, subscriptions, tick,
 )
 from tests.factories import actor, make_call, make_user
 
 
-def test_vapid_public_key_for_any_logged_in_user(app, session, rt):  # noqa: F811
+def test_vapid_public_key_for_any_logged_in_user(app, session, pusher):  # noqa: F811
     client, _ = logged_in(app, make_user(session, role="hap"))
     body = client.get("/api/push/vapid-public-key").get_json()
-    assert body == {"public_key": rt.sender.public_key}
+    assert body == {"public_key": pusher.sender.public_key}
     assert len(body["public_key"]) == 87 and "=" not in body["public_key"]
     assert app.test_client().get("/api/push/vapid-public-key").status_code == 401
 
 
-def test_subscription_outside_the_allow_list_is_422_and_nothing_is_sent(app, session, rt, receiver):  # noqa: F811
+def test_subscription_outside_the_allow_list_is_422_and_nothing_is_sent(app, session, pusher, receiver):  # noqa: F811
     nurse = make_user(session)
     client, headers = logged_in(app, nurse)
     sub = receiver.subscription()
@@ -33,7 +36,7 @@ def test_subscription_outside_the_allow_list_is_422_and_nothing_is_sent(app, ses
     assert receiver.messages == []
 
 
-def test_offer_reaches_every_subscription_of_the_nurse_decrypted(app, session, rt, receiver):  # noqa: F811
+def test_offer_reaches_every_subscription_of_the_nurse_decrypted(app, session, pusher, receiver):  # noqa: F811
     nurse = make_user(session)
     phone, laptop = subscribe(app, nurse, receiver), subscribe(app, nurse, receiver)
     subscribe(app, make_user(session), receiver)  # another nurse: gets nothing
@@ -53,11 +56,11 @@ def test_offer_reaches_every_subscription_of_the_nurse_decrypted(app, session, r
         headers_lower = {k.lower(): v for k, v in message.headers.items()}
         assert headers_lower["urgency"] == "high"
         assert headers_lower["ttl"] == "120"  # the team's U2 acknowledge window
-        assert message.vapid_key == rt.sender.public_key
+        assert message.vapid_key == pusher.sender.public_key
     assert {row.status for row in outbox(session)} == {"sent"}
 
 
-def test_low_urgency_push_is_normal_urgency(app, session, rt, receiver):  # noqa: F811
+def test_low_urgency_push_is_normal_urgency(app, session, pusher, receiver):  # noqa: F811
     nurse = make_user(session)
     subscribe(app, nurse, receiver)
     call = make_call(session, urgency="U4")
@@ -68,7 +71,7 @@ def test_low_urgency_push_is_normal_urgency(app, session, rt, receiver):  # noqa
     assert message.payload["urgency"] == "U4"
 
 
-def test_a_failed_offer_writes_no_outbox_row(app, session, rt, receiver):  # noqa: F811
+def test_a_failed_offer_writes_no_outbox_row(app, session, pusher, receiver):  # noqa: F811
     nurse = make_user(session)
     off = make_user(session, availability="off_duty")
     subscribe(app, nurse, receiver), subscribe(app, off, receiver)
@@ -83,7 +86,7 @@ def test_a_failed_offer_writes_no_outbox_row(app, session, rt, receiver):  # noq
     assert len(receiver.delivered()) == 1
 
 
-def test_gone_subscription_is_deleted_on_410(app, session, rt, receiver):  # noqa: F811
+def test_gone_subscription_is_deleted_on_410(app, session, pusher, receiver):  # noqa: F811
     nurse = make_user(session)
     dead, alive = subscribe(app, nurse, receiver), subscribe(app, nurse, receiver)
     receiver.respond(dead, 410)
@@ -97,7 +100,7 @@ def test_gone_subscription_is_deleted_on_410(app, session, rt, receiver):  # noq
     assert [m.status for m in receiver.messages if m.path.endswith(dead["endpoint"].rsplit("/", 1)[1])] == [410]
 
 
-def test_outbox_retries_with_backoff_after_a_receiver_failure(app, session, rt, receiver, clock):  # noqa: F811
+def test_outbox_retries_with_backoff_after_a_receiver_failure(app, session, pusher, receiver, clock):  # noqa: F811
     nurse = make_user(session)
     sub = subscribe(app, nurse, receiver)
     receiver.respond(sub, 500, 503)
@@ -107,22 +110,22 @@ def test_outbox_retries_with_backoff_after_a_receiver_failure(app, session, rt, 
     [row] = outbox(session)
     assert (row.status, row.attempts, row.last_status) == ("pending", 1, 500)
     assert row.next_attempt_at == clock.now() + timedelta(seconds=10)
-    assert tick(rt)["pushes"] == {}  # not due yet: nothing sent
+    assert tick(pusher)["pushes"] == {}  # not due yet: nothing sent
     clock.advance(seconds=10)
-    assert tick(rt)["pushes"] == {"pending": 1}  # the 503, next try after 20 s
+    assert tick(pusher)["pushes"] == {"pending": 1}  # the 503, next try after 20 s
     [row] = outbox(session)
     assert (row.attempts, row.last_status) == (2, 503)
     assert row.next_attempt_at == clock.now() + timedelta(seconds=20)
     clock.advance(seconds=20)
-    assert tick(rt)["pushes"] == {"sent": 1}
-    assert tick(rt)["pushes"] == {}  # a second run does no harm
+    assert tick(pusher)["pushes"] == {"sent": 1}
+    assert tick(pusher)["pushes"] == {}  # a second run does no harm
     [row] = outbox(session)
     assert (row.status, row.attempts) == ("sent", 3)
     assert [m.status for m in receiver.messages] == [500, 503, 201]
     assert receiver.delivered()[0].payload["call_id"] == call.id
 
 
-def test_a_push_that_outlives_its_offer_expires_unsent(app, session, rt, receiver, clock):  # noqa: F811
+def test_a_push_that_outlives_its_offer_expires_unsent(app, session, pusher, receiver, clock):  # noqa: F811
     nurse = make_user(session)
     sub = subscribe(app, nurse, receiver)
     receiver.respond(sub, 500)
@@ -130,31 +133,33 @@ def test_a_push_that_outlives_its_offer_expires_unsent(app, session, rt, receive
     service.offer_call(session, actor=actor(make_user(session, role="coordinator")), call_id=call.id,
                        nurse_id=nurse.id, now=clock.now())
     clock.advance(minutes=3)  # the 2-minute window has passed
-    push_service.deliver_due(rt.engine, rt.sender, now=clock.now())
+    with Session(pusher.engine) as own:
+        push_service.deliver_due(own, sender=pusher.sender, now=clock.now())
     offer_rows = [row for row in outbox(session) if row.kind == "offer"]
     assert [row.status for row in offer_rows] == ["expired"]
     assert [m.status for m in receiver.messages] == [500]
 
 
-def test_a_claimed_row_is_not_sent_twice(app, session, rt, receiver, clock):  # noqa: F811
+def test_a_claimed_row_is_not_sent_twice(app, session, pusher, receiver, clock):  # noqa: F811
     nurse = make_user(session)
     subscribe(app, nurse, receiver)
-    rt.mode = "off"  # leave the row pending, as if the web process died right after commit
+    pusher.mode = "off"  # leave the row pending, as if the web process died right after commit
     call = make_call(session)
     service.offer_call(session, actor=actor(make_user(session, role="coordinator")), call_id=call.id,
                        nurse_id=nurse.id, now=clock.now())
     [row] = outbox(session)
     assert row.status == "pending"
     # Two senders race for the same row: only the one that claims it sends.
-    first = push_service.deliver_one(rt.engine, rt.sender, outbox_id=row.id, now=clock.now())
-    second = push_service.deliver_one(rt.engine, rt.sender, outbox_id=row.id, now=clock.now())
+    with Session(pusher.engine) as one, Session(pusher.engine) as other:
+        first = push_service.deliver_one(one, sender=pusher.sender, outbox_id=row.id, now=clock.now())
+        second = push_service.deliver_one(other, sender=pusher.sender, outbox_id=row.id, now=clock.now())
     assert (first, second) == ("sent", None)
     assert len(receiver.messages) == 1
     assert outbox(session)[0].attempts == 1
 
 
-def test_thread_delivery_sends_without_waiting_for_the_clock(app, session, rt, receiver):  # noqa: F811
-    rt.mode = "thread"
+def test_thread_delivery_sends_without_waiting_for_the_clock(app, session, pusher, receiver):  # noqa: F811
+    pusher.mode = "thread"
     nurse = make_user(session)
     subscribe(app, nurse, receiver)
     call = make_call(session)
@@ -162,10 +167,10 @@ def test_thread_delivery_sends_without_waiting_for_the_clock(app, session, rt, r
                        nurse_id=nurse.id, now=call.created_at)
     [message] = receiver.wait_for(1)
     assert message.payload["call_id"] == call.id
-    rt.drain()
+    pusher.drain()
 
 
-def test_unsubscribe_removes_only_your_own_subscription(app, session, rt, receiver):  # noqa: F811
+def test_unsubscribe_removes_only_your_own_subscription(app, session, pusher, receiver):  # noqa: F811
     anna, bram = make_user(session), make_user(session)
     sub = subscribe(app, anna, receiver)
     bram_client, bram_headers = logged_in(app, bram)
@@ -177,7 +182,7 @@ def test_unsubscribe_removes_only_your_own_subscription(app, session, rt, receiv
     assert subscriptions(session) == []
 
 
-def test_resubscribing_the_same_browser_moves_it_to_the_new_user(app, session, rt, receiver):  # noqa: F811
+def test_resubscribing_the_same_browser_moves_it_to_the_new_user(app, session, pusher, receiver):  # noqa: F811
     anna, bram = make_user(session), make_user(session)
     sub = subscribe(app, anna, receiver)
     bram_client, bram_headers = logged_in(app, bram)
@@ -185,7 +190,7 @@ def test_resubscribing_the_same_browser_moves_it_to_the_new_user(app, session, r
     assert [s.user_id for s in subscriptions(session)] == [bram.id]
 
 
-def test_a_retry_of_an_offer_that_was_cancelled_does_not_ring(app, session, rt, receiver, clock):  # noqa: F811
+def test_a_retry_of_an_offer_that_was_cancelled_does_not_ring(app, session, pusher, receiver, clock):  # noqa: F811
     nurse = make_user(session)
     sub = subscribe(app, nurse, receiver)
     receiver.respond(sub, 500)
@@ -194,12 +199,12 @@ def test_a_retry_of_an_offer_that_was_cancelled_does_not_ring(app, session, rt, 
     service.offer_call(session, actor=coordinator, call_id=call.id, nurse_id=nurse.id, now=clock.now())
     service.cancel_call(session, actor=coordinator, call_id=call.id, reason="Huisarts gaat zelf", now=clock.now())
     clock.advance(seconds=10)
-    tick(rt)
+    tick(pusher)
     assert [row.status for row in outbox(session)] == ["expired"]
     assert [m.status for m in receiver.messages] == [500]
 
 
-def test_control_characters_in_a_subscription_are_422(app, session, rt, receiver):  # noqa: F811
+def test_control_characters_in_a_subscription_are_422(app, session, pusher, receiver):  # noqa: F811
     client, headers = logged_in(app, make_user(session))
     sub = receiver.subscription()
     nul = {**sub, "endpoint": sub["endpoint"] + "\x00"}

@@ -5,13 +5,13 @@ from sqlmodel import select
 
 from backend.audit.models import AuditEvent
 from backend.dispatch import service
-from tests.dispatch.dispatch_fixtures import logged_in, rt  # noqa: F401
+from tests.dispatch.dispatch_fixtures import logged_in, pusher  # noqa: F401
 from tests.factories import actor, make_call, make_client, make_user
 
 CLIENT = {"lat": 52.2525, "lon": 6.1590}
 
 
-def test_order_and_exclusions(app, session, rt):  # noqa: F811
+def test_order_and_exclusions(app, session, pusher):  # noqa: F811
     near = make_user(session, name="Dichtbij", skills=["iv_therapy"], base_lat=52.2600, base_lon=6.1600)
     far = make_user(session, name="Verder", skills=["iv_therapy", "palliative"], base_lat=52.3000, base_lon=6.2500)
     make_user(session, name="Vrij", skills=["iv_therapy"], availability="off_duty", base_lat=52.2526, base_lon=6.159)
@@ -44,7 +44,7 @@ def test_order_and_exclusions(app, session, rt):  # noqa: F811
     assert [(a.user_id, a.client_id) for a in audited] == [(coordinator.id, call.client_id)] * 2  # two reads
 
 
-def test_last_visit_beats_base_and_load_counts(app, session, rt):  # noqa: F811
+def test_last_visit_beats_base_and_load_counts(app, session, pusher):  # noqa: F811
     # Her base is far away, but her last visit (on site an hour ago) was next door to the new client.
     roaming = make_user(session, name="Onderweg", base_lat=52.40, base_lon=6.40)
     middle = make_user(session, name="Midden", base_lat=52.2800, base_lon=6.1590)
@@ -64,7 +64,7 @@ def test_last_visit_beats_base_and_load_counts(app, session, rt):  # noqa: F811
     assert "geen andere meldingen" in body[1]["reasons"]
 
 
-def test_only_coordinator_and_team_lead_of_the_team(app, session, rt):  # noqa: F811
+def test_only_coordinator_and_team_lead_of_the_team(app, session, pusher):  # noqa: F811
     call = make_call(session)
     nurse_client, _ = logged_in(app, make_user(session))
     assert nurse_client.get(f"/api/calls/{call.id}/recommendations").status_code == 403

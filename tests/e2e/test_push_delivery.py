@@ -4,7 +4,7 @@ import json
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import PHONE, login
-from tests.e2e.pushreceiver import PushReceiver
+from tests.push_receiver import PushReceiver
 
 
 def registration_id(cdp) -> str:
@@ -22,8 +22,7 @@ def registration_id(cdp) -> str:
 
 def test_offer_push_is_shown_and_reported_to_the_board(server, new_page):
     server.require("/api/me/status", "/api/push/subscriptions", "/api/sync/pull")
-    receiver = PushReceiver()
-    try:
+    with PushReceiver() as receiver:
         nurse_api, coord_api, hap_api = server.api("nurse"), server.api("coord"), server.api("hap")
         nurse_api.post("/api/push/subscriptions", receiver.subscription(), expect=201)
         nurse = new_page(viewport=PHONE, permissions=["notifications"], color_scheme="dark")
@@ -46,7 +45,7 @@ def test_offer_push_is_shown_and_reported_to_the_board(server, new_page):
         expect(row.get_by_test_id("delivery")).to_have_text("Nog geen ontvangstbevestiging")
 
         # The server's push arrives at "the push service"; the push service hands it to the phone's worker.
-        message = receiver.wait_for(lambda m: m.get("type") == "offer" and m.get("call_id") == call["id"])
+        message = receiver.wait_for_payload(lambda m: m.get("type") == "offer" and m.get("call_id") == call["id"])
         cdp = nurse.context.new_cdp_session(nurse)
         cdp.send("ServiceWorker.deliverPushMessage", {
             "origin": server.base, "registrationId": registration_id(cdp), "data": json.dumps(message),
@@ -59,5 +58,3 @@ def test_offer_push_is_shown_and_reported_to_the_board(server, new_page):
         nurse.get_by_test_id("offer").get_by_role("button", name="Weigeren").click()
         expect(nurse.get_by_test_id("offer")).to_have_count(0)
         assert not nurse.errors and not board.errors
-    finally:
-        receiver.close()

@@ -47,7 +47,7 @@ def test_rostered_nurse_can_be_offered_once_her_shift_runs(app, session, clock, 
 
 
 def test_on_duty_flows_into_recommendations(app, session, clock):
-    # roster.available_clause is wired into dispatcher.candidates; see docs/roster.md "On duty and dispatch".
+    # roster.available_clause is wired into dispatch.ranking.candidates; see docs/roster.md "On duty and dispatch".
     session.add(RosterShiftType(team="acute", code="evening", name="Avonddienst", start_time="15:00",
                                 end_time="23:00"))
     session.commit()

@@ -1,6 +1,6 @@
 """A local push service for tests: records POSTs, checks the VAPID JWT, decrypts aes128gcm bodies.
 
-Usage:
+The one push receiver of the suite (dispatch, push and end-to-end tests). Usage:
     with PushReceiver() as receiver:
         sub = receiver.subscription()          # {"endpoint", "keys": {"p256dh", "auth"}}
         ... let the app push to sub ...
@@ -214,6 +214,20 @@ class PushReceiver:
                     raise AssertionError(f"expected {count} push messages, got {self.messages!r}")
                 self._cond.wait(left)
         return self.delivered() if delivered_only else list(self.messages)
+
+    def wait_for_payload(self, predicate, timeout: float = 20.0) -> dict:
+        """Block until a delivered push's payload matches `predicate` (or raise); return that payload."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [m.payload for m in self.messages
+                         if m.payload is not None and 200 <= m.status < 300 and predicate(m.payload)]
+                if found:
+                    return found[0]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no matching push arrived; got {self.messages!r}")
+                self._cond.wait(left)
 
 
 def main() -> None:

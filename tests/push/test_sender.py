@@ -6,14 +6,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from backend.dispatch.push import (
+from backend.push.sender import (
     PushSender,
     endpoint_problem,
     load_vapid,
     parse_allowed_hosts,
     public_key_b64,
 )
-from tests.dispatch.push_receiver import PushReceiver
+from tests.push_receiver import PushReceiver
 
 LOOPBACK = parse_allowed_hosts("127.0.0.1,fcm.googleapis.com,push.services.mozilla.com")
 

@@ -1,6 +1,6 @@
 """Web push: VAPID keys, the endpoint allow-list, and one send through pywebpush.
 
-No database and no Flask here: the outbox (push_service.py) decides what to send and when,
+No database and no Flask here: the outbox (service.py) decides what to send and when,
 this module only knows how.
 """
 from __future__ import annotations

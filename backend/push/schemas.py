@@ -1,23 +1,17 @@
-"""HTTP shapes for availability, push subscriptions and recommendations."""
+"""HTTP shapes for web push subscriptions and offer delivery receipts."""
 import marshmallow as ma
 from marshmallow import validate
+
+from backend.api import AutoSchema
+from backend.dispatch.models import CallEvent
+from backend.push.models import PushSubscription
+from backend.push.service import RECEIPT_EVENTS
 
 
 def _plain_ascii(value: str) -> None:
     """Push endpoints and keys are printable ASCII (no NUL, no control characters)."""
     if not (value.isascii() and value.isprintable()):
         raise ma.ValidationError("Alleen gewone ASCII-tekens zijn toegestaan.")
-
-
-class MyStatusSchema(ma.Schema):
-    status = ma.fields.String(required=True, validate=validate.OneOf(("available", "off_duty")))
-
-
-class MyStatusResultSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    availability = ma.fields.String()
-    availability_set_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class VapidKeySchema(ma.Schema):
@@ -39,20 +33,18 @@ class SubscriptionDeleteSchema(ma.Schema):
     endpoint = ma.fields.String(required=True, validate=[validate.Length(min=8, max=2048), _plain_ascii])
 
 
-class SubscriptionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    endpoint = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
+class SubscriptionSchema(AutoSchema):
+    class Meta:
+        model = PushSubscription
+        fields = ("id", "endpoint", "created_at")
 
 
-class RecommendationSchema(ma.Schema):
-    nurse_id = ma.fields.Integer()
-    name = ma.fields.String()
-    score = ma.fields.Float()
-    distance_km = ma.fields.Float(allow_none=True)
-    eta_minutes = ma.fields.Integer(allow_none=True)
-    reasons = ma.fields.List(ma.fields.String())
+class ReceiptCreateSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=validate.OneOf(tuple(RECEIPT_EVENTS)))
+    at = ma.fields.AwareDateTime()  # the phone's own clock: informative only
 
 
-class RecommendationQueryArgsSchema(ma.Schema):
-    limit = ma.fields.Integer(load_default=25, validate=validate.Range(min=1, max=500))
+class ReceiptSchema(AutoSchema):
+    class Meta:
+        model = CallEvent
+        fields = ("call_id", "type", "at", "nurse_id")

@@ -1,0 +1,86 @@
+"""The clock's escalation steps: expire unanswered offers, alert team leads, offer calls that wait.
+
+Each step reads due times from the database and claims its work with a conditional UPDATE, so a restart
+loses nothing and a run twice does no harm. `tick` runs them in order, then push's retries.
+"""
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from backend.dispatch import notices, service
+from backend.dispatch.models import Call, CallEvent
+from backend.dispatch.ranking import REFUSAL_EVENTS
+from backend.identity.models import Team
+from backend.push import jobs as push_jobs
+
+WAITING = ("open", "offered")
+
+
+def expire_due_offers(session: Session, *, now: datetime, limit: int = 100) -> int:
+    """Expire every offer whose window has passed; each expiry then offers the call on. Return the count."""
+    due = session.scalars(
+        select(Call.id).where(Call.status == "offered", Call.offer_expires_at <= now)
+        .order_by(Call.offer_expires_at).limit(limit)
+    ).all()
+    session.rollback()
+    # Conditional: a second clock (or a run twice) finds nothing left to expire.
+    return sum(service.expire_offer(session, call_id=call_id, now=now) is not None for call_id in due)
+
+
+def alert_leads_due(session: Session, *, now: datetime, limit: int = 100) -> int:
+    """Push the team lead about calls nobody has accepted by half their response target. Return the count."""
+    due = session.scalars(
+        select(Call.id).where(Call.status.in_(WAITING), Call.lead_alert_at <= now, Call.lead_alerted_at.is_(None))
+        .order_by(Call.lead_alert_at).limit(limit)
+    ).all()
+    session.rollback()
+    alerted = 0
+    for call_id in due:
+        claimed = session.execute(
+            sa.update(Call)
+            .where(Call.id == call_id, Call.lead_alerted_at.is_(None), Call.status.in_(WAITING))
+            .values(lead_alerted_at=now, updated_at=now, version=Call.version + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            continue
+        call = session.get(Call, call_id, populate_existing=True)
+        session.add(CallEvent(call_id=call.id, at=now, type="lead_alerted", actor_id=None,
+                              from_status=call.status, to_status=call.status, nurse_id=call.nurse_id,
+                              detail={"target_at": call.target_at.isoformat()}))
+        notices.lead_alert(session, call=call, now=now)
+        session.commit()
+        alerted += 1
+    return alerted
+
+
+def offer_waiting_calls(session: Session, *, now: datetime, grace: timedelta = timedelta(seconds=30),
+                        limit: int = 50) -> int:
+    """Offer open calls that should be on the ladder but are not (auto-offer team, or offered before).
+
+    The fast path runs right after commit in a web process; this catches what it lost (a worker that
+    died) and calls that waited for a nurse to become available. Return how many were offered.
+    """
+    had_offer = select(CallEvent.id).where(CallEvent.call_id == Call.id, CallEvent.type.in_(REFUSAL_EVENTS))
+    auto_teams = select(Team.code).where(Team.auto_offer.is_(True))
+    due = session.scalars(
+        select(Call.id).where(
+            Call.status == "open", Call.updated_at <= now - grace,
+            sa.or_(Call.team.in_(auto_teams), sa.exists(had_offer)),
+        ).order_by(Call.target_at).limit(limit)
+    ).all()
+    session.rollback()
+    return sum(service.offer_next(session, call_id=call_id, now=now, reason="opnieuw") is not None
+               for call_id in due)
+
+
+def tick(session: Session, *, now: datetime) -> dict[str, object]:
+    """Run every escalation step once, then push's retries (the clock's `dispatch.tick`); say what happened."""
+    return {
+        "expired": expire_due_offers(session, now=now),
+        "lead_alerts": alert_leads_due(session, now=now),
+        "offered": offer_waiting_calls(session, now=now),
+        "pushes": push_jobs.retry_due(session, now=now),
+    }

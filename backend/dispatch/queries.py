@@ -1,0 +1,80 @@
+"""Reading calls: which calls an actor may see, and the nurses recommended for one. Every read is audited."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from backend import errors, vocab
+from backend.audit import service as audit
+from backend.clients import service as clients
+from backend.dispatch.models import Call, CallEvent
+from backend.dispatch.ranking import rank_for_call
+from backend.dispatch.recommend import Recommendation
+
+
+def visible_calls_query(actor):
+    """Return a SELECT of the calls this actor may see: its team's, or its HAP organisation's."""
+    query = select(Call)
+    if actor.role == "hap":
+        return query.where(Call.organisation == clients.organisation_of(actor))
+    if actor.role in vocab.TEAM_ROLES:
+        return query.where(Call.team == actor.team)
+    return query.where(sa.false())
+
+
+def get_visible_call(session: Session, *, actor, call_id: int, now: datetime, action: str = "call.read",
+                     data: str = "melding") -> Call:
+    """Return a call the actor may see and audit the read; a refused read is audited as denied."""
+    call = session.get(Call, call_id)
+    if call is None:
+        raise errors.NotFound(f"Melding {call_id} bestaat niet.")
+    allowed = session.scalar(visible_calls_query(actor).where(Call.id == call_id).with_only_columns(Call.id))
+    if allowed is None:
+        audit.record_denied(session, actor=actor, action=action, client_id=call.client_id,
+                            now=now, data=data, detail={"call_id": call_id})
+        raise errors.Forbidden("Deze melding hoort niet bij jouw team of organisatie.")
+    audit.record(session, actor=actor, action=action, client_id=call.client_id, now=now, data=data,
+                 detail={"call_id": call_id})
+    session.commit()
+    return call
+
+
+def list_calls(session: Session, *, actor, now: datetime, status: str | None = None, team: str | None = None,
+               updated_since: datetime | None = None, limit: int = 200) -> list[Call]:
+    """List the calls the actor may see, newest change first; each client shown is audited."""
+    if team and actor.role != "hap" and team != actor.team:
+        raise errors.Forbidden("Je ziet alleen de meldingen van je eigen team.")
+    query = visible_calls_query(actor).order_by(Call.updated_at.desc(), Call.id.desc()).limit(limit)
+    if status:
+        query = query.where(Call.status == status)
+    if team:
+        query = query.where(Call.team == team)
+    if updated_since:
+        query = query.where(Call.updated_at > updated_since)
+    calls = list(session.exec(query).all())
+    audit.record_many(session, actor=actor, action="call.list", client_ids=[c.client_id for c in calls],
+                      now=now, data="meldingen")
+    session.commit()
+    return calls
+
+
+def list_events(session: Session, *, actor, call_id: int, now: datetime) -> list[CallEvent]:
+    """Return a call's events, oldest first."""
+    get_visible_call(session, actor=actor, call_id=call_id, now=now, action="call.events",
+                     data="verloop melding")
+    return list(session.exec(
+        select(CallEvent).where(CallEvent.call_id == call_id).order_by(CallEvent.at, CallEvent.id)
+    ).all())
+
+
+def recommendations(session: Session, *, actor, call_id: int, now: datetime,
+                    limit: int = 25) -> list[Recommendation]:
+    """Return the ranked nurses for a call the actor may see (audited: it uses the client's address)."""
+    call = get_visible_call(session, actor=actor, call_id=call_id, now=now, action="call.recommendations",
+                            data="aanbeveling (adres cliënt)")
+    offered_to = call.nurse_id if call.status == "offered" else None
+    ranked = rank_for_call(session, call=call, now=now, end_reads=True)
+    for item in ranked:
+        if item.nurse_id == offered_to:
+            item.reasons.append("heeft dit aanbod nu")
+    return ranked[:limit]
