@@ -4,15 +4,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from backend import errors
+from backend import errors, vocab
 from backend.audit import service as audit
-
-TEAM_ROLES = ("nurse", "coordinator", "team_lead")
 
 
 def in_team(actor, team: str) -> bool:
     """Return whether the actor works in this team (least privilege: a nurse sees her team's work)."""
-    return actor.role in TEAM_ROLES and actor.team is not None and actor.team == team
+    return actor.role in vocab.TEAM_ROLES and actor.team is not None and actor.team == team
 
 
 def deny(session: Session, *, actor, action: str, client_id: int | None, now: datetime, message: str,
