@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from backend import errors, vocab
+from backend import errors
 from backend.audit import service as audit
 from backend.audit.models import AuditEvent
-from backend.clients import service as clients
 from backend.clients.models import Client
 from backend.dispatch.models import Call
-from backend.visits.access import deny, digest
+from backend.visits.access import deny, digest, visible_client
 from backend.visits.models import ClientContact, Handover, PortalLink, Visit
 from backend.visits.service import VisitRecord, visit_record
 from backend.visits.wishes import Wishes, contacts_of, wishes_of
@@ -46,20 +45,10 @@ class Dossier:
     access_log: list[AuditEvent]
 
 
-def _client_of_team(session: Session, *, actor, client_id: int, action: str, now: datetime) -> Client:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
-    if actor.role not in vocab.TEAM_ROLES or not clients.can_see_client(session, actor=actor, client_id=client_id):
-        deny(session, actor=actor, action=action, client_id=client_id, now=now,
-             message="Deze cliënt hoort niet bij het werk van jouw team.")
-    return client
-
-
 def create_link(session: Session, *, actor, client_id: int, recipient_name: str, expires_in_days: int,
                 now: datetime, base_url: str) -> NewPortalLink:
     """Make a portal link; the token is shown once and kept only as a digest."""
-    client = _client_of_team(session, actor=actor, client_id=client_id, action="portal_link.create", now=now)
+    client = visible_client(session, actor=actor, client_id=client_id, action="portal_link.create", now=now)
     token = secrets.token_urlsafe(32)
     link = PortalLink(id=str(uuid.uuid4()), client_id=client.id, recipient_name=recipient_name,
                       token_hash=digest(token), created_by_id=actor.user_id, created_at=now,
@@ -73,7 +62,7 @@ def create_link(session: Session, *, actor, client_id: int, recipient_name: str,
 
 def list_links(session: Session, *, actor, client_id: int, now: datetime) -> list[PortalLink]:
     """List a client's portal links (without tokens)."""
-    _client_of_team(session, actor=actor, client_id=client_id, action="portal_link.list", now=now)
+    visible_client(session, actor=actor, client_id=client_id, action="portal_link.list", now=now)
     links = list(session.exec(select(PortalLink).where(PortalLink.client_id == client_id)
                          .order_by(PortalLink.created_at.desc())).all())
     audit.record(session, actor=actor, action="portal_link.list", client_id=client_id, now=now, data="inzagelinks")
@@ -83,7 +72,7 @@ def list_links(session: Session, *, actor, client_id: int, now: datetime) -> lis
 
 def revoke_link(session: Session, *, actor, client_id: int, link_id: str, now: datetime) -> None:
     """Revoke a portal link: its token stops working at once."""
-    _client_of_team(session, actor=actor, client_id=client_id, action="portal_link.revoke", now=now)
+    visible_client(session, actor=actor, client_id=client_id, action="portal_link.revoke", now=now)
     link = session.get(PortalLink, str(link_id))
     if link is None or link.client_id != client_id:
         raise errors.NotFound("Deze inzagelink bestaat niet.")

@@ -255,10 +255,17 @@ class HandoverCreatedSchema(HandoverSchema):
     share_url = fields.String()
 
 
-class SharedClientSchema(AutoSchema):
+class PortalClientSchema(AutoSchema):
     class Meta:
         model = Client
-        fields = ("name", "birth_date", "address", "postcode", "city", "phone", "bsn", "gp_name")
+        fields = ("name", "birth_date", "address", "postcode", "city", "phone", "gp_name")
+
+
+class SharedClientSchema(PortalClientSchema):
+    """The client as a handover's recipient sees it: with the BSN."""
+
+    class Meta(PortalClientSchema.Meta):
+        fields = PortalClientSchema.Meta.fields + ("bsn",)
 
 
 class SharedHandoverSchema(HandoverSchema):
@@ -311,12 +318,6 @@ class PortalLinkInfoSchema(AutoSchema):
     class Meta:
         model = PortalLink
         fields = ("recipient_name", "expires_at")
-
-
-class PortalClientSchema(AutoSchema):
-    class Meta:
-        model = Client
-        fields = ("name", "birth_date", "address", "postcode", "city", "phone", "gp_name")
 
 
 class PortalCallSchema(AutoSchema):

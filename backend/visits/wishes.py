@@ -8,9 +8,8 @@ from sqlmodel import Session, select
 
 from backend import errors, vocab
 from backend.audit import service as audit
-from backend.clients import service as clients
 from backend.clients.models import Client
-from backend.visits.access import deny
+from backend.visits.access import visible_client
 from backend.visits.models import ClientContact, ClientWishes
 
 WISH_FIELDS = ("resuscitation", "hospital_admission", "preferred_place_of_care", "preferred_place_of_death",
@@ -76,19 +75,9 @@ def contact_record(contact: ClientContact) -> dict:
             "involvement_label": vocab.dutch(vocab.CONTACT_INVOLVEMENT, contact.involvement)}
 
 
-def _visible_client(session: Session, *, actor, client_id: int, action: str, now: datetime) -> Client:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
-    if actor.role not in vocab.TEAM_ROLES or not clients.can_see_client(session, actor=actor, client_id=client_id):
-        deny(session, actor=actor, action=action, client_id=client_id, now=now,
-             message="Deze cliënt hoort niet bij het werk van jouw team.")
-    return client
-
-
 def get_wishes(session: Session, *, actor, client_id: int, now: datetime) -> Wishes:
     """Return a client's wishes and contacts; audited."""
-    client = _visible_client(session, actor=actor, client_id=client_id, action="wishes.read", now=now)
+    client = visible_client(session, actor=actor, client_id=client_id, action="wishes.read", now=now)
     wishes = wishes_of(session, client=client, with_contacts=True)
     audit.record(session, actor=actor, action="wishes.read", client_id=client_id, now=now,
                  data="behandelwensen, contactpersonen")
@@ -98,7 +87,7 @@ def get_wishes(session: Session, *, actor, client_id: int, now: datetime) -> Wis
 
 def update_wishes(session: Session, *, actor, client_id: int, data: dict, now: datetime) -> Wishes:
     """Record or change a client's wishes; a change must name the version it was based on."""
-    client = _visible_client(session, actor=actor, client_id=client_id, action="wishes.update", now=now)
+    client = visible_client(session, actor=actor, client_id=client_id, action="wishes.update", now=now)
     data = dict(data)
     version = data.pop("version", None)
     row = session.get(ClientWishes, client_id)
@@ -131,7 +120,7 @@ def update_wishes(session: Session, *, actor, client_id: int, data: dict, now: d
 
 def add_contact(session: Session, *, actor, client_id: int, data: dict, now: datetime) -> ClientContact:
     """Add a mantelzorger or other contact to a client."""
-    _visible_client(session, actor=actor, client_id=client_id, action="contact.create", now=now)
+    visible_client(session, actor=actor, client_id=client_id, action="contact.create", now=now)
     data = dict(data)
     contact_id = str(data.pop("id", None) or uuid.uuid4())
     existing = session.get(ClientContact, contact_id)
@@ -149,7 +138,7 @@ def add_contact(session: Session, *, actor, client_id: int, data: dict, now: dat
 
 def remove_contact(session: Session, *, actor, client_id: int, contact_id: str, now: datetime) -> None:
     """Remove a contact from a client's network (kept for the record, no longer shown)."""
-    _visible_client(session, actor=actor, client_id=client_id, action="contact.remove", now=now)
+    visible_client(session, actor=actor, client_id=client_id, action="contact.remove", now=now)
     contact = session.get(ClientContact, contact_id)
     if contact is None or contact.client_id != client_id or contact.removed_at is not None:
         raise errors.NotFound("Deze contactpersoon bestaat niet (meer).")
