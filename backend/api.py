@@ -8,14 +8,16 @@ from http import HTTPStatus
 import flask_smorest
 import marshmallow as ma
 import swagger_ui_bundle
-from flask import abort, current_app, g, request, send_from_directory, session
+from flask import Response, abort, current_app, g, request, send_from_directory, session
+from flask_smorest.utils import resolve_schema_instance
 from marshmallow import validate
 from marshmallow_sqlalchemy import ModelConverter, SQLAlchemyAutoSchema, SQLAlchemyAutoSchemaOpts
 from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
-from backend import errors, vocab
+from backend import errors, idempotency, vocab
+from backend.audit import service as audit
 from backend.db import UTCDateTime, get_session
 from backend.identity.actor import Actor
 
@@ -163,6 +165,99 @@ class Blueprint(flask_smorest.Blueprint):
             return self.doc(**doc)(wrapper)
 
         return decorator
+
+    def response(self, status_code, schema=None, *, content_type=None, **kwargs):
+        """flask-smorest's `response`, plus: the answer goes out as `content_type` (e.g. application/fhir+json),
+        and a 409's `current` (the server's copy, a model or dataclass) is dumped with this same schema."""
+        decorator = super().response(status_code, schema, content_type=content_type, **kwargs)
+        dump = resolve_schema_instance(schema) if schema is not None else None
+
+        def with_our_rules(func):
+            @wraps(func)
+            def answer(*args, **kwargs):
+                try:
+                    return func(*args, **kwargs)
+                except errors.Conflict as error:
+                    if dump is not None and "current" in error.extra:
+                        error.extra["current"] = dump.dump(error.extra["current"])
+                    raise
+
+            wrapped = decorator(answer)
+            if content_type is None:
+                return wrapped
+
+            @wraps(wrapped)
+            def typed(*args, **kwargs):
+                result = wrapped(*args, **kwargs)
+                result.mimetype = content_type
+                return result
+
+            return typed
+
+        return with_our_rules
+
+    def idempotent(self, *, required: bool, client_of=None):
+        """Answer a replayed write (same user and `Idempotency-Key`) with the answer stored the first time.
+
+        Place it under `@blp.arguments` and above `@blp.response`: a new write runs the view (its service
+        writes and flushes, never commits), the answer dumped by the endpoint's own schema is stored, and the
+        write and its answer are committed at once — one commit per write. A replay gets the stored status and
+        body, audited as `write.replay` for the client `client_of(session, body)` names (default: the body's
+        `client_id`); the same key with another request is a 422; a missing key is a 400 when `required`.
+        When a concurrent replay wins the race (IntegrityError or Conflict), its stored answer is ours too.
+        """
+
+        def decorator(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                key = request.headers.get(IDEMPOTENCY_HEADER)
+                if key is None and required:
+                    raise errors.DomainError(f"De header {IDEMPOTENCY_HEADER} ontbreekt: elke schrijfactie van "
+                                             "de telefoon draagt er een.")
+                actor, db, now = current_actor(), get_session(), get_clock().now()
+                claim = idempotency.make_claim(user_id=actor.user_id, key=key, method=request.method,
+                                               path=request.path, body=request.get_json(silent=True))
+                stored = idempotency.stored_answer(db, claim=claim) if claim else None
+                if stored is not None:
+                    client_id = (client_of or _client_in)(db, stored.response_body)
+                    audit.record(db, actor=actor, action="write.replay", client_id=client_id, now=now,
+                                 data="herhaald verzoek", detail={"idempotency_key": claim.key})
+                    db.commit()
+                    return _stored_response(stored)
+                try:
+                    response = func(*args, **kwargs)
+                    if claim is not None:
+                        idempotency.store_answer(db, claim=claim, status_code=response.status_code,
+                                                 body=response.get_json(), now=now)
+                    db.commit()
+                except (IntegrityError, errors.Conflict):
+                    db.rollback()
+                    stored = idempotency.stored_answer(db, claim=claim) if claim else None
+                    if stored is None:
+                        raise
+                    return _stored_response(stored)
+                return response
+
+            wrapper = self.alt_response(400, description=f"{IDEMPOTENCY_HEADER} missing or malformed")(wrapper)
+            header = {"in": "header", "name": IDEMPOTENCY_HEADER, "required": required,
+                      "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH},
+                      "description": "One key per write; a replay with the same key gets the first answer"}
+            return self.doc(parameters=[header])(wrapper)
+
+        return decorator
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _client_in(session, body: dict) -> int | None:
+    return body.get("client_id")
+
+
+def _stored_response(stored: idempotency.IdempotencyKey) -> Response:
+    response = current_app.json.response(stored.response_body)
+    response.status_code = stored.status_code
+    return response
 
 
 class Api(flask_smorest.Api):

@@ -333,8 +333,16 @@ def cancel_call(session: Session, *, actor, call_id: int, reason: str, now: date
 
 
 def complete_call(session: Session, *, actor, call_id: int, now: datetime, closing_note: str | None = None,
-                  detail: dict | None = None, commit: bool = True) -> Call:
+                  detail: dict | None = None) -> Call:
     """Complete the call the nurse is on site for, with the closing note for the caller; frees her."""
+    call = finish_call(session, actor=actor, call_id=call_id, now=now, closing_note=closing_note, detail=detail)
+    session.commit()
+    return call
+
+
+def finish_call(session: Session, *, actor, call_id: int, now: datetime, closing_note: str | None = None,
+                detail: dict | None = None) -> Call:
+    """Complete the call as `complete_call` does, inside the caller's write: flushes, the caller commits once."""
     call = _load(session, call_id)
     if call.nurse_id != actor.user_id:
         raise errors.Forbidden("Alleen de verpleegkundige die de melding heeft, kan haar afronden.")
@@ -346,6 +354,5 @@ def complete_call(session: Session, *, actor, call_id: int, now: datetime, closi
            to_status="completed", detail=detail or {})
     audit.record(session, actor=actor, action="call.complete", client_id=call.client_id, now=now,
                  data="melding, afsluitnotitie", detail={"call_id": call.id})
-    if commit:
-        session.commit()
+    session.flush()
     return call

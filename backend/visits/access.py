@@ -4,15 +4,15 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from backend import errors
+from backend import errors, vocab
 from backend.audit import service as audit
-
-TEAM_ROLES = ("nurse", "coordinator", "team_lead")
+from backend.clients import service as clients
+from backend.clients.models import Client
 
 
 def in_team(actor, team: str) -> bool:
     """Return whether the actor works in this team (least privilege: a nurse sees her team's work)."""
-    return actor.role in TEAM_ROLES and actor.team is not None and actor.team == team
+    return actor.role in vocab.TEAM_ROLES and actor.team is not None and actor.team == team
 
 
 def deny(session: Session, *, actor, action: str, client_id: int | None, now: datetime, message: str,
@@ -29,6 +29,17 @@ def require_team(session: Session, *, actor, team: str, client_id: int, action: 
     if not in_team(actor, team):
         deny(session, actor=actor, action=action, client_id=client_id, now=now, detail=detail,
              message="Deze gegevens horen bij het werk van een ander team.")
+
+
+def visible_client(session: Session, *, actor, client_id: int, action: str, now: datetime) -> Client:
+    """Return a client the actor's team may see (a team's staff only); anyone else: audited 403."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
+    if actor.role not in vocab.TEAM_ROLES or not clients.can_see_client(session, actor=actor, client_id=client_id):
+        deny(session, actor=actor, action=action, client_id=client_id, now=now,
+             message="Deze cliënt hoort niet bij het werk van jouw team.")
+    return client
 
 
 def digest(token: str) -> str:

@@ -47,12 +47,12 @@ def load(session: Session, now: datetime) -> bool:
     call = session.scalar(select(Call).where(Call.nurse_id == chantal.id, Call.status == "accepted")) if chantal else None
     if call is not None:
         nurse = Actor.of(chantal, request_id="demo-load")
-        _, visit = service.create_visit(session, actor=nurse, data={"call_id": call.id}, now=now - timedelta(minutes=20),
-                                        claim=None)
-        service.add_vitals(session, actor=nurse, visit_id=visit["id"], now=now - timedelta(minutes=15), claim=None,
+        visit = service.create_visit(session, actor=nurse, data={"call_id": call.id}, now=now - timedelta(minutes=20))
+        service.add_vitals(session, actor=nurse, visit_id=visit.id, now=now - timedelta(minutes=15),
                            data={"measured_at": now - timedelta(minutes=15), "resp_rate": 21, "spo2": 95,
                                  "on_oxygen": False, "systolic_bp": 108, "heart_rate": 96, "consciousness": "A",
                                  "temperature": 38.4, "spo2_scale": 1})
-        service.add_note(session, actor=nurse, visit_id=visit["id"], now=now - timedelta(minutes=10), claim=None,
+        service.add_note(session, actor=nurse, visit_id=visit.id, now=now - timedelta(minutes=10),
                          data={"text": "Infuus aangesloten, cliënt koortsig maar helder."})
+        session.commit()  # the visit's writes flush only (over HTTP, @blp.idempotent commits them)
     return True

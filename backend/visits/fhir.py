@@ -4,15 +4,15 @@ Why STU3: the Dutch national standard for nursing handovers, Nictiz eOverdracht 
 FHIR STU3 profiles (zib 2017), and that is what receiving VVT, hospital and GP systems in the Netherlands
 read today. The bundle is a document (Composition first) with the SBAR narrative as sections, plus
 Patient, Encounter (the visit), Practitioner (the nurse), RelatedPerson (mantelzorgers and contacts) and
-the vital signs as Observations. Pure: it takes plain dicts (see `handover_document` in handovers.py)
-and returns a dict; `validate_bundle` parses it with fhir.resources.STU3.
+the vital signs as Observations. Pure: it takes plain dicts (`handovers.fhir_document` gathers them from
+the record) and returns a JSON-ready dict; the tests parse it with fhir.resources.STU3.
 """
 import html
 import uuid
 from datetime import date, datetime
 
 from backend.timeutil import as_utc
-from backend.visits import vocab
+from backend import vocab
 
 NAMESPACE = uuid.UUID("5b0e3f52-7d6c-4e0c-9a51-2f1f0d7c9b11")
 LOINC = "http://loinc.org"
@@ -238,9 +238,3 @@ def build_handover_bundle(*, handover: dict, patient: dict, encounter: dict, aut
         + [{"fullUrl": url, "resource": resource} for url, resource in entries],
     }
 
-
-def validate_bundle(bundle: dict):
-    """Parse the bundle with fhir.resources (STU3); raise pydantic's ValidationError when it is not valid."""
-    from fhir.resources.STU3.bundle import Bundle
-
-    return Bundle.model_validate(bundle)

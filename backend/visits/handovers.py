@@ -1,23 +1,48 @@
 """Warm handovers: SBAR plus what the record already knows, shared by link, confirmed by the receiver."""
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from backend import errors
+from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch.models import CallEvent
 from backend.identity.models import Team, User
-from backend.visits import fhir, idempotency, vocab
+from backend.visits import fhir
 from backend.visits.access import deny, digest, require_team
 from backend.visits.models import Handover, Visit, VitalSigns
-from backend.visits.schemas import HandoverCreatedSchema, SharedHandoverSchema, VitalsSchema
-from backend.visits.wishes import contacts_of, wishes_view
+from backend.visits.wishes import contact_record, contacts_of, wishes_of, wishes_record
 
-WRITE_ROLES = ("nurse", "coordinator", "team_lead")
+
+@dataclass
+class NewHandover:
+    """A handover just written, with its share link: the token is shown this once; reads the handover's columns."""
+
+    handover: Handover
+    share_token: str
+    share_url: str
+
+    def __getattr__(self, name):
+        return getattr(self.handover, name)
+
+
+@dataclass
+class SharedHandover:
+    """What the holder of a handover link sees: the handover, its client, author, team and the visit's outcome."""
+
+    handover: Handover
+    client: Client
+    visit: Visit
+    author_name: str
+    team_name: str
+    latest_vitals: VitalSigns | None
+
+    def __getattr__(self, name):
+        return getattr(self.handover, name)
 
 
 def _call_event(session: Session, *, handover: Handover, type: str, now: datetime, actor_id: int | None,
@@ -34,47 +59,39 @@ def _load(session: Session, handover_id: str) -> Handover:
     return handover
 
 
-def create_handover(session: Session, *, actor, data: dict, now: datetime, base_url: str,
-                    claim: idempotency.Claim | None) -> tuple[int, dict]:
-    """Write a handover for a visit; medication, wishes and contacts come from the record. Idempotent."""
-
-    def effect():
-        visit = session.get(Visit, str(data["visit_id"]))
-        if visit is None:
-            raise errors.Unprocessable("Dit bezoek bestaat niet.", errors={"visit_id": ["Onbekend bezoek."]})
-        require_team(session, actor=actor, team=visit.team, client_id=visit.client_id, action="handover.create",
-                     now=now, detail={"visit_id": visit.id})
-        if actor.role == "nurse" and visit.nurse_id != actor.user_id:
-            raise errors.Forbidden("Alleen de verpleegkundige van het bezoek of een coördinator draagt over.")
-        if actor.role not in WRITE_ROLES:
-            raise errors.Forbidden("Deze rol kan niet overdragen.")
-        handover_id = str(data.get("id") or uuid.uuid4())
-        if session.get(Handover, handover_id) is not None:
-            raise errors.Conflict("Er bestaat al een overdracht met dit id.")
-        client = session.get(Client, visit.client_id)
-        token = secrets.token_urlsafe(32)
-        handover = Handover(
-            id=handover_id, visit_id=visit.id, call_id=visit.call_id, client_id=visit.client_id, team=visit.team,
-            author_id=actor.user_id, recipient_type=data["recipient_type"], recipient_name=data["recipient_name"],
-            situation=data["situation"], background=data["background"], assessment=data["assessment"],
-            recommendation=data["recommendation"],
-            medication_changes=list(visit.medication or []),
-            wishes=wishes_view(session, client=client),
-            contacts=contacts_of(session, client_id=client.id),
-            token_hash=digest(token), expires_at=now + timedelta(hours=data["expires_in_hours"]),
-            created_at=now, updated_at=now,
-        )
-        session.add(handover)
-        session.flush()
-        _call_event(session, handover=handover, type="handover_created", now=now, actor_id=actor.user_id,
-                    detail={"recipient_type": handover.recipient_type, "recipient_name": handover.recipient_name})
-        audit.record(session, actor=actor, action="handover.create", client_id=client.id, now=now,
-                     data="overdracht (SBAR, medicatie, wensen, contactpersonen)", detail={"handover_id": handover.id})
-        body = HandoverCreatedSchema().dump(handover)
-        body.update(share_token=token, share_url=f"{base_url.rstrip('/')}/overdracht/{token}")
-        return 201, body
-
-    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
+def create_handover(session: Session, *, actor, data: dict, now: datetime, base_url: str) -> NewHandover:
+    """Write a handover for a visit; medication, wishes and contacts come from the record (flushes only)."""
+    visit = session.get(Visit, str(data["visit_id"]))
+    if visit is None:
+        raise errors.Unprocessable("Dit bezoek bestaat niet.", errors={"visit_id": ["Onbekend bezoek."]})
+    require_team(session, actor=actor, team=visit.team, client_id=visit.client_id, action="handover.create",
+                 now=now, detail={"visit_id": visit.id})
+    if actor.role == "nurse" and visit.nurse_id != actor.user_id:
+        raise errors.Forbidden("Alleen de verpleegkundige van het bezoek of een coördinator draagt over.")
+    handover_id = str(data.get("id") or uuid.uuid4())
+    if session.get(Handover, handover_id) is not None:
+        raise errors.Conflict("Er bestaat al een overdracht met dit id.")
+    client = session.get(Client, visit.client_id)
+    token = secrets.token_urlsafe(32)
+    handover = Handover(
+        id=handover_id, visit_id=visit.id, call_id=visit.call_id, client_id=visit.client_id, team=visit.team,
+        author_id=actor.user_id, recipient_type=data["recipient_type"], recipient_name=data["recipient_name"],
+        situation=data["situation"], background=data["background"], assessment=data["assessment"],
+        recommendation=data["recommendation"],
+        medication_changes=list(visit.medication or []),
+        wishes=wishes_record(wishes_of(session, client=client)),
+        contacts=[contact_record(c) for c in contacts_of(session, client_id=client.id)],
+        token_hash=digest(token), expires_at=now + timedelta(hours=data["expires_in_hours"]),
+        created_at=now, updated_at=now,
+    )
+    session.add(handover)
+    session.flush()
+    _call_event(session, handover=handover, type="handover_created", now=now, actor_id=actor.user_id,
+                detail={"recipient_type": handover.recipient_type, "recipient_name": handover.recipient_name})
+    audit.record(session, actor=actor, action="handover.create", client_id=client.id, now=now,
+                 data="overdracht (SBAR, medicatie, wensen, contactpersonen)", detail={"handover_id": handover.id})
+    return NewHandover(handover=handover, share_token=token,
+                       share_url=f"{base_url.rstrip('/')}/overdracht/{token}")
 
 
 def _team_handover(session: Session, *, actor, handover_id: str, action: str, now: datetime) -> Handover:
@@ -167,28 +184,20 @@ def _link_meta(handover: Handover, meta: dict) -> dict:
             "on_behalf_of": vocab.dutch(vocab.RECIPIENT_TYPES, handover.recipient_type)[:120]}
 
 
-def shared_view(session: Session, *, token: str, now: datetime, meta: dict) -> dict:
+def shared_view(session: Session, *, token: str, now: datetime, meta: dict) -> SharedHandover:
     """Return the handover to whoever holds its link; the read is audited."""
     handover = _by_token(session, token=token, now=now, action="handover.shared.read", meta=meta)
     visit = session.get(Visit, handover.visit_id)
     client = session.get(Client, handover.client_id)
-    author = session.get(User, handover.author_id)
     team = session.get(Team, handover.team)
     latest = session.scalar(select(VitalSigns).where(VitalSigns.visit_id == visit.id)
                             .order_by(VitalSigns.measured_at.desc()).limit(1))
     audit.record(session, actor=None, action="handover.shared.read", client_id=client.id, now=now,
                  data="overdracht", detail={"handover_id": handover.id}, meta=_link_meta(handover, meta))
     session.commit()
-    return SharedHandoverSchema().dump({
-        **handover.model_dump(), "author_name": author.name, "team": team.name if team else handover.team,
-        "recipient_type_label": vocab.dutch(vocab.RECIPIENT_TYPES, handover.recipient_type),
-        "client": {"name": client.name, "birth_date": client.birth_date.isoformat(), "address": client.address,
-                   "postcode": client.postcode, "city": client.city, "phone": client.phone, "bsn": client.bsn,
-                   "gp_name": client.gp_name},
-        "outcome": visit.outcome, "outcome_label": vocab.dutch(vocab.OUTCOMES, visit.outcome) or None,
-        "outcome_detail": visit.outcome_detail, "referral_question": visit.referral_question,
-        "latest_vitals": VitalsSchema().dump(latest) if latest else None,
-    })
+    return SharedHandover(handover=handover, client=client, visit=visit,
+                          author_name=session.get(User, handover.author_id).name,
+                          team_name=team.name if team else handover.team, latest_vitals=latest)
 
 
 def acknowledge(session: Session, *, token: str, name: str, now: datetime, meta: dict) -> Handover:

@@ -1,4 +1,4 @@
-"""Visits, vitals, notes, handovers, client wishes and contacts, portal links, idempotency keys.
+"""Visits, vitals, notes, handovers, client wishes and contacts, portal links.
 
 Ids of what a nurse writes on her phone (visits, vitals, notes, contacts) are UUID strings made by the
 phone, so a write made offline keeps its identity when it is replayed.
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
 
 from backend.db import UTCDateTime
-from backend.visits import vocab
+from backend import vocab
 
 
 def _in(column: str, values) -> str:
@@ -183,17 +183,3 @@ class PortalLink(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_by_id: int | None = Field(default=None, foreign_key="users.id")
 
-
-class IdempotencyKey(SQLModel, table=True):
-    """The stored answer to a write, per user and Idempotency-Key: a replay gets it back unchanged."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id")
-    key: str = Field(max_length=128)
-    fingerprint: str = Field(max_length=64)
-    status_code: int
-    response_body: dict = Field(default_factory=dict, sa_type=JSON)
-    created_at: datetime = Field(sa_type=UTCDateTime, index=True)

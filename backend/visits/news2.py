@@ -5,8 +5,7 @@ Chart 1 of the RCP report, transcribed row by row. Pure functions: no database, 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-CONSCIOUSNESS = ("A", "C", "V", "P", "U")  # ACVPU: Alert, new Confusion, Voice, Pain, Unresponsive
-BANDS = ("low", "low_medium", "medium", "high")
+from backend.vocab import CONSCIOUSNESS  # ACVPU: Alert, new Confusion, Voice, Pain, Unresponsive
 
 
 @dataclass(frozen=True)
@@ -16,9 +15,6 @@ class News2:
     score: int
     band: str
     parameters: dict[str, int]
-
-    def as_dict(self) -> dict:
-        return {"score": self.score, "band": self.band, "parameters": dict(self.parameters)}
 
 
 def score_resp_rate(rate: int) -> int:

@@ -1,17 +1,20 @@
 """Plain-Dutch pages without JavaScript for people without an account: the client's dossier and a handover.
 
-They work on any phone, keep the token out of browser storage, and read the same services as the API.
+They work on any phone, keep the token out of browser storage, and show what the API answers (the same
+services, dumped by the same schemas).
 The link token is in the URL, so these pages never send a Referer and are never cached or indexed.
 """
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template_string, request, url_for
 
+from backend import vocab
 from backend.api import get_clock, request_meta
 from backend.db import get_session
 from backend.errors import NotFound
 from backend.timeutil import AMSTERDAM
-from backend.visits import handovers, portal, vocab
+from backend.visits import handovers, portal
+from backend.visits.schemas import PortalSchema, SharedHandoverSchema
 
 pages = Blueprint("visit_pages", __name__)
 
@@ -131,7 +134,7 @@ def dossier_page(token: str):
         data = portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta())
     except NotFound:
         return _page("Link werkt niet", GONE, 404)
-    return _page("Uw dossier", DOSSIER, d=data)
+    return _page("Uw dossier", DOSSIER, d=PortalSchema().dump(data))
 
 
 @pages.get("/overdracht/<string:token>")
@@ -141,7 +144,8 @@ def handover_page(token: str):
         data = handovers.shared_view(get_session(), token=token, now=get_clock().now(), meta=request_meta())
     except NotFound:
         return _page("Link werkt niet", GONE, 404)
-    return _page("Overdracht", HANDOVER, h=data, ack_url=url_for("visit_pages.acknowledge_page", token=token))
+    return _page("Overdracht", HANDOVER, h=SharedHandoverSchema().dump(data),
+                 ack_url=url_for("visit_pages.acknowledge_page", token=token))
 
 
 @pages.post("/overdracht/<string:token>/bevestigen")

@@ -1,41 +1,25 @@
 """Visits, vitals, notes, handovers (and their shared links), wishes, portal links, the portal and sync.
 
-Writes a phone may replay answer with the body they stored (a Response), so a replay is byte-for-byte
-the first answer; the response schemas below document the shapes.
+Writes a phone may replay are `@blp.idempotent`: a replay gets the stored answer, byte for byte.
 """
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask.views import MethodView
 
 from backend.api import Blueprint, current_actor, get_clock, request_meta
 from backend.db import get_session
-from backend.errors import DomainError
-from backend.visits import handovers, idempotency, portal, service, sync, wishes
+from backend.visits import handovers, portal, service, sync, wishes
+from backend.visits.pages import pages
 from backend.visits.schemas import (
-    AcknowledgeSchema, AcknowledgementSchema, ContactCreateSchema, ContactSchema, HandoverCreatedSchema,
-    HandoverCreateSchema, HandoverSchema, NoteCreateSchema, NoteSchema, PortalLinkCreateSchema, PortalLinkSchema,
-    PortalLinkSummarySchema,
-    PortalSchema, SharedHandoverSchema, SyncPullArgsSchema, TokenPathSchema, VisitQueryArgsSchema,
-    HandoverQueryArgsSchema, SyncPullSchema, VisitCompleteSchema, VisitCreateSchema,
-    VisitPatchSchema, VisitSchema, VitalsCreateSchema, VitalsSchema, WishesSchema, WishesUpdateSchema,
+    AcknowledgementSchema, AcknowledgeSchema, ContactCreateSchema, ContactSchema, FhirBundleSchema,
+    HandoverCreatedSchema, HandoverCreateSchema, HandoverQueryArgsSchema, HandoverSchema, NoteCreateSchema,
+    NoteSchema, PortalLinkCreateSchema, PortalLinkSchema, PortalLinkSummarySchema, PortalSchema,
+    SharedHandoverSchema, SyncPullArgsSchema, SyncPullSchema, TokenPathSchema, VisitCompleteSchema,
+    VisitCreateSchema, VisitPatchSchema, VisitQueryArgsSchema, VisitSchema, VitalsCreateSchema, VitalsSchema,
+    WishesUpdateSchema, WishesWithContactsSchema,
 )
+from backend.vocab import TEAM_ROLES
 
 blp = Blueprint("visits", __name__, url_prefix="/api", description="Visits, handovers, dossier, sync")
-
-TEAM = ("nurse", "coordinator", "team_lead")
-KEY_HEADER = "Idempotency-Key"
-
-
-def _claim(*, required: bool) -> idempotency.Claim | None:
-    key = request.headers.get(KEY_HEADER)
-    if key is None and required:
-        raise DomainError(f"De header {KEY_HEADER} ontbreekt: elke schrijfactie van de telefoon draagt er een.")
-    return idempotency.make_claim(user_id=current_actor().user_id, key=key, method=request.method,
-                                  path=request.path, body=request.get_json(silent=True))
-
-
-def _answer(result):
-    body, status = result[1], result[0]
-    return jsonify(body), status
 
 
 def _base_url() -> str:
@@ -46,98 +30,101 @@ def _base_url() -> str:
 
 @blp.route("/visits")
 class VisitViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(VisitQueryArgsSchema, location="query")
     @blp.response(200, VisitSchema(many=True))
     def get(self, args):
         """List the team's visits of a call (?call_id=) or a client (?client_id=)"""
-        return jsonify(service.list_visits(get_session(), actor=current_actor(), now=get_clock().now(), **args))
+        return service.list_visits(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.auth("nurse")
     @blp.arguments(VisitCreateSchema)
+    @blp.idempotent(required=True, client_of=service.client_of_answer)
     @blp.response(201, VisitSchema)
     def post(self, data):
         """Open the visit of the call you hold (Idempotency-Key required)"""
-        return _answer(service.create_visit(get_session(), actor=current_actor(), data=data, now=get_clock().now(),
-                                            claim=_claim(required=True)))
+        return service.create_visit(get_session(), actor=current_actor(), data=data, now=get_clock().now())
 
 
 @blp.route("/visits/<uuid:visit_id>")
 class VisitByIdViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.response(200, VisitSchema)
     def get(self, visit_id):
         """Read a visit with its vitals, notes and the client's wishes"""
-        return jsonify(service.get_visit(get_session(), actor=current_actor(), visit_id=str(visit_id),
-                                         now=get_clock().now()))
+        return service.get_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), now=get_clock().now())
 
     @blp.auth("nurse")
     @blp.arguments(VisitPatchSchema)
+    @blp.idempotent(required=False, client_of=service.client_of_answer)
     @blp.response(200, VisitSchema)
     @blp.alt_response(409, description="Stale version: the body's `current` is the server copy")
     def patch(self, data, visit_id):
         """Edit your visit, naming the version you based it on"""
-        return _answer(service.update_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
-                                            now=get_clock().now(), claim=_claim(required=False)))
+        return service.update_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
+                                    now=get_clock().now())
 
 
 @blp.route("/visits/<uuid:visit_id>/vitals")
 class VitalsViews(MethodView):
     @blp.auth("nurse")
     @blp.arguments(VitalsCreateSchema)
+    @blp.idempotent(required=True, client_of=service.client_of_answer)
     @blp.response(201, VitalsSchema)
     def post(self, data, visit_id):
         """Record a set of vital signs; NEWS2 comes back (Idempotency-Key required)"""
-        return _answer(service.add_vitals(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
-                                          now=get_clock().now(), claim=_claim(required=True)))
+        return service.add_vitals(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
+                                  now=get_clock().now())
 
 
 @blp.route("/visits/<uuid:visit_id>/notes")
 class NoteViews(MethodView):
     @blp.auth("nurse")
     @blp.arguments(NoteCreateSchema)
+    @blp.idempotent(required=False, client_of=service.client_of_answer)
     @blp.response(201, NoteSchema)
     def post(self, data, visit_id):
         """Append a note to your visit"""
-        return _answer(service.add_note(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
-                                        now=get_clock().now(), claim=_claim(required=False)))
+        return service.add_note(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
+                                now=get_clock().now())
 
 
 @blp.route("/visits/<uuid:visit_id>/complete")
 class VisitCompleteViews(MethodView):
     @blp.auth("nurse")
     @blp.arguments(VisitCompleteSchema)
+    @blp.idempotent(required=False, client_of=service.client_of_answer)
     @blp.response(200, VisitSchema)
     def post(self, data, visit_id):
         """Record the outcome: the call completes and you are available again"""
-        return _answer(service.complete_visit(get_session(), actor=current_actor(), visit_id=str(visit_id),
-                                              data=data, now=get_clock().now(), claim=_claim(required=False)))
+        return service.complete_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
+                                      now=get_clock().now())
 
 
 # -- handovers -----------------------------------------------------------------------------------
 
 @blp.route("/handovers")
 class HandoverViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(HandoverQueryArgsSchema, location="query")
     @blp.response(200, HandoverSchema(many=True))
     def get(self, args):
         """List handovers: of a visit (?visit_id=), or unconfirmed (?unacknowledged=true)"""
         return handovers.list_handovers(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(HandoverCreateSchema)
+    @blp.idempotent(required=False)
     @blp.response(201, HandoverCreatedSchema)
     def post(self, data):
         """Write a warm SBAR handover; the answer holds its share link (shown once)"""
-        return _answer(handovers.create_handover(get_session(), actor=current_actor(), data=data,
-                                                 now=get_clock().now(), base_url=_base_url(),
-                                                 claim=_claim(required=False)))
+        return handovers.create_handover(get_session(), actor=current_actor(), data=data, now=get_clock().now(),
+                                         base_url=_base_url())
 
 
 @blp.route("/handovers/<uuid:handover_id>")
 class HandoverByIdViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.response(200, HandoverSchema)
     def get(self, handover_id):
         """Read a handover and whether it was confirmed"""
@@ -147,7 +134,7 @@ class HandoverByIdViews(MethodView):
 
 @blp.route("/handovers/<uuid:handover_id>/revoke")
 class HandoverRevokeViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.response(200, HandoverSchema)
     def post(self, handover_id):
         """Revoke a handover's share link"""
@@ -157,15 +144,13 @@ class HandoverRevokeViews(MethodView):
 
 @blp.route("/handovers/<uuid:handover_id>/fhir")
 class HandoverFhirViews(MethodView):
-    @blp.auth(*TEAM)
-    @blp.response(200, description="A FHIR STU3 Bundle of type document")
+    @blp.auth(*TEAM_ROLES)
+    @blp.response(200, FhirBundleSchema, content_type="application/fhir+json",
+                  description="A FHIR STU3 Bundle of type document")
     def get(self, handover_id):
         """Export a handover as a FHIR STU3 document Bundle (eOverdracht)"""
-        bundle = handovers.fhir_document(get_session(), actor=current_actor(), handover_id=str(handover_id),
-                                         now=get_clock().now())
-        response = jsonify(bundle)
-        response.mimetype = "application/fhir+json"
-        return response
+        return handovers.fhir_document(get_session(), actor=current_actor(), handover_id=str(handover_id),
+                                       now=get_clock().now())
 
 
 @blp.route("/shared/handovers/<string:token>")
@@ -175,8 +160,7 @@ class SharedHandoverViews(MethodView):
     @blp.alt_response(404, description="Unknown, expired or revoked link")
     def get(self, _path, token):
         """Read a handover through its link (no account)"""
-        return jsonify(handovers.shared_view(get_session(), token=token, now=get_clock().now(),
-                                             meta=request_meta()))
+        return handovers.shared_view(get_session(), token=token, now=get_clock().now(), meta=request_meta())
 
 
 @blp.route("/shared/handovers/<string:token>/acknowledge")
@@ -195,37 +179,36 @@ class SharedHandoverAckViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/wishes")
 class WishesViews(MethodView):
-    @blp.auth(*TEAM)
-    @blp.response(200, WishesSchema)
+    @blp.auth(*TEAM_ROLES)
+    @blp.response(200, WishesWithContactsSchema)
     def get(self, client_id):
         """Read a client's wishes (advance care planning) and contacts"""
-        return jsonify(wishes.get_wishes(get_session(), actor=current_actor(), client_id=client_id,
-                                         now=get_clock().now()))
+        return wishes.get_wishes(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now())
 
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(WishesUpdateSchema)
-    @blp.response(200, WishesSchema)
+    @blp.response(200, WishesWithContactsSchema)
     @blp.alt_response(409, description="Stale version: the body's `current` is the server copy")
     def put(self, data, client_id):
         """Record or change a client's wishes (name the version you based a change on)"""
-        return jsonify(wishes.update_wishes(get_session(), actor=current_actor(), client_id=client_id, data=data,
-                                            now=get_clock().now()))
+        return wishes.update_wishes(get_session(), actor=current_actor(), client_id=client_id, data=data,
+                                    now=get_clock().now())
 
 
 @blp.route("/clients/<int:client_id>/contacts")
 class ContactViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(ContactCreateSchema)
     @blp.response(201, ContactSchema)
     def post(self, data, client_id):
         """Add a mantelzorger or other contact, and how they want to be involved"""
-        return jsonify(wishes.add_contact(get_session(), actor=current_actor(), client_id=client_id, data=data,
-                                          now=get_clock().now())), 201
+        return wishes.add_contact(get_session(), actor=current_actor(), client_id=client_id, data=data,
+                                  now=get_clock().now())
 
 
 @blp.route("/clients/<int:client_id>/contacts/<uuid:contact_id>")
 class ContactByIdViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.response(204)
     def delete(self, client_id, contact_id):
         """Remove a contact from the client's network"""
@@ -237,25 +220,24 @@ class ContactByIdViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/portal-links")
 class PortalLinkViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.response(200, PortalLinkSummarySchema(many=True))
     def get(self, client_id):
         """List a client's portal links (tokens are never shown again)"""
-        return jsonify(portal.list_links(get_session(), actor=current_actor(), client_id=client_id,
-                                         now=get_clock().now()))
+        return portal.list_links(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now())
 
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.arguments(PortalLinkCreateSchema)
     @blp.response(201, PortalLinkSchema)
     def post(self, data, client_id):
         """Give the client or a mantelzorger a read-only link to the client's own record"""
-        return jsonify(portal.create_link(get_session(), actor=current_actor(), client_id=client_id,
-                                          now=get_clock().now(), base_url=_base_url(), **data)), 201
+        return portal.create_link(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now(),
+                                  base_url=_base_url(), **data)
 
 
 @blp.route("/clients/<int:client_id>/portal-links/<uuid:link_id>")
 class PortalLinkByIdViews(MethodView):
-    @blp.auth(*TEAM)
+    @blp.auth(*TEAM_ROLES)
     @blp.response(204)
     def delete(self, client_id, link_id):
         """Revoke a portal link: its token stops working at once"""
@@ -270,7 +252,7 @@ class PortalViews(MethodView):
     @blp.alt_response(404, description="Unknown, expired or revoked link")
     def get(self, _path, token):
         """Read your own record: calls, visits, handovers, wishes, and who looked at it"""
-        return jsonify(portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta()))
+        return portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta())
 
 
 # -- sync ----------------------------------------------------------------------------------------
@@ -282,13 +264,10 @@ class SyncPullViews(MethodView):
     @blp.response(200, SyncPullSchema)
     def get(self, args):
         """Your own current work changed since the cursor (calls, clients, wishes, visits, handovers)"""
-        return jsonify(sync.pull(get_session(), actor=current_actor(), cursor=args["cursor"],
-                                 now=get_clock().now()))
+        return sync.pull(get_session(), actor=current_actor(), cursor=args["cursor"], now=get_clock().now())
 
 
 @blp.record_once
 def _register_pages(state) -> None:
     """Serve the plain-Dutch pages (/portaal/…, /overdracht/…) beside the API."""
-    from backend.visits.pages import pages
-
     state.app.register_blueprint(pages)

@@ -2,7 +2,14 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from backend.visits import vocab
+from backend import vocab
+from backend.api import ID, AutoSchema
+from backend.audit.models import AuditEvent
+from backend.clients.models import Client
+from backend.clients.schemas import ClientSchema
+from backend.dispatch.models import Call
+from backend.dispatch.schemas import CallSchema
+from backend.visits.models import ClientContact, Handover, PortalLink, Visit, VisitNote, VitalSigns
 from backend.visits.vitals import PLAUSIBLE
 
 UUID = fields.UUID
@@ -33,7 +40,7 @@ class MedicationSchema(ma.Schema):
 
 class VisitCreateSchema(ma.Schema):
     id = UUID(load_default=None)
-    call_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    call_id = fields.Integer(required=True, validate=ID)
     arrived_at = fields.AwareDateTime(load_default=None)
     previous_visit_id = UUID(load_default=None)
 
@@ -137,8 +144,8 @@ class TokenPathSchema(ma.Schema):
 
 
 class VisitQueryArgsSchema(ma.Schema):
-    call_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    client_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    call_id = fields.Integer(validate=ID)
+    client_id = fields.Integer(validate=ID)
 
 
 class HandoverQueryArgsSchema(ma.Schema):
@@ -152,13 +159,53 @@ class SyncPullArgsSchema(ma.Schema):
 
 # -- responses -----------------------------------------------------------------------------------
 
+def _label(vocabulary: dict, name: str, **kw):
+    """The Dutch label of the code in attribute `name`."""
+    return fields.Function(lambda obj: vocab.dutch(vocabulary, getattr(obj, name)), **kw)
+
+
+class Whole(fields.Nested):
+    """Some of the object's own columns, shown as one nested object (a measurement's NEWS2)."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return obj
+
+
+class News2Schema(ma.Schema):
+    score = fields.Integer(attribute="news2_score")
+    band = fields.String(attribute="news2_band")
+    band_label = _label(vocab.NEWS2_BANDS, "news2_band")
+
+
+class VitalsSchema(AutoSchema):
+    class Meta:
+        model = VitalSigns
+        exclude = ("news2_score", "news2_band")
+
+    news2 = Whole(News2Schema)
+
+
+class NoteSchema(AutoSchema):
+    class Meta:
+        model = VisitNote
+
+
+class ContactSchema(AutoSchema):
+    class Meta:
+        model = ClientContact
+        exclude = ("created_at", "removed_at")
+
+    involvement_label = _label(vocab.CONTACT_INVOLVEMENT, "involvement")
+
+
 class WishesSchema(ma.Schema):
+    """A client's wishes (a `wishes.Wishes`) as shown on every visit and in sync."""
+
     client_id = fields.Integer()
     resuscitation = fields.String()
-    resuscitation_label = fields.Function(lambda w: vocab.dutch(vocab.RESUSCITATION, w["resuscitation"]))
+    resuscitation_label = _label(vocab.RESUSCITATION, "resuscitation")
     hospital_admission = fields.String()
-    hospital_admission_label = fields.Function(
-        lambda w: vocab.dutch(vocab.HOSPITAL_ADMISSION, w["hospital_admission"]))
+    hospital_admission_label = _label(vocab.HOSPITAL_ADMISSION, "hospital_admission")
     preferred_place_of_care = fields.String(allow_none=True)
     preferred_place_of_death = fields.String(allow_none=True)
     other_agreements = fields.String(allow_none=True)
@@ -169,112 +216,38 @@ class WishesSchema(ma.Schema):
     home_care_provider = fields.String(allow_none=True)
     home_care_phone = fields.String(allow_none=True)
     recorded = fields.Boolean()
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = fields.AwareDateTime(allow_none=True)
     version = fields.Integer()
-    contacts = fields.List(fields.Dict())  # on GET/PUT /clients/{id}/wishes: ContactSchema, already dumped
 
 
-class ContactSchema(ma.Schema):
-    id = fields.String()
-    client_id = fields.Integer()
-    name = fields.String()
-    relation = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    is_mantelzorger = fields.Boolean()
-    involvement = fields.String()
-    involvement_label = fields.Function(lambda c: vocab.dutch(vocab.CONTACT_INVOLVEMENT, c["involvement"]))
-    notes = fields.String(allow_none=True)
-    updated_at = fields.DateTime()
+class WishesWithContactsSchema(WishesSchema):
+    """The wishes endpoints' answer: the wishes and the client's current contacts."""
+
+    contacts = fields.List(fields.Nested(ContactSchema))
 
 
-class News2Schema(ma.Schema):
-    score = fields.Integer()
-    band = fields.String()
-    band_label = fields.Function(lambda n: vocab.dutch(vocab.NEWS2_BANDS, n["band"]))
+class VisitSchema(AutoSchema):
+    """A visit (a `service.VisitRecord`) with its vitals and notes, and the client's wishes and contacts."""
 
+    class Meta:
+        model = Visit
 
-class VitalsSchema(ma.Schema):
-    id = fields.String()
-    visit_id = fields.String()
-    measured_at = fields.DateTime()
-    resp_rate = fields.Integer()
-    spo2 = fields.Integer()
-    spo2_scale = fields.Integer()
-    on_oxygen = fields.Boolean()
-    systolic_bp = fields.Integer()
-    heart_rate = fields.Integer()
-    consciousness = fields.String()
-    temperature = fields.Float()
-    glucose = fields.Float(allow_none=True)
-    pain = fields.Integer(allow_none=True)
-    news2 = fields.Function(lambda v: News2Schema().dump({"score": v.news2_score, "band": v.news2_band}))
-    recorded_by_id = fields.Integer()
-    created_at = fields.DateTime()
-
-
-class NoteSchema(ma.Schema):
-    id = fields.String()
-    visit_id = fields.String()
-    author_id = fields.Integer()
-    text = fields.String()
-    recorded_at = fields.DateTime()
-    created_at = fields.DateTime()
-
-
-class VisitSchema(ma.Schema):
-    id = fields.String()
-    call_id = fields.Integer()
-    client_id = fields.Integer()
-    nurse_id = fields.Integer()
-    team = fields.String()
-    previous_visit_id = fields.String(allow_none=True)
-    status = fields.String()
-    arrived_at = fields.DateTime(allow_none=True)
-    departed_at = fields.DateTime(allow_none=True)
-    actions = fields.List(fields.Dict())
-    actions_note = fields.String(allow_none=True)
-    medication = fields.List(fields.Dict())
-    client_informed = fields.Boolean(allow_none=True)
-    mantelzorger_informed = fields.Boolean(allow_none=True)
-    outcome = fields.String(allow_none=True)
-    outcome_label = fields.Function(lambda v: vocab.dutch(vocab.OUTCOMES, v["outcome"]) or None)
-    outcome_detail = fields.String(allow_none=True)
-    referral_question = fields.String(allow_none=True)
-    follow_up_at = fields.DateTime(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    version = fields.Integer()
+    outcome_label = fields.Function(lambda v: vocab.dutch(vocab.OUTCOMES, v.outcome) or None, allow_none=True)
     vitals = fields.List(fields.Nested(VitalsSchema))
     notes = fields.List(fields.Nested(NoteSchema))
-    latest_news2 = fields.Dict(allow_none=True)
-    wishes = fields.Dict()  # WishesSchema, already dumped (the same view is shown on calls and in sync)
-    contacts = fields.List(fields.Dict())  # ContactSchema, already dumped
+    latest_news2 = fields.Nested(News2Schema, attribute="latest_vitals", allow_none=True)
+    wishes = fields.Nested(WishesSchema)
+    contacts = fields.List(fields.Nested(ContactSchema))
 
 
-class HandoverSchema(ma.Schema):
-    id = fields.String()
-    visit_id = fields.String()
-    call_id = fields.Integer()
-    client_id = fields.Integer()
-    team = fields.String()
-    author_id = fields.Integer()
-    recipient_type = fields.String()
-    recipient_type_label = fields.Function(lambda h: vocab.dutch(vocab.RECIPIENT_TYPES, h.recipient_type))
-    recipient_name = fields.String()
-    situation = fields.String()
-    background = fields.String()
-    assessment = fields.String()
-    recommendation = fields.String()
-    medication_changes = fields.List(fields.Dict())
-    wishes = fields.Dict()
-    contacts = fields.List(fields.Dict())
-    expires_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True)
-    acknowledged_by = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+class HandoverSchema(AutoSchema):
+    """A handover; `wishes` and `contacts` are what the record held when it was written."""
+
+    class Meta:
+        model = Handover
+        exclude = ("token_hash", "ack_alerted_at", "updated_at")
+
+    recipient_type_label = _label(vocab.RECIPIENT_TYPES, "recipient_type")
 
 
 class HandoverCreatedSchema(HandoverSchema):
@@ -282,46 +255,56 @@ class HandoverCreatedSchema(HandoverSchema):
     share_url = fields.String()
 
 
-class SharedHandoverSchema(ma.Schema):
+class PortalClientSchema(AutoSchema):
+    class Meta:
+        model = Client
+        fields = ("name", "birth_date", "address", "postcode", "city", "phone", "gp_name")
+
+
+class SharedClientSchema(PortalClientSchema):
+    """The client as a handover's recipient sees it: with the BSN."""
+
+    class Meta(PortalClientSchema.Meta):
+        fields = PortalClientSchema.Meta.fields + ("bsn",)
+
+
+class SharedHandoverSchema(HandoverSchema):
     """What the recipient of a handover link sees: the handover, the client and the visit's outcome."""
 
-    id = fields.String()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
+    class Meta(HandoverSchema.Meta):
+        exclude = HandoverSchema.Meta.exclude + ("visit_id", "call_id", "client_id", "author_id", "revoked_at")
+
     author_name = fields.String()
-    team = fields.String()
-    recipient_type = fields.String()
-    recipient_type_label = fields.String()
-    recipient_name = fields.String()
-    client = fields.Dict()
-    situation = fields.String()
-    background = fields.String()
-    assessment = fields.String()
-    recommendation = fields.String()
-    medication_changes = fields.List(fields.Dict())
-    wishes = fields.Dict()
-    contacts = fields.List(fields.Dict())
-    outcome = fields.String(allow_none=True)
-    outcome_label = fields.String(allow_none=True)
-    outcome_detail = fields.String(allow_none=True)
-    referral_question = fields.String(allow_none=True)
-    latest_vitals = fields.Dict(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True)
-    acknowledged_by = fields.String(allow_none=True)
+    team = fields.String(attribute="team_name")
+    client = fields.Nested(SharedClientSchema)
+    outcome = fields.String(attribute="visit.outcome", allow_none=True)
+    outcome_label = fields.Function(lambda s: vocab.dutch(vocab.OUTCOMES, s.visit.outcome) or None, allow_none=True)
+    outcome_detail = fields.String(attribute="visit.outcome_detail", allow_none=True)
+    referral_question = fields.String(attribute="visit.referral_question", allow_none=True)
+    latest_vitals = fields.Nested(VitalsSchema, allow_none=True)
 
 
-class AcknowledgementSchema(ma.Schema):
-    acknowledged_at = fields.DateTime()
-    acknowledged_by = fields.String()
+class AcknowledgementSchema(AutoSchema):
+    class Meta:
+        model = Handover
+        fields = ("acknowledged_at", "acknowledged_by")
 
 
-class PortalLinkSummarySchema(ma.Schema):
+class FhirBundleSchema(ma.Schema):
+    """A FHIR STU3 Bundle of type document (built by fhir.build_handover_bundle)."""
+
+    resource_type = fields.String(data_key="resourceType", attribute="resourceType")
     id = fields.String()
-    client_id = fields.Integer()
-    recipient_name = fields.String()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    language = fields.String()
+    identifier = fields.Dict()
+    type = fields.String()
+    entry = fields.List(fields.Dict())
+
+
+class PortalLinkSummarySchema(AutoSchema):
+    class Meta:
+        model = PortalLink
+        exclude = ("token_hash", "created_by_id", "revoked_by_id")
 
 
 class PortalLinkSchema(PortalLinkSummarySchema):
@@ -331,24 +314,72 @@ class PortalLinkSchema(PortalLinkSummarySchema):
     url = fields.String()
 
 
+class PortalLinkInfoSchema(AutoSchema):
+    class Meta:
+        model = PortalLink
+        fields = ("recipient_name", "expires_at")
+
+
+class PortalCallSchema(AutoSchema):
+    class Meta:
+        model = Call
+        fields = ("id", "created_at", "category", "category_label", "complaint", "status", "status_label",
+                  "closed_at", "closing_note")
+
+    category_label = _label(vocab.CATEGORIES, "category")
+    status_label = _label(vocab.CALL_STATUS_LABELS, "status")
+
+
+class AccessLogSchema(AutoSchema):
+    """Who looked at the client's record, in words the client understands."""
+
+    class Meta:
+        model = AuditEvent
+        fields = ("at", "who", "role", "role_label", "on_behalf_of", "action", "what", "data", "refused")
+
+    who = fields.Function(lambda e: e.user_name or "onbekend")
+    role_label = _label({**vocab.ROLE_LABELS, **vocab.LINK_ROLE_LABELS}, "role")
+    what = fields.Function(lambda e: vocab.audit_phrase(e.action))
+    refused = fields.Function(lambda e: e.outcome != "ok")
+
+
+class PortalVisitSchema(VisitSchema):
+    class Meta(VisitSchema.Meta):
+        exclude = ("wishes", "contacts", "version")
+
+
+class PortalHandoverSchema(HandoverSchema):
+    class Meta(HandoverSchema.Meta):
+        exclude = HandoverSchema.Meta.exclude + ("call_id", "client_id", "team", "author_id", "wishes", "contacts",
+                                                 "expires_at", "revoked_at")
+
+
 class PortalSchema(ma.Schema):
-    client = fields.Dict()
-    wishes = fields.Dict()
-    contacts = fields.List(fields.Dict())
-    calls = fields.List(fields.Dict())
-    visits = fields.List(fields.Dict())
-    handovers = fields.List(fields.Dict())
-    access_log = fields.List(fields.Dict())
-    link = fields.Dict()
+    """The client's own record (a `portal.Dossier`)."""
+
+    link = fields.Nested(PortalLinkInfoSchema)
+    client = fields.Nested(PortalClientSchema)
+    wishes = fields.Nested(WishesSchema)
+    contacts = fields.List(fields.Nested(ContactSchema))
+    calls = fields.List(fields.Nested(PortalCallSchema))
+    visits = fields.List(fields.Nested(PortalVisitSchema))
+    handovers = fields.List(fields.Nested(PortalHandoverSchema))
+    access_log = fields.List(fields.Nested(AccessLogSchema))
+
+
+class SyncContactSchema(ContactSchema):
+    removed = fields.Function(lambda c: c.removed_at is not None)
 
 
 class SyncPullSchema(ma.Schema):
+    """A sync pull (a `sync.Pull`)."""
+
     cursor = fields.String()
     full = fields.Boolean()
     current_call_ids = fields.List(fields.Integer())
-    calls = fields.List(fields.Dict())
-    clients = fields.List(fields.Dict())
+    calls = fields.List(fields.Nested(CallSchema))
+    clients = fields.List(fields.Nested(ClientSchema))
     wishes = fields.List(fields.Nested(WishesSchema))
-    contacts = fields.List(fields.Dict())
+    contacts = fields.List(fields.Nested(SyncContactSchema))
     visits = fields.List(fields.Nested(VisitSchema))
     handovers = fields.List(fields.Nested(HandoverSchema))

@@ -1,34 +1,51 @@
 """Visits: open one for a held call, record vitals and notes (appended), edit with a version, complete.
 
-Writes a phone may replay take an idempotency claim and return the (status, body) they store with it.
+Writes a phone may replay run under `@blp.idempotent`: they flush and never commit, and the decorator
+commits the write together with its stored answer.
 """
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from backend import errors
+from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
-from backend.vocab import CALL_STATUS_LABELS, HELD_STATUSES
-from backend.visits import idempotency, vocab
 from backend.visits.access import in_team, require_team
-from backend.visits.models import Visit, VisitNote, VitalSigns
+from backend.visits.models import ClientContact, Visit, VisitNote, VitalSigns
 from backend.visits.news2 import news2
-from backend.visits.schemas import NoteSchema, VisitSchema, VitalsSchema
 from backend.visits.vitals import implausible
-from backend.visits.wishes import contacts_of, wishes_view
+from backend.visits.wishes import Wishes, contacts_of, wishes_of
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 
 
-# -- views ---------------------------------------------------------------------------------------
+# -- the record of a visit -----------------------------------------------------------------------
 
-def visit_view(session: Session, *, visit: Visit) -> dict:
-    """Return the visit as JSON: its vitals and notes, and the client's wishes and contacts."""
+@dataclass
+class VisitRecord:
+    """A visit with its vitals and notes, and the client's wishes and contacts; reads the visit's own columns."""
+
+    visit: Visit
+    vitals: list[VitalSigns]
+    notes: list[VisitNote]
+    wishes: Wishes
+    contacts: list[ClientContact]
+
+    def __getattr__(self, name):
+        return getattr(self.visit, name)
+
+    @property
+    def latest_vitals(self) -> VitalSigns | None:
+        return self.vitals[-1] if self.vitals else None
+
+
+def visit_record(session: Session, *, visit: Visit) -> VisitRecord:
+    """Return the visit with its vitals and notes, and the client's wishes and contacts."""
     vitals = list(session.exec(
         select(VitalSigns).where(VitalSigns.visit_id == visit.id).order_by(VitalSigns.measured_at, VitalSigns.id)
     ).all())
@@ -36,14 +53,15 @@ def visit_view(session: Session, *, visit: Visit) -> dict:
         select(VisitNote).where(VisitNote.visit_id == visit.id).order_by(VisitNote.recorded_at, VisitNote.id)
     ).all())
     client = session.get(Client, visit.client_id)
-    latest = vitals[-1] if vitals else None
-    return VisitSchema().dump({
-        **visit.model_dump(), "vitals": vitals, "notes": notes,
-        "latest_news2": {"score": latest.news2_score, "band": latest.news2_band,
-                         "band_label": vocab.dutch(vocab.NEWS2_BANDS, latest.news2_band)} if latest else None,
-        "wishes": wishes_view(session, client=client),
-        "contacts": contacts_of(session, client_id=visit.client_id),
-    })
+    return VisitRecord(visit=visit, vitals=vitals, notes=notes, wishes=wishes_of(session, client=client),
+                       contacts=contacts_of(session, client_id=visit.client_id))
+
+
+def client_of_answer(session: Session, answer: dict) -> int | None:
+    """Return the client a stored answer shows: its own `client_id`, or its visit's (vitals, notes)."""
+    if answer.get("client_id") is None and answer.get("visit_id"):
+        return session.scalar(select(Visit.client_id).where(Visit.id == answer["visit_id"]))
+    return answer.get("client_id")
 
 
 def _load_visit(session: Session, visit_id: str) -> Visit:
@@ -76,20 +94,20 @@ def _touch(session: Session, *, visit: Visit, now: datetime) -> None:
 
 # -- reading -------------------------------------------------------------------------------------
 
-def get_visit(session: Session, *, actor, visit_id: str, now: datetime) -> dict:
+def get_visit(session: Session, *, actor, visit_id: str, now: datetime) -> VisitRecord:
     """Return a visit to staff of its team; audited."""
     visit = _load_visit(session, visit_id)
     require_team(session, actor=actor, team=visit.team, client_id=visit.client_id, action="visit.read", now=now,
                  detail={"visit_id": visit.id})
-    view = visit_view(session, visit=visit)
+    record = visit_record(session, visit=visit)
     audit.record(session, actor=actor, action="visit.read", client_id=visit.client_id, now=now,
                  data="bezoek, metingen, wensen", detail={"visit_id": visit.id})
     session.commit()
-    return view
+    return record
 
 
 def list_visits(session: Session, *, actor, now: datetime, call_id: int | None = None,
-                client_id: int | None = None) -> list[dict]:
+                client_id: int | None = None) -> list[VisitRecord]:
     """List the team's visits of a call or a client; every client shown is audited."""
     if call_id is None and client_id is None:
         raise errors.Unprocessable("Geef call_id of client_id mee.", errors={"call_id": ["Verplicht."]})
@@ -101,11 +119,11 @@ def list_visits(session: Session, *, actor, now: datetime, call_id: int | None =
     if client_id is not None:
         query = query.where(Visit.client_id == client_id)
     visits = list(session.exec(query).all())
-    views = [visit_view(session, visit=v) for v in visits]
+    records = [visit_record(session, visit=v) for v in visits]
     audit.record_many(session, actor=actor, action="visit.list", client_ids=[v.client_id for v in visits],
                       now=now, data="bezoeken")
     session.commit()
-    return views
+    return records
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -128,8 +146,8 @@ def _arrive(session: Session, *, actor, data: dict, now: datetime) -> None:
     Each step commits by itself; a replay racing us may have taken a step first, which is fine.
     """
     call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
-    if call.status not in HELD_STATUSES:
-        raise errors.InvalidTransition(f"De melding is '{CALL_STATUS_LABELS[call.status][0]}'.")
+    if call.status not in vocab.HELD_STATUSES:
+        raise errors.InvalidTransition(f"De melding is '{vocab.dutch(vocab.CALL_STATUS_LABELS, call.status)}'.")
     _not_in_future(data.get("arrived_at"), now=now, field="arrived_at")
     previous = data.get("previous_visit_id")
     if previous is not None:
@@ -146,121 +164,101 @@ def _arrive(session: Session, *, actor, data: dict, now: datetime) -> None:
                 pass  # moved on meanwhile (a concurrent replay): look again at the next step
 
 
-def create_visit(session: Session, *, actor, data: dict, now: datetime,
-                 claim: idempotency.Claim | None) -> tuple[int, dict]:
-    """Open the visit of a call the nurse holds; the call moves on to on site. Idempotent."""
-
-    def effect():
-        call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
-        existing = session.scalar(select(Visit).where(Visit.call_id == call.id))
-        if existing is not None:
-            raise errors.Conflict("Voor deze melding is al een bezoek vastgelegd.",
-                                  extra={"current": visit_view(session, visit=existing)})
-        if call.status != "on_site":
-            raise errors.InvalidTransition(f"De melding is '{CALL_STATUS_LABELS[call.status][0]}'.")
-        visit_id = str(data.get("id") or uuid.uuid4())
-        if session.get(Visit, visit_id) is not None:
-            raise errors.Conflict("Er bestaat al een bezoek met dit id.")
-        previous = data.get("previous_visit_id")
-        visit = Visit(id=visit_id, call_id=call.id, client_id=call.client_id, nurse_id=actor.user_id,
-                      team=call.team, previous_visit_id=str(previous) if previous else None,
-                      arrived_at=data.get("arrived_at") or now, created_at=now, updated_at=now)
-        session.add(visit)
-        session.flush()
-        audit.record(session, actor=actor, action="visit.create", client_id=call.client_id, now=now,
-                     data="bezoek", detail={"visit_id": visit.id, "call_id": call.id})
-        return 201, visit_view(session, visit=visit)
-
-    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect,
-                           prepare=lambda: _arrive(session, actor=actor, data=data, now=now))
+def create_visit(session: Session, *, actor, data: dict, now: datetime) -> VisitRecord:
+    """Open the visit of a call the nurse holds; the call moves on to on site (those steps commit by themselves)."""
+    _arrive(session, actor=actor, data=data, now=now)
+    call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
+    existing = session.scalar(select(Visit).where(Visit.call_id == call.id))
+    if existing is not None:
+        raise errors.Conflict("Voor deze melding is al een bezoek vastgelegd.",
+                              extra={"current": visit_record(session, visit=existing)})
+    if call.status != "on_site":
+        raise errors.InvalidTransition(f"De melding is '{vocab.dutch(vocab.CALL_STATUS_LABELS, call.status)}'.")
+    visit_id = str(data.get("id") or uuid.uuid4())
+    if session.get(Visit, visit_id) is not None:
+        raise errors.Conflict("Er bestaat al een bezoek met dit id.")
+    previous = data.get("previous_visit_id")
+    visit = Visit(id=visit_id, call_id=call.id, client_id=call.client_id, nurse_id=actor.user_id,
+                  team=call.team, previous_visit_id=str(previous) if previous else None,
+                  arrived_at=data.get("arrived_at") or now, created_at=now, updated_at=now)
+    session.add(visit)
+    session.flush()
+    audit.record(session, actor=actor, action="visit.create", client_id=call.client_id, now=now,
+                 data="bezoek", detail={"visit_id": visit.id, "call_id": call.id})
+    return visit_record(session, visit=visit)
 
 
-def update_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
-                 claim: idempotency.Claim | None) -> tuple[int, dict]:
+def update_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> VisitRecord:
     """Change a visit's fields; the version it was based on must be the current one (else 409 + current)."""
-
-    def effect():
-        visit = _own_visit(session, actor=actor, visit_id=visit_id, action="visit.update", now=now)
-        changes = dict(data)
-        version = changes.pop("version")
-        if visit.status == "completed":
-            raise errors.Conflict("Dit bezoek is afgerond; voeg een notitie toe in plaats van te wijzigen.",
-                                  extra={"current": visit_view(session, visit=visit)})
-        for field in ("arrived_at", "departed_at"):
-            _not_in_future(changes.get(field), now=now, field=field)
-        arrived = changes.get("arrived_at", visit.arrived_at)
-        departed = changes.get("departed_at", visit.departed_at)
-        if arrived and departed and departed < arrived:
-            raise errors.Unprocessable("Vertrek ligt voor aankomst.", errors={"departed_at": ["Voor aankomst."]})
-        result = session.execute(
-            sa.update(Visit).where(Visit.id == visit.id, Visit.version == version, Visit.status == "open")
-            .values(**changes, updated_at=now, version=Visit.version + 1)
-            .execution_options(synchronize_session=False)
+    visit = _own_visit(session, actor=actor, visit_id=visit_id, action="visit.update", now=now)
+    changes = dict(data)
+    version = changes.pop("version")
+    if visit.status == "completed":
+        raise errors.Conflict("Dit bezoek is afgerond; voeg een notitie toe in plaats van te wijzigen.",
+                              extra={"current": visit_record(session, visit=visit)})
+    for field in ("arrived_at", "departed_at"):
+        _not_in_future(changes.get(field), now=now, field=field)
+    arrived = changes.get("arrived_at", visit.arrived_at)
+    departed = changes.get("departed_at", visit.departed_at)
+    if arrived and departed and departed < arrived:
+        raise errors.Unprocessable("Vertrek ligt voor aankomst.", errors={"departed_at": ["Voor aankomst."]})
+    result = session.execute(
+        sa.update(Visit).where(Visit.id == visit.id, Visit.version == version, Visit.status == "open")
+        .values(**changes, updated_at=now, version=Visit.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        current = _load_visit(session, visit_id)
+        session.refresh(current)
+        raise errors.Conflict(
+            f"Het bezoek is intussen gewijzigd (versie {current.version}, jij had {version}).",
+            extra={"current": visit_record(session, visit=current)},
         )
-        if result.rowcount != 1:
-            session.rollback()
-            current = _load_visit(session, visit_id)
-            session.refresh(current)
-            raise errors.Conflict(
-                f"Het bezoek is intussen gewijzigd (versie {current.version}, jij had {version}).",
-                extra={"current": visit_view(session, visit=current)},
-            )
-        session.refresh(visit)
-        audit.record(session, actor=actor, action="visit.update", client_id=visit.client_id, now=now,
-                     data="bezoek", detail={"visit_id": visit.id, "fields": sorted(changes)})
-        return 200, visit_view(session, visit=visit)
-
-    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
+    session.refresh(visit)
+    audit.record(session, actor=actor, action="visit.update", client_id=visit.client_id, now=now,
+                 data="bezoek", detail={"visit_id": visit.id, "fields": sorted(changes)})
+    return visit_record(session, visit=visit)
 
 
-def add_vitals(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
-               claim: idempotency.Claim | None) -> tuple[int, dict]:
+def add_vitals(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> VitalSigns:
     """Append a set of vital signs with its NEWS2; implausible values are refused (422)."""
-
-    def effect():
-        visit = _own_visit(session, actor=actor, visit_id=visit_id, action="vitals.create", now=now)
-        problems = implausible(data)
-        if problems:
-            raise errors.Unprocessable("Onwaarschijnlijke of ontbrekende meetwaarden.", errors=problems)
-        _not_in_future(data["measured_at"], now=now, field="measured_at")
-        values = {k: v for k, v in data.items() if k != "id"}
-        vitals_id = str(data.get("id") or uuid.uuid4())
-        if session.get(VitalSigns, vitals_id) is not None:
-            raise errors.Conflict("Er bestaat al een meting met dit id.")
-        score = news2(**{k: values[k] for k in ("resp_rate", "spo2", "on_oxygen", "systolic_bp", "heart_rate",
-                                                "consciousness", "temperature", "spo2_scale")})
-        vitals = VitalSigns(id=vitals_id, visit_id=visit.id, recorded_by_id=actor.user_id, **values,
-                            news2_score=score.score, news2_band=score.band, created_at=now)
-        session.add(vitals)
-        _touch(session, visit=visit, now=now)
-        session.flush()
-        audit.record(session, actor=actor, action="vitals.create", client_id=visit.client_id, now=now,
-                     data="vitale functies", detail={"visit_id": visit.id, "news2": score.score})
-        return 201, VitalsSchema().dump(vitals)
-
-    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
+    visit = _own_visit(session, actor=actor, visit_id=visit_id, action="vitals.create", now=now)
+    problems = implausible(data)
+    if problems:
+        raise errors.Unprocessable("Onwaarschijnlijke of ontbrekende meetwaarden.", errors=problems)
+    _not_in_future(data["measured_at"], now=now, field="measured_at")
+    values = {k: v for k, v in data.items() if k != "id"}
+    vitals_id = str(data.get("id") or uuid.uuid4())
+    if session.get(VitalSigns, vitals_id) is not None:
+        raise errors.Conflict("Er bestaat al een meting met dit id.")
+    score = news2(**{k: values[k] for k in ("resp_rate", "spo2", "on_oxygen", "systolic_bp", "heart_rate",
+                                            "consciousness", "temperature", "spo2_scale")})
+    vitals = VitalSigns(id=vitals_id, visit_id=visit.id, recorded_by_id=actor.user_id, **values,
+                        news2_score=score.score, news2_band=score.band, created_at=now)
+    session.add(vitals)
+    _touch(session, visit=visit, now=now)
+    session.flush()
+    audit.record(session, actor=actor, action="vitals.create", client_id=visit.client_id, now=now,
+                 data="vitale functies", detail={"visit_id": visit.id, "news2": score.score})
+    return vitals
 
 
-def add_note(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
-             claim: idempotency.Claim | None) -> tuple[int, dict]:
+def add_note(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> VisitNote:
     """Append a note to a visit (also after completion: the record grows, it is never rewritten)."""
-
-    def effect():
-        visit = _own_visit(session, actor=actor, visit_id=visit_id, action="note.create", now=now)
-        _not_in_future(data.get("recorded_at"), now=now, field="recorded_at")
-        note_id = str(data.get("id") or uuid.uuid4())
-        if session.get(VisitNote, note_id) is not None:
-            raise errors.Conflict("Er bestaat al een notitie met dit id.")
-        note = VisitNote(id=note_id, visit_id=visit.id, author_id=actor.user_id, text=data["text"],
-                         recorded_at=data.get("recorded_at") or now, created_at=now)
-        session.add(note)
-        _touch(session, visit=visit, now=now)
-        session.flush()
-        audit.record(session, actor=actor, action="note.create", client_id=visit.client_id, now=now,
-                     data="notitie", detail={"visit_id": visit.id})
-        return 201, NoteSchema().dump(note)
-
-    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
+    visit = _own_visit(session, actor=actor, visit_id=visit_id, action="note.create", now=now)
+    _not_in_future(data.get("recorded_at"), now=now, field="recorded_at")
+    note_id = str(data.get("id") or uuid.uuid4())
+    if session.get(VisitNote, note_id) is not None:
+        raise errors.Conflict("Er bestaat al een notitie met dit id.")
+    note = VisitNote(id=note_id, visit_id=visit.id, author_id=actor.user_id, text=data["text"],
+                     recorded_at=data.get("recorded_at") or now, created_at=now)
+    session.add(note)
+    _touch(session, visit=visit, now=now)
+    session.flush()
+    audit.record(session, actor=actor, action="note.create", client_id=visit.client_id, now=now,
+                 data="notitie", detail={"visit_id": visit.id})
+    return note
 
 
 def closing_note(*, outcome: str, outcome_detail: str | None, referral_question: str | None,
@@ -292,40 +290,35 @@ def _check_outcome(data: dict) -> None:
         raise errors.Unprocessable("De uitkomst is niet compleet.", errors=problems)
 
 
-def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime,
-                   claim: idempotency.Claim | None) -> tuple[int, dict]:
+def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> VisitRecord:
     """Record the outcome; the call completes with a closing note for the caller and the nurse is free."""
-
-    def effect():
-        visit = _own_visit(session, actor=actor, visit_id=visit_id, action="visit.complete", now=now)
-        if visit.status == "completed":
-            raise errors.Conflict("Dit bezoek is al afgerond.", extra={"current": visit_view(session, visit=visit)})
-        _check_outcome(data)
-        _not_in_future(data.get("departed_at"), now=now, field="departed_at")
-        departed = data.get("departed_at") or visit.departed_at or now
-        if visit.arrived_at and departed < visit.arrived_at:
-            raise errors.Unprocessable("Vertrek ligt voor aankomst.", errors={"departed_at": ["Voor aankomst."]})
-        values = {
-            "status": "completed", "outcome": data["outcome"], "outcome_detail": data.get("outcome_detail"),
-            "referral_question": data.get("referral_question"), "follow_up_at": data.get("follow_up_at"),
-            "departed_at": departed, "completed_at": now,
-        }
-        session.execute(
-            sa.update(Visit).where(Visit.id == visit.id, Visit.status == "open")
-            .values(**values, updated_at=now, version=Visit.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        dispatch.complete_call(
-            session, actor=actor, call_id=visit.call_id, now=now, commit=False,
-            closing_note=closing_note(outcome=data["outcome"], outcome_detail=data.get("outcome_detail"),
-                                      referral_question=data.get("referral_question"),
-                                      follow_up_at=data.get("follow_up_at")),
-            detail={"visit_id": visit.id, "outcome": data["outcome"]},
-        )
-        visit = _load_visit(session, visit_id)
-        session.refresh(visit)
-        audit.record(session, actor=actor, action="visit.complete", client_id=visit.client_id, now=now,
-                     data="bezoek, uitkomst", detail={"visit_id": visit.id, "outcome": visit.outcome})
-        return 200, visit_view(session, visit=visit)
-
-    return idempotency.run(session, actor=actor, claim=claim, now=now, effect=effect)
+    visit = _own_visit(session, actor=actor, visit_id=visit_id, action="visit.complete", now=now)
+    if visit.status == "completed":
+        raise errors.Conflict("Dit bezoek is al afgerond.", extra={"current": visit_record(session, visit=visit)})
+    _check_outcome(data)
+    _not_in_future(data.get("departed_at"), now=now, field="departed_at")
+    departed = data.get("departed_at") or visit.departed_at or now
+    if visit.arrived_at and departed < visit.arrived_at:
+        raise errors.Unprocessable("Vertrek ligt voor aankomst.", errors={"departed_at": ["Voor aankomst."]})
+    values = {
+        "status": "completed", "outcome": data["outcome"], "outcome_detail": data.get("outcome_detail"),
+        "referral_question": data.get("referral_question"), "follow_up_at": data.get("follow_up_at"),
+        "departed_at": departed, "completed_at": now,
+    }
+    session.execute(
+        sa.update(Visit).where(Visit.id == visit.id, Visit.status == "open")
+        .values(**values, updated_at=now, version=Visit.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    dispatch.finish_call(
+        session, actor=actor, call_id=visit.call_id, now=now,
+        closing_note=closing_note(outcome=data["outcome"], outcome_detail=data.get("outcome_detail"),
+                                  referral_question=data.get("referral_question"),
+                                  follow_up_at=data.get("follow_up_at")),
+        detail={"visit_id": visit.id, "outcome": data["outcome"]},
+    )
+    visit = _load_visit(session, visit_id)
+    session.refresh(visit)
+    audit.record(session, actor=actor, action="visit.complete", client_id=visit.client_id, now=now,
+                 data="bezoek, uitkomst", detail={"visit_id": visit.id, "outcome": visit.outcome})
+    return visit_record(session, visit=visit)

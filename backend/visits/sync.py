@@ -5,6 +5,7 @@ everything else (a call completed, cancelled or given to someone else) at the ne
 """
 import base64
 import binascii
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -12,19 +13,31 @@ from sqlmodel import Session, select
 from backend import errors
 from backend.audit import service as audit
 from backend.clients.models import Client
-from backend.clients.schemas import ClientSchema
 from backend.dispatch.models import Call
-from backend.dispatch.schemas import CallSchema
 from backend.timeutil import as_utc
 from backend.visits.models import ClientContact, ClientWishes, Handover, Visit
-from backend.visits.schemas import ContactSchema, HandoverSchema
-from backend.visits.service import visit_view
-from backend.visits.wishes import wishes_view
+from backend.visits.service import VisitRecord, visit_record
+from backend.visits.wishes import Wishes, wishes_of
 
 CURRENT_STATUSES = ("offered", "accepted", "en_route", "on_site")
 # Changes committed while a pull ran carry a time just before the cursor: pull with some overlap
 # (the phone upserts by id, so seeing a row twice is harmless; missing one is not).
 OVERLAP = timedelta(seconds=5)
+
+
+@dataclass
+class Pull:
+    """What a pull brings: the nurse's current work changed since the cursor, and the next cursor."""
+
+    cursor: str
+    full: bool
+    current_call_ids: list[int]
+    calls: list[Call] = field(default_factory=list)
+    clients: list[Client] = field(default_factory=list)
+    wishes: list[Wishes] = field(default_factory=list)
+    contacts: list[ClientContact] = field(default_factory=list)  # removed ones too: the phone drops them
+    visits: list[VisitRecord] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
 
 
 def encode_cursor(moment: datetime) -> str:
@@ -42,7 +55,7 @@ def decode_cursor(cursor: str) -> datetime:
                                    errors={"cursor": ["Ongeldig."]}) from None
 
 
-def pull(session: Session, *, actor, cursor: str | None, now: datetime) -> dict:
+def pull(session: Session, *, actor, cursor: str | None, now: datetime) -> Pull:
     """Return the nurse's current calls and their clients, wishes, contacts, visits and handovers since `cursor`."""
     if actor.role != "nurse":
         raise errors.Forbidden("Alleen een verpleegkundige synchroniseert haar eigen werk.")
@@ -54,35 +67,31 @@ def pull(session: Session, *, actor, cursor: str | None, now: datetime) -> dict:
     def changed(moment: datetime | None) -> bool:
         return since is None or (moment is not None and moment > since)
 
-    out = {"calls": [], "clients": [], "wishes": [], "contacts": [], "visits": [], "handovers": []}
+    out = Pull(cursor=encode_cursor(now), full=since is None, current_call_ids=[call.id for call in calls])
     seen_clients = set()
     for call in calls:
         # A call that is new to the phone (or changed) brings everything about it along.
         whole = changed(call.updated_at)
         if whole:
-            out["calls"].append(CallSchema().dump(call))
+            out.calls.append(call)
         client = session.get(Client, call.client_id)
         if client.id not in seen_clients:
             seen_clients.add(client.id)
             wishes = session.get(ClientWishes, client.id)
             if whole or changed(client.updated_at):
-                out["clients"].append(ClientSchema().dump(client))
+                out.clients.append(client)
             if whole or changed(client.updated_at) or (wishes and changed(wishes.updated_at)):
-                out["wishes"].append(wishes_view(session, client=client))
+                out.wishes.append(wishes_of(session, client=client))
             contacts = session.exec(select(ClientContact).where(ClientContact.client_id == client.id)).all()
-            out["contacts"] += [
-                {**ContactSchema().dump(c.model_dump()), "removed": c.removed_at is not None}
-                for c in contacts if whole or changed(c.updated_at)
-            ]
+            out.contacts += [c for c in contacts if whole or changed(c.updated_at)]
         visit = session.scalar(select(Visit).where(Visit.call_id == call.id))
         if visit is not None and (whole or changed(visit.updated_at)):
-            out["visits"].append(visit_view(session, visit=visit))
+            out.visits.append(visit_record(session, visit=visit))
         if visit is not None:
             handovers = session.exec(select(Handover).where(Handover.visit_id == visit.id)).all()
-            out["handovers"] += [HandoverSchema().dump(h) for h in handovers if whole or changed(h.updated_at)]
+            out.handovers += [h for h in handovers if whole or changed(h.updated_at)]
     audit.record_many(session, actor=actor, action="sync.pull",
-                      client_ids=[c["id"] for c in out["clients"]] + [w["client_id"] for w in out["wishes"]]
-                      + [v["client_id"] for v in out["visits"]], now=now, data="eigen werk (offline)")
+                      client_ids=[c.id for c in out.clients] + [w.client_id for w in out.wishes]
+                      + [v.client_id for v in out.visits], now=now, data="eigen werk (offline)")
     session.commit()
-    return {"cursor": encode_cursor(now), "full": since is None,
-            "current_call_ids": [call.id for call in calls], **out}
+    return out

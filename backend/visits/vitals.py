@@ -1,5 +1,5 @@
 """Plausible ranges for vital signs: a value outside is a typing error, not a very sick client."""
-from backend.visits.news2 import CONSCIOUSNESS
+from backend.vocab import CONSCIOUSNESS
 
 # (minimum, maximum, unit). Wide enough for a frail, very ill client; narrow enough to catch
 # a slipped digit (SpO2 9, temperature 375, heart rate 1200).

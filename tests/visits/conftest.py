@@ -3,6 +3,7 @@ import itertools
 import uuid
 
 import pytest
+from fhir.resources.STU3.bundle import Bundle
 
 from backend.dispatch import service as dispatch
 from tests.factories import START, actor, login, make_call, make_client, make_user
@@ -61,6 +62,11 @@ def nurse(session):
 @pytest.fixture
 def call(session, nurse):
     return held_call(session, nurse)
+
+
+def validate_bundle(bundle: dict):
+    """Parse a bundle with fhir.resources (STU3); raise pydantic's ValidationError when it is not valid."""
+    return Bundle.model_validate(bundle)
 
 
 def open_visit(api, call, **body):

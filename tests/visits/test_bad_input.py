@@ -4,11 +4,12 @@ import uuid
 import pytest
 from sqlmodel import func, select
 
+from backend.idempotency import IdempotencyKey
 from backend.visits import models
 from tests.visits.conftest import VITALS, As, open_visit
 
 TABLES = [models.Visit, models.VitalSigns, models.VisitNote, models.Handover, models.PortalLink,
-          models.ClientWishes, models.ClientContact, models.IdempotencyKey]
+          models.ClientWishes, models.ClientContact, IdempotencyKey]
 
 
 def snapshot(session):

@@ -4,7 +4,8 @@ import uuid
 
 from sqlmodel import func, select
 
-from backend.visits.models import IdempotencyKey, Visit
+from backend.idempotency import IdempotencyKey
+from backend.visits.models import Visit
 from tests.visits.conftest import As
 
 

@@ -4,8 +4,9 @@ from datetime import date, datetime, timezone
 import pytest
 from pydantic import ValidationError
 
-from backend.visits.fhir import build_handover_bundle, validate_bundle
+from backend.visits.fhir import build_handover_bundle
 from backend.visits.news2 import news2
+from tests.visits.conftest import validate_bundle
 
 AT = datetime(2026, 11, 24, 23, 10, tzinfo=timezone.utc)
 

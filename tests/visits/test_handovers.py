@@ -5,10 +5,9 @@ from sqlmodel import select
 from backend.audit.models import AuditEvent
 from backend.dispatch.models import CallEvent
 from backend.visits import handovers
-from backend.visits.fhir import validate_bundle
 from backend.visits.models import Handover
 from tests.factories import make_user
-from tests.visits.conftest import VITALS, As, open_visit
+from tests.visits.conftest import VITALS, As, open_visit, validate_bundle
 
 SBAR = {"recipient_type": "home_care", "recipient_name": "Thuiszorg De Berkel",
         "situation": "Katheter verstopt, vervangen.", "background": "Prostaatcarcinoom, CAD sinds 2024.",

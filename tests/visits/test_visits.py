@@ -4,11 +4,13 @@ import uuid
 import pytest
 from sqlmodel import func, select
 
+from backend import idempotency
 from backend.audit.models import AuditEvent
 from backend.dispatch.models import Call
 from backend.identity.models import User
-from backend.visits.models import IdempotencyKey, Visit, VisitNote, VitalSigns
-from backend.visits.vocab import OUTCOMES
+from backend.idempotency import IdempotencyKey
+from backend.visits.models import Visit, VisitNote, VitalSigns
+from backend.vocab import OUTCOMES
 from tests.factories import make_user
 from tests.visits.conftest import VITALS, As, held_call, open_visit
 
@@ -242,13 +244,11 @@ def test_every_read_of_a_visit_is_audited(client, session, nurse, call):
 
 
 def test_stored_answers_are_forgotten_after_the_replay_window(app, client, session, nurse, call, clock):
-    from backend.visits import jobs
-
     open_visit(As(client, nurse), call)
     clock.advance(days=6)
-    jobs.purge_idempotency_keys(app)
+    idempotency.purge(session, now=clock.now())
     assert count(session, IdempotencyKey) == 1
     clock.advance(days=1, minutes=1)
-    jobs.purge_idempotency_keys(app)
+    idempotency.purge(session, now=clock.now())
     assert count(session, IdempotencyKey) == 0
     assert count(session, Visit) == 1
