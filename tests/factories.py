@@ -9,7 +9,7 @@ from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
 from backend.identity.actor import Actor
 from backend.identity.models import User
-from backend.identity.service import hash_password
+from backend.identity.service import create_token, hash_password
 
 PASSWORD = "wachtwoord-123"
 _HASH = hash_password(PASSWORD)
@@ -83,9 +83,8 @@ def login(client, username: str, password: str = PASSWORD) -> str:
 
 def bearer(session, user: User, label: str = "test-koppeling") -> dict:
     """Create a machine token for a user and return the Authorization header that carries it."""
-    from backend.identity.service import create_token
-
-    return {"Authorization": f"Bearer {create_token(session, username=user.username, label=label, now=START)}"}
+    token = create_token(session, username=user.username, label=label, now=START).token
+    return {"Authorization": f"Bearer {token}"}
 
 
 def row_counts(engine) -> dict:
