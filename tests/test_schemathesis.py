@@ -5,8 +5,7 @@ response may be a 500 or break the documented schema: schemathesis' default chec
 conformance among them, and the schemas are closed (marshmallow's `unknown=RAISE` documents
 `additionalProperties: false`), so a field a route sends but its schema does not name fails. The number of
 examples is bounded so a run stays well under a minute per database: SCHEMATHESIS_MAX_EXAMPLES (default 5 per
-operation, mode and role) and
-SCHEMATHESIS_SEED (default: derandomised, so CI sees the same cases every run) widen or vary it.
+operation, mode and role) and SCHEMATHESIS_SEED (default: derandomised, so CI sees the same cases every run) widen or vary it.
 """
 import os
 
