@@ -1,5 +1,4 @@
 """Users, passwords, machine tokens, login sessions and login throttling."""
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.config import LOW_PASSWORD_COST
 from backend.identity.credentials import digest
 from backend.identity.models import ApiToken, LoginAttempt, LoginSession, Team, User
 from backend.vocab import TEAM_ROLES, TEAMS
@@ -17,7 +17,7 @@ from backend.vocab import TEAM_ROLES, TEAMS
 
 def _password_hasher() -> PasswordHasher:
     """Return argon2id with its default cost; the test suite asks for a cheaper cost of the same algorithm."""
-    if os.environ.get("WIJKSPOED_TEST_PASSWORD_COST") == "low":
+    if LOW_PASSWORD_COST:
         return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return PasswordHasher()
 
