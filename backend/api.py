@@ -1,5 +1,4 @@
 """flask-smorest customisation: Api, Blueprint, authentication, errors. The only place for these."""
-import hashlib
 import hmac
 import uuid
 from functools import wraps
@@ -19,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 from backend import errors, idempotency, vocab
 from backend.audit import service as audit
 from backend.db import UTCDateTime, get_session
+from backend.identity import credentials
 from backend.identity.actor import Actor
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -43,29 +43,22 @@ def request_meta() -> dict:
     }
 
 
-def digest(secret: str) -> str:
-    """Return the SHA-256 hex digest under which a secret is stored."""
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def _authenticate():
     """Find the user behind the bearer token or the session cookie, or raise Unauthorized."""
-    from backend.identity import service as identity
-
     db = get_session()
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise errors.Unauthorized("Ongeldige Authorization-header: gebruik 'Bearer <token>'.")
-        found = identity.user_for_token(db, token_hash=digest(token.strip()))
+        found = credentials.user_for_token(db, token=token.strip())
         if found is None:
             raise errors.Unauthorized("Onbekend of ingetrokken token.")
         return found
     secret = session.get("sid")
     if not secret:
         raise errors.Unauthorized("Niet ingelogd.")
-    login = identity.get_login_session(db, session_id=digest(secret), now=get_clock().now())
+    login = credentials.login_session_for(db, secret=secret, now=get_clock().now())
     if login is None:
         raise errors.Unauthorized("Sessie verlopen; log opnieuw in.")
     user, login_session = login

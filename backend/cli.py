@@ -1,12 +1,16 @@
 """`flask --app backend …` commands: db upgrade, users create, demo load."""
 import click
+import marshmallow as ma
 from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
+from backend import demo, errors
 from backend.db import get_engine, session_scope
-from backend.identity.models import ROLES, TEAMS
+from backend.identity import service as identity
+from backend.identity.schemas import UserCreateSchema
 from backend.migrations import alembic_config
+from backend.vocab import ROLES, TEAMS
 
 db_cli = AppGroup("db", help="Database schema (Alembic).")
 users_cli = AppGroup("users", help="User accounts.")
@@ -40,10 +44,6 @@ def db_revision(message, head):
 @click.option("--skills", default="", help="comma-separated, e.g. iv_therapy,palliative")
 def users_create(username, password, role, name, team, organisation, skills):
     """Create a user (the first admin, for instance)."""
-    from backend.identity import service
-    from backend.identity.schemas import UserCreateSchema
-    import marshmallow as ma
-
     try:
         data = UserCreateSchema().load({
             "username": username, "password": password, "role": role, "name": name or username,
@@ -54,17 +54,15 @@ def users_create(username, password, role, name, team, organisation, skills):
         raise click.ClickException(str(exc.messages))
     with session_scope(get_engine()) as session:
         try:
-            user = service.create_user(session, data=data, now=current_app.extensions["clock"].now())
-        except Exception as exc:  # a domain error: say it plainly
-            raise click.ClickException(getattr(exc, "message", str(exc)))
+            user = identity.create_user(session, data=data, now=current_app.extensions["clock"].now())
+        except errors.DomainError as exc:  # say it plainly
+            raise click.ClickException(exc.message)
         click.echo(f"user {user.username} ({user.role}) created with id {user.id}")
 
 
 @demo_cli.command("load")
 def demo_load():
     """Load the demo region (idempotent: an existing region is left as it is)."""
-    from backend import demo
-
     with session_scope(get_engine()) as session:
         created = demo.load_all(session, now=current_app.extensions["clock"].now())
     click.echo("demo region loaded" if created else "demo region already present")

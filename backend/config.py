@@ -6,6 +6,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("WIJKSPOED_INSTANCE", ROOT / "instance"))
 
+# The test suite hashes hundreds of passwords: it asks for argon2id at a low cost (production keeps the default).
+LOW_PASSWORD_COST = os.environ.get("WIJKSPOED_TEST_PASSWORD_COST") == "low"
+
 DEFAULT_PUSH_HOSTS = (
     "fcm.googleapis.com,updates.push.services.mozilla.com,push.services.mozilla.com,"
     "web.push.apple.com,notify.windows.com,wns2-par02p.notify.windows.com"

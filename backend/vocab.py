@@ -58,6 +58,14 @@ SKILLS = {
 EMERGENCY_URGENCIES = ("U0", "U1")
 URGENCIES = ("U2", "U3", "U4", "U5")
 TRIAGE_URGENCIES = EMERGENCY_URGENCIES + URGENCIES
+URGENCY_LABELS = {
+    "U0": ("reanimatie (bel 112)", "resuscitation (call 112)"),
+    "U1": ("direct levensgevaar (bel 112)", "immediate danger to life (call 112)"),
+    "U2": ("bedreiging vitale functies", "threat to vital functions"),
+    "U3": ("reëel risico op schade", "real risk of harm"),
+    "U4": ("klein risico", "small risk"),
+    "U5": ("geen risico", "no risk"),
+}
 
 CALL_STATUS_LABELS = {
     "open": ("Aangemeld", "Open"),
@@ -69,6 +77,16 @@ CALL_STATUS_LABELS = {
     "cancelled": ("Geannuleerd", "Cancelled"),
 }
 CALL_STATUSES = tuple(CALL_STATUS_LABELS)
+# The same states in the staff's words (the labels above are what a client reads in the portal).
+CALL_STATUS_STAFF_LABELS = {
+    "open": ("Open", "Open"),
+    "offered": ("Aangeboden", "Offered"),
+    "accepted": ("Geaccepteerd", "Accepted"),
+    "en_route": ("Onderweg", "En route"),
+    "on_site": ("Ter plaatse", "On site"),
+    "completed": ("Afgerond", "Completed"),
+    "cancelled": ("Geannuleerd", "Cancelled"),
+}
 ACTIVE_STATUSES = ("open", "offered", "accepted", "en_route", "on_site")
 HELD_STATUSES = ("accepted", "en_route", "on_site")
 
@@ -244,7 +262,8 @@ def audit_phrase(action: str) -> str:
 
 # What the PWA gets: every labelled list, code → Dutch label.
 PWA_LISTS = {
-    "roles": ROLE_LABELS, "teams": TEAM_KINDS, "skills": SKILLS, "urgencies": None, "callStatuses": CALL_STATUS_LABELS,
+    "roles": ROLE_LABELS, "teams": TEAM_KINDS, "skills": SKILLS, "urgencyLabels": URGENCY_LABELS,
+    "callStatuses": CALL_STATUS_LABELS, "staffStatuses": CALL_STATUS_STAFF_LABELS,
     "categories": CATEGORIES, "sources": SOURCES, "outcomes": OUTCOMES, "temporaryStays": TEMPORARY_STAYS,
     "recipientTypes": RECIPIENT_TYPES, "sbar": SBAR, "actionCategories": ACTION_CATEGORIES,
     "medicationChanges": MEDICATION_CHANGES, "consciousness": CONSCIOUSNESS, "news2Bands": NEWS2_BANDS,
@@ -255,8 +274,7 @@ PWA_LISTS = {
 
 def pwa_vocabulary() -> dict:
     """Return the vocabulary as the PWA reads it: lists of codes and code → Dutch label maps."""
-    labelled = {name: {code: term[0] for code, term in terms.items()}
-                for name, terms in PWA_LISTS.items() if terms is not None}
+    labelled = {name: {code: term[0] for code, term in terms.items()} for name, terms in PWA_LISTS.items()}
     return {**labelled, "urgencies": list(URGENCIES), "emergencyUrgencies": list(EMERGENCY_URGENCIES),
             "referralOutcomes": list(REFERRAL_OUTCOMES), "teamRoles": list(TEAM_ROLES)}
 

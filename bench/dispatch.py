@@ -123,7 +123,7 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
                                  availability_set_at=now, created_at=now))
         session.commit()
         for user in session.query(User).all():
-            token = identity.create_token(session, username=user.username, label="bench", now=now)
+            token = identity.create_token(session, username=user.username, label="bench", now=now).token
             if user.role == "nurse":
                 tokens["nurses"][user.id] = token
                 sub = receiver.subscription()

@@ -1,6 +1,11 @@
 """Plain factory functions for tests: make_thing(session, **overrides)."""
 import itertools
 from datetime import date, datetime, timezone
+from http import HTTPStatus
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
 
 from backend.clients import service as clients
 from backend.clients.models import Client
@@ -9,7 +14,7 @@ from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
 from backend.identity.actor import Actor
 from backend.identity.models import User
-from backend.identity.service import hash_password
+from backend.identity.service import create_token, hash_password
 
 PASSWORD = "wachtwoord-123"
 _HASH = hash_password(PASSWORD)
@@ -83,16 +88,12 @@ def login(client, username: str, password: str = PASSWORD) -> str:
 
 def bearer(session, user: User, label: str = "test-koppeling") -> dict:
     """Create a machine token for a user and return the Authorization header that carries it."""
-    from backend.identity.service import create_token
-
-    return {"Authorization": f"Bearer {create_token(session, username=user.username, label=label, now=START)}"}
+    token = create_token(session, username=user.username, label=label, now=START).token
+    return {"Authorization": f"Bearer {token}"}
 
 
 def row_counts(engine) -> dict:
     """Return the number of rows in every table (to prove a refused request changed nothing)."""
-    import sqlalchemy as sa
-    from sqlmodel import SQLModel
-
     with engine.connect() as conn:
         return {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
                 for t in SQLModel.metadata.sorted_tables}
@@ -100,8 +101,6 @@ def row_counts(engine) -> dict:
 
 def assert_error(response, status: int) -> dict:
     """Assert a response is the one error shape {code, status, message, errors?} with this status."""
-    from http import HTTPStatus
-
     body = response.get_json()
     assert response.status_code == status, body
     assert body["code"] == status and body["status"] == HTTPStatus(status).phrase, body
@@ -116,8 +115,6 @@ def make_world(session):
     anna has `offered` offered to her, bram holds `held` (accepted), chris is available; `fact` is a call of
     the other team; `client` is a client of the acute team without a call, `fact_client` one of the other team.
     """
-    from types import SimpleNamespace
-
     w = SimpleNamespace(
         admin=make_user(session, role="admin"), hap=make_user(session, role="hap"),
         coordinator=make_user(session, role="coordinator"), team_lead=make_user(session, role="team_lead"),

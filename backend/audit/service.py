@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend.audit.models import AuditEvent
+from backend.clients.visibility import visible_client_ids_query
 
 
 def _actor_fields(actor) -> dict:
@@ -52,8 +53,6 @@ def record_denied(session: Session, *, actor, action: str, client_id: int | None
 
 def list_events(session: Session, *, actor, client_id: int | None = None, limit: int = 500) -> list[AuditEvent]:
     """Return audit events, newest first; a team lead sees those about her team's clients only."""
-    from backend.clients.service import visible_client_ids_query
-
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if actor.role != "admin":
         query = query.where(AuditEvent.client_id.in_(visible_client_ids_query(actor)))

@@ -5,20 +5,21 @@ from backend.api import Blueprint, current_actor, get_clock
 from backend.clients import service
 from backend.clients.schemas import ClientCreateSchema, ClientLookupArgsSchema, ClientSchema
 from backend.db import get_session
+from backend.vocab import CALL_READ_ROLES
 
 blp = Blueprint("clients", __name__, url_prefix="/api", description="Clients")
 
 
 @blp.route("/clients")
 class ClientViews(MethodView):
-    @blp.auth(*service.INTAKE_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.arguments(ClientLookupArgsSchema, location="query")
     @blp.response(200, ClientSchema(many=True))
     def get(self, args):
         """Look a client up by exact BSN and birth date"""
         return service.lookup_client(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*service.INTAKE_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.arguments(ClientCreateSchema)
     @blp.response(201, ClientSchema)
     def post(self, data):
@@ -28,7 +29,7 @@ class ClientViews(MethodView):
 
 @blp.route("/clients/<int:client_id>")
 class ClientByIdViews(MethodView):
-    @blp.auth(*service.INTAKE_ROLES)
+    @blp.auth(*CALL_READ_ROLES)
     @blp.response(200, ClientSchema)
     def get(self, client_id):
         """Read a client (within the work of your team or organisation)"""

@@ -3,8 +3,8 @@ from datetime import date
 
 import marshmallow as ma
 from marshmallow import validate
-from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
+from backend.api import AutoSchema
 from backend.clients.models import Client
 from backend.clients.validation import is_valid_bsn, normalise_postcode
 
@@ -16,27 +16,18 @@ POSTCODE = validate.Regexp(r"^\s*[1-9][0-9]{3} ?[A-Za-z]{2}\s*$", error="Geen Ne
 PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,20}$", error="Geen geldig telefoonnummer.")
 
 
-class ClientSchema(SQLAlchemyAutoSchema):
+class ClientSchema(AutoSchema):
     class Meta:
         model = Client
         exclude = ("created_by_id", "created_team", "created_org")
 
-    created_at = ma.fields.AwareDateTime(dump_only=True)
-    updated_at = ma.fields.AwareDateTime(dump_only=True)
 
-
-class ClientSummarySchema(ma.Schema):
+class ClientSummarySchema(AutoSchema):
     """What a call shows of its client."""
 
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    birth_date = ma.fields.Date()
-    address = ma.fields.String()
-    postcode = ma.fields.String()
-    city = ma.fields.String()
-    lat = ma.fields.Float()
-    lon = ma.fields.Float()
-    phone = ma.fields.String(allow_none=True)
+    class Meta:
+        model = Client
+        fields = ("id", "name", "birth_date", "address", "postcode", "city", "lat", "lon", "phone")
 
 
 class ClientCreateSchema(ma.Schema):

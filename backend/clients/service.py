@@ -1,41 +1,13 @@
 """Clients: register, find, and read them — each access audited, each visible only to its care circle."""
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors
 from backend.audit import service as audit
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
-from backend.dispatch.models import Call
-
-INTAKE_ROLES = ("hap", "coordinator", "nurse", "team_lead")
-
-
-def organisation_of(actor) -> str:
-    """Return the organisation a HAP user raises calls for (its own user id if it has none)."""
-    return actor.organisation or f"user:{actor.user_id}"
-
-
-def visible_client_ids_query(actor):
-    """Return a SELECT of the client ids this actor may see: through its team's or organisation's work."""
-    if actor.role in ("nurse", "coordinator", "team_lead"):
-        via_calls = select(Call.client_id).where(Call.team == actor.team)
-        own = select(Client.id).where(Client.created_team == actor.team)
-    elif actor.role == "hap":
-        org = organisation_of(actor)
-        via_calls = select(Call.client_id).where(Call.organisation == org)
-        own = select(Client.id).where(Client.created_org == org)
-    else:
-        return select(Client.id).where(sa.false())
-    return sa.union(via_calls, own)
-
-
-def can_see_client(session: Session, *, actor, client_id: int) -> bool:
-    """Return whether the actor may read this client's data."""
-    visible = visible_client_ids_query(actor).subquery()
-    return session.scalar(select(sa.func.count()).select_from(visible).where(visible.c[0] == client_id)) > 0
+from backend.clients.visibility import can_see_client, organisation_of
 
 
 def may_raise_call_for(session: Session, *, actor, client_id: int, now: datetime) -> bool:

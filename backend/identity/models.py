@@ -5,12 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
 
 from backend.db import UTCDateTime
-
-ROLES = ("nurse", "coordinator", "hap", "team_lead", "admin")
-STAFF_ROLES = ("nurse", "coordinator", "hap", "team_lead", "admin")
-TEAMS = ("acute", "fact")
-AVAILABILITY = ("available", "off_duty", "busy")
-URGENCIES = ("U2", "U3", "U4", "U5")
+from backend.vocab import AVAILABILITY, ROLES, TEAMS  # noqa: F401  TEAMS: roster and dispatch import it from here
 
 
 class Team(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """Login, logout, the current user, user and token administration."""
-from flask import g, session
+from flask import current_app, g, session
 from flask.views import MethodView
+
 from backend.api import Blueprint, current_actor, get_clock, request_meta
 from backend.db import get_session
 from backend.identity import service
@@ -20,9 +21,7 @@ class LoginViews(MethodView):
     @blp.alt_response(429, description="Too many failed attempts")
     def post(self, data):
         """Log in with a password; sets the session cookie and returns the CSRF token"""
-        from flask import current_app
-
-        user, secret, csrf = service.login(
+        result = service.login(
             get_session(), username=data["username"], password=data["password"],
             ip=request_meta()["ip"] or "?", now=get_clock().now(),
             max_failures=current_app.config["LOGIN_MAX_FAILURES"],
@@ -30,8 +29,8 @@ class LoginViews(MethodView):
         )
         session.clear()
         session.permanent = True
-        session["sid"] = secret
-        return {"user": user, "csrf_token": csrf}
+        session["sid"] = result.secret
+        return result
 
 
 @blp.route("/auth/logout")
@@ -52,8 +51,7 @@ class MeViews(MethodView):
     def get(self):
         """Return the logged-in user (and, for a cookie session, its CSRF token)"""
         login_session = g.get("login_session")
-        user = current_actor().user
-        return {**UserSchema().dump(user), "csrf_token": login_session.csrf_token if login_session else None}
+        return service.Me(user=current_actor().user, csrf_token=login_session.csrf_token if login_session else None)
 
 
 @blp.route("/users")
@@ -80,9 +78,8 @@ class TokenViews(MethodView):
     @blp.response(201, TokenSchema)
     def post(self, data):
         """Create a bearer token for a machine client; it is shown only this once"""
-        token = service.create_token(get_session(), username=data["username"], label=data["label"],
-                                     now=get_clock().now())
-        return {"token": token, "label": data["label"]}
+        return service.create_token(get_session(), username=data["username"], label=data["label"],
+                                    now=get_clock().now())
 
 
 @blp.route("/teams")

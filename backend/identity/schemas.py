@@ -1,17 +1,17 @@
 """HTTP shapes for identity."""
 import marshmallow as ma
 from marshmallow import validate
-from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from backend.identity.models import ROLES, TEAMS, Team, User
+from backend.api import AutoSchema
+from backend.identity.models import Team, User
+from backend.vocab import ROLES, SKILL_PATTERN, TEAMS
 
-SKILL = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
+SKILL = validate.Regexp(SKILL_PATTERN, error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
 
 
-class UserSchema(SQLAlchemyAutoSchema):
+class UserSchema(AutoSchema):
     class Meta:
         model = User
-        include_fk = True  # `team` is a foreign key: without this the user's team was left out
         exclude = ("password_hash", "created_at", "availability_set_at")
 
     skills = ma.fields.List(ma.fields.String())
@@ -19,7 +19,13 @@ class UserSchema(SQLAlchemyAutoSchema):
 
 
 class MeSchema(UserSchema):
+    """The user's own fields and the CSRF token of a cookie session (None for a bearer token)."""
+
     csrf_token = ma.fields.String(allow_none=True)
+
+    def get_attribute(self, obj, attr, default):
+        """Read the user's fields from `Me.user`, the token from `Me`."""
+        return super().get_attribute(obj if attr == "csrf_token" else obj.user, attr, default)
 
 
 class UserCreateSchema(ma.Schema):
@@ -60,7 +66,7 @@ class TokenSchema(ma.Schema):
     label = ma.fields.String()
 
 
-class TeamSchema(SQLAlchemyAutoSchema):
+class TeamSchema(AutoSchema):
     class Meta:
         model = Team
 

@@ -1,6 +1,6 @@
 """Users, passwords, machine tokens, login sessions and login throttling."""
-import os
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -9,11 +9,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.config import LOW_PASSWORD_COST
+from backend.identity.credentials import digest
 from backend.identity.models import ApiToken, LoginAttempt, LoginSession, Team, User
+from backend.vocab import TEAM_ROLES, TEAMS
+
 
 def _password_hasher() -> PasswordHasher:
     """Return argon2id with its default cost; the test suite asks for a cheaper cost of the same algorithm."""
-    if os.environ.get("WIJKSPOED_TEST_PASSWORD_COST") == "low":
+    if LOW_PASSWORD_COST:
         return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return PasswordHasher()
 
@@ -22,7 +26,32 @@ _hasher = _password_hasher()
 # Verifying against this keeps the timing of an unknown username equal to that of a wrong password.
 _DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
 SESSION_LIFETIME = timedelta(hours=12)
-TEAM_NAMES = {"acute": "Wijkteam acute zorg", "fact": "FACT-VVT"}
+TEAM_NAMES = {"acute": "Wijkteam acute zorg", "fact": "FACT-VVT"}  # a new team row's name (the lead may change it)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A successful login: the user, the secret for the session cookie, and the session's CSRF token."""
+
+    user: User
+    secret: str
+    csrf_token: str
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A machine token as it is shown, once."""
+
+    token: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Me:
+    """The logged-in user and, for a cookie session, its CSRF token."""
+
+    user: User
+    csrf_token: str | None
 
 
 def hash_password(password: str) -> str:
@@ -37,9 +66,9 @@ def get_team(session: Session, *, code: str) -> Team:
 
 def ensure_teams(session: Session) -> None:
     """Make sure both teams have a settings row (idempotent)."""
-    for code, name in TEAM_NAMES.items():
+    for code in TEAMS:
         if session.get(Team, code) is None:
-            session.add(Team(code=code, name=name))
+            session.add(Team(code=code, name=TEAM_NAMES[code]))
     session.flush()
 
 
@@ -49,7 +78,7 @@ def create_user(session: Session, *, data: dict, now: datetime) -> User:
     password = data.pop("password")
     if session.scalar(select(User.id).where(User.username == data["username"])) is not None:
         raise errors.Conflict(f"Gebruikersnaam '{data['username']}' bestaat al.")
-    if data.get("role") in ("nurse", "coordinator", "team_lead") and not data.get("team"):
+    if data.get("role") in TEAM_ROLES and not data.get("team"):
         raise errors.Unprocessable("Een verpleegkundige, coördinator of teamleider hoort bij een team.",
                                    errors={"team": ["Verplicht voor deze rol."]})
     if data.get("team"):
@@ -57,14 +86,6 @@ def create_user(session: Session, *, data: dict, now: datetime) -> User:
     user = User(**data, password_hash=hash_password(password), created_at=now)
     session.add(user)
     session.commit()
-    return user
-
-
-def get_user(session: Session, *, user_id: int) -> User:
-    """Return a user or raise NotFound."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise errors.NotFound(f"Gebruiker {user_id} bestaat niet.")
     return user
 
 
@@ -82,8 +103,8 @@ def _recent_failures(session: Session, *, username: str, ip: str, since: datetim
 
 
 def login(session: Session, *, username: str, password: str, ip: str, now: datetime,
-          max_failures: int, window_seconds: int) -> tuple[User, str, str]:
-    """Check a password; return (user, session secret, csrf token) or raise 401/429."""
+          max_failures: int, window_seconds: int) -> LoginResult:
+    """Check a password and open a login session, or raise 401/429."""
     since = now - timedelta(seconds=window_seconds)
     if _recent_failures(session, username=username, ip=ip, since=since) >= max_failures:
         raise errors.TooManyRequests(
@@ -104,23 +125,11 @@ def login(session: Session, *, username: str, password: str, ip: str, now: datet
         user.password_hash = hash_password(password)
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    from backend.api import digest
-
     session.execute(sa.delete(LoginSession).where(LoginSession.expires_at < now))
     session.add(LoginSession(id=digest(secret), user_id=user.id, csrf_token=csrf,
                              created_at=now, expires_at=now + SESSION_LIFETIME))
     session.commit()
-    return user, secret, csrf
-
-
-def get_login_session(session: Session, *, session_id: str, now: datetime):
-    """Return (user, login session) for a live session, else None."""
-    row = session.exec(
-        select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.id == session_id, LoginSession.expires_at > now, User.active == True)  # noqa: E712
-    ).first()
-    return None if row is None else (row[0], row[1])
+    return LoginResult(user=user, secret=secret, csrf_token=csrf)
 
 
 def logout(session: Session, *, session_id: str) -> None:
@@ -129,27 +138,15 @@ def logout(session: Session, *, session_id: str) -> None:
     session.commit()
 
 
-def create_token(session: Session, *, username: str, label: str, now: datetime) -> str:
+def create_token(session: Session, *, username: str, label: str, now: datetime) -> NewToken:
     """Create a bearer token for a user and return it; only its digest is kept."""
-    from backend.api import digest
-
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise errors.NotFound(f"Gebruiker '{username}' bestaat niet.")
     token = "wsp_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, label=label, token_hash=digest(token), created_at=now))
     session.commit()
-    return token
-
-
-def user_for_token(session: Session, *, token_hash: str):
-    """Return (user, token label) for a live token, else None."""
-    row = session.exec(
-        select(User, ApiToken.label)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.active == True)  # noqa: E712
-    ).first()
-    return None if row is None else (row[0], row[1])
+    return NewToken(token=token, label=label)
 
 
 def list_users(session: Session, *, actor, role: str | None = None, team: str | None = None) -> list[User]:
@@ -173,7 +170,7 @@ def list_teams(session: Session) -> list[Team]:
 
 def update_team(session: Session, *, actor, code: str, changes: dict) -> Team:
     """Change a team's settings: its own team lead, or an admin."""
-    if code not in TEAM_NAMES:
+    if code not in TEAMS:
         raise errors.NotFound(f"Team '{code}' bestaat niet.")
     if actor.role != "admin" and actor.team != code:
         raise errors.Forbidden("Je kunt alleen de instellingen van je eigen team wijzigen.")

@@ -1,6 +1,7 @@
 // The shell: who is logged in (remembered on the device without any token), header, and the role's screen.
 import { useEffect, useState } from 'preact/hooks';
 import { T } from './texts.js';
+import V from './vocab.json';
 import { login, me, logout, ApiError, NetworkError } from './api.js';
 import { getMeta, setMeta, wipeDevice, all, lockDevice, unlockDevice, deviceHasData, changed } from './db.js';
 import { replay, onOutboxEvent } from './outbox.js';
@@ -111,7 +112,7 @@ function Header({ user, theme, onTheme, onLogout }) {
     <header class="top">
       <div class="brand">
         <strong>{T.appName}</strong>
-        <span class="who">{user.name || user.username} · {T.roles[user.role] || user.role}</span>
+        <span class="who">{user.name || user.username} · {V.roles[user.role] || user.role}</span>
       </div>
       <div class="top-actions">
         <button class="ghost icon" onClick={onTheme} aria-label={theme === 'dark' ? T.theme.light : T.theme.dark}

@@ -1,6 +1,7 @@
 // The coordinator's dispatch board: open and running calls by urgency, recommendations, offer in one click.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { T } from './texts.js';
+import V from './vocab.json';
 import { api } from './api.js';
 import { Message, UrgencyBadge, errorText } from './ui.jsx';
 import { formatTime, minutesUntil } from './geo.js';
@@ -117,14 +118,14 @@ export function Board() {
               return (
                 <tr class={`${escalated(c) ? 'escalated' : ''} ${c.id === selected ? 'sel' : ''}`} data-call={c.id}>
                   <td><UrgencyBadge urgency={c.urgency} />{escalated(c) && <span class="badge esc">{T.board.escalated}</span>}</td>
-                  <td>{T.categories[c.category] || c.category}</td>
+                  <td>{V.categories[c.category] || c.category}</td>
                   <td>
-                    {T.statuses[c.status]}
+                    {V.staffStatuses[c.status]}
                     {d && <span class={`delivery d-${d}`} data-testid="delivery">{d === 'delivered' ? T.board.delivered : d === 'failed' ? T.board.notDelivered : T.board.deliveryPending}</span>}
                   </td>
                   <td class={m !== null && m < 0 ? 'late' : ''}>{m === null ? '' : m < 0 ? T.board.overdue(-m) : T.board.left(m)}</td>
                   <td>{c.nurse_id ? names[c.nurse_id] || `#${c.nurse_id}` : ''}</td>
-                  <td><button class="secondary" onClick={() => setSelected(c.id)} aria-label={`${T.board.select}: ${T.categories[c.category] || c.category}`}>{T.board.select}</button></td>
+                  <td><button class="secondary" onClick={() => setSelected(c.id)} aria-label={`${T.board.select}: ${V.categories[c.category] || c.category}`}>{T.board.select}</button></td>
                 </tr>
               );
             })}
@@ -155,9 +156,9 @@ function CallDetail({ call, onChanged }) {
   }
   return (
     <section class="card" aria-labelledby="detail-h">
-      <h2 id="detail-h"><UrgencyBadge urgency={call.urgency} /> {T.categories[call.category] || call.category}</h2>
+      <h2 id="detail-h"><UrgencyBadge urgency={call.urgency} /> {V.categories[call.category] || call.category}</h2>
       <p>{call.complaint}</p>
-      <p class="muted">{T.target} {formatTime(call.target_at)} · {T.statuses[call.status]}</p>
+      <p class="muted">{T.target} {formatTime(call.target_at)} · {V.staffStatuses[call.status]}</p>
       {error && <Message kind="error">{error}</Message>}
       <h3>{T.board.recommendations}</h3>
       {recs === null ? <p>{T.loading}</p> : !recs.length ? <p class="muted">{T.board.noRecommendations}</p> : (

@@ -1,12 +1,13 @@
 // The HAP triagist: a fast, keyboard-friendly intake, and the calls they raised with live status.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { T } from './texts.js';
+import { T, coded } from './texts.js';
+import V from './vocab.json';
 import { api, ApiError } from './api.js';
 import { Field, Select, TextArea, Message, UrgencyBadge, errorText } from './ui.jsx';
 import { formatTime } from './geo.js';
 import { usePolledCalls } from './board.jsx';
 
-const URGENCIES = { ...T.emergencyUrgency, ...T.urgency };
+const URGENCIES = coded(V.urgencyLabels);
 const NEW_CLIENT = { name: '', birth_date: '', address: '', postcode: '', city: '', lat: '', lon: '', phone: '', bsn: '', gp_name: '' };
 
 export function HapApp({ user }) {
@@ -17,7 +18,7 @@ export function HapApp({ user }) {
       <Intake user={user} onCreated={(c) => { setLastCreated(c); refresh(); }} />
       <section aria-labelledby="mine-h" class="card">
         <h2 id="mine-h">{T.hap.myCalls}</h2>
-        {lastCreated && <Message>{T.hap.created}: {T.categories[lastCreated.category]}</Message>}
+        {lastCreated && <Message>{T.hap.created}: {V.categories[lastCreated.category]}</Message>}
         <CallList calls={calls} onChanged={refresh} />
       </section>
     </div>
@@ -126,9 +127,9 @@ function Intake({ user, onCreated }) {
           </fieldset>
         )}
         <div class="grid2">
-          <Select label={T.hap.team} value={call.team} onChange={set('team')} options={T.teams} />
-          <Select label={T.hap.source} value={call.source} onChange={set('source')} options={T.sources} />
-          <Select label={T.hap.category} value={call.category} onChange={set('category')} options={T.categories} placeholder="—" required />
+          <Select label={T.hap.team} value={call.team} onChange={set('team')} options={V.teams} />
+          <Select label={T.hap.source} value={call.source} onChange={set('source')} options={V.sources} />
+          <Select label={T.hap.category} value={call.category} onChange={set('category')} options={V.categories} placeholder="—" required />
           <Select label={T.hap.urgency} value={call.urgency} onChange={set('urgency')} options={URGENCIES} />
         </div>
         {(call.urgency === 'U0' || call.urgency === 'U1') && <Message kind="error">{T.hap.u01}</Message>}
@@ -163,9 +164,9 @@ function CallList({ calls, onChanged }) {
       <ul class="list" data-testid="hap-calls">
         {calls.map((c) => (
           <li class={`callrow st-${c.status}`}>
-            <UrgencyBadge urgency={c.urgency} /> <strong>{T.categories[c.category] || c.category}</strong>
+            <UrgencyBadge urgency={c.urgency} /> <strong>{V.categories[c.category] || c.category}</strong>
             {c.client && <> · {c.client.name}</>}
-            {' · '}<span data-testid="hap-call-status">{T.statuses[c.status] || c.status}</span>
+            {' · '}<span data-testid="hap-call-status">{V.staffStatuses[c.status] || c.status}</span>
             {' · '}{formatTime(c.created_at)}
             {c.closing_note && <p class="closing"><strong>{T.hap.closingNote}:</strong> {c.closing_note}</p>}
             {!['completed', 'cancelled'].includes(c.status) && <button class="ghost" onClick={() => cancel(c)}>{T.hap.cancel}</button>}

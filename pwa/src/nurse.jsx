@@ -1,6 +1,7 @@
 // The nurse's phone: status, offers, the steps to the door, and the visit — all usable without signal.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { T } from './texts.js';
+import V from './vocab.json';
 import { api, me, ApiError, NetworkError, uuid } from './api.js';
 import { all, get, put } from './db.js';
 import { enqueue, replay, keepMine, keepServer, discard, retry } from './outbox.js';
@@ -182,8 +183,8 @@ function OfferCard({ call, user }) {
     <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="offer-h" data-testid="offer" tabIndex={-1} ref={dialog}>
       <div class={`offer urgbg-${call.urgency}`}>
         <h1 id="offer-h">{T.nurse.offerTitle}</h1>
-        <p class="offer-urgency"><UrgencyBadge urgency={call.urgency} /> {T.urgency[call.urgency]}</p>
-        <p class="offer-cat">{T.categories[call.category] || call.category}</p>
+        <p class="offer-urgency"><UrgencyBadge urgency={call.urgency} /> {V.urgencyLabels[call.urgency]}</p>
+        <p class="offer-cat">{V.categories[call.category] || call.category}</p>
         <p class="offer-dist">{km !== null ? T.nurse.distance(km) : T.nurse.unknownDistance}{client ? ` · ${client.city || ''}` : ''}</p>
         {call.complaint && <p class="complaint">{call.complaint}</p>}
         <Wishes client={client} />
@@ -208,7 +209,7 @@ function CurrentCall({ call, user }) {
     await put('calls', { ...call, status, localStatus: true });
     await enqueue({
       kind: 'status', method: 'POST', path: `/api/calls/${call.id}/status`, body: { status },
-      label: `${T.statuses[status]} — ${T.categories[call.category] || ''}`, ref: { call_id: call.id },
+      label: `${V.staffStatuses[status]} — ${V.categories[call.category] || ''}`, ref: { call_id: call.id },
     });
     if (status === 'on_site') await startVisit();
   }
@@ -239,8 +240,8 @@ function CurrentCall({ call, user }) {
     <section class="stack" aria-labelledby="call-h">
       <h1 id="call-h">{T.nurse.currentCall}</h1>
       <div class="card">
-        <p><UrgencyBadge urgency={call.urgency} /> <strong>{T.categories[call.category] || call.category}</strong></p>
-        <p class="status-line" data-testid="call-status">{T.statuses[call.status]}</p>
+        <p><UrgencyBadge urgency={call.urgency} /> <strong>{V.categories[call.category] || call.category}</strong></p>
+        <p class="status-line" data-testid="call-status">{V.staffStatuses[call.status]}</p>
         {client && (
           <>
             <p class="client-name">{client.name}</p>

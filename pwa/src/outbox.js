@@ -32,10 +32,6 @@ function requestBackgroundSync() {
   navigator.serviceWorker.ready.then((reg) => reg.sync?.register('outbox')).catch(() => {});
 }
 
-export async function pending() {
-  return all('outbox');
-}
-
 /** Send what is queued, oldest first; stop at the first write that cannot be sent now. */
 export function replay() {
   if (running) {

@@ -1,4 +1,11 @@
-// Every Dutch text of the app lives here, so wording is reviewed (and one day translated) in one place.
+// Every Dutch sentence of the app lives here, so wording is reviewed (and one day translated) in one place.
+// The code → label lists (categories, outcomes, roles, urgencies, …) are not here: they come from
+// backend/vocab.py through the generated vocab.json, so the server and the app name things alike.
+
+// A label with its code in front ("U3 — reëel risico op schade", "A — Alert"), or with what `code` makes of it.
+export const coded = (labels, code = (c) => c) =>
+  Object.fromEntries(Object.entries(labels).map(([c, label]) => [c, `${code(c)} — ${label}`]));
+
 export const T = {
   appName: 'Wijkspoed',
   tagline: 'Acute wijkverpleging',
@@ -27,14 +34,10 @@ export const T = {
   logoutPending: (n) => `Er ${n === 1 ? 'staat nog 1 wijziging' : `staan nog ${n} wijzigingen`} klaar die niet verstuurd zijn. Bij uitloggen gaan ze verloren. Toch uitloggen?`,
   theme: { dark: 'Donker thema', light: 'Licht thema' },
 
-  roles: { nurse: 'Verpleegkundige', coordinator: 'Coördinator', hap: 'HAP-triagist', team_lead: 'Teamleider', admin: 'Beheerder' },
-  teams: { acute: 'Acuut team', fact: 'FACT-VVT' },
-
   outbox: {
     pending: (n) => (n === 1 ? '1 wijziging nog niet verstuurd' : `${n} wijzigingen nog niet verstuurd`),
     allSent: 'Alles verstuurd',
     sendNow: 'Nu versturen',
-    sending: 'Versturen…',
     conflictTitle: 'Conflict: de server heeft een andere versie',
     conflictText: 'Iemand anders (of jij op een ander toestel) heeft dit bezoek intussen gewijzigd. Kies welke versie blijft.',
     yours: 'Jouw wijziging',
@@ -88,7 +91,6 @@ export const T = {
     report: 'Verslag',
     handover: 'Overdracht',
     finish: 'Afronden',
-    measuredAt: 'Tijd meting',
     resp_rate: 'Ademfrequentie (/min)',
     spo2: 'Saturatie SpO₂ (%)',
     on_oxygen: 'Krijgt zuurstof',
@@ -102,7 +104,7 @@ export const T = {
     vitalsSaved: 'Meting opgeslagen',
     news2: 'NEWS2',
     news2Incomplete: 'NEWS2: vul alle metingen in',
-    bands: { low: 'laag', low_medium: 'laag-midden (één parameter 3)', medium: 'midden — overleg arts', high: 'hoog — spoed' },
+    bandAdvice: { medium: 'overleg arts', high: 'spoed' },
     actionCategory: 'Soort handelingen',
     actions: 'Wat heb je gedaan (één handeling per regel)',
     findings: 'Bevindingen en afspraken',
@@ -121,52 +123,17 @@ export const T = {
     departedAt: 'Vertrokken om',
     notSent: 'nog niet verstuurd',
   },
-  actionCategories: {
-    assessment: 'Beoordeling en observatie', catheter: 'Katheterzorg', wound_care: 'Wondzorg', medication: 'Medicatie',
-    iv_therapy: 'Intraveneuze therapie', feeding_tube: 'Sondevoeding', bowel_care: 'Obstipatiezorg', adl: 'ADL-hulp',
-    comfort: 'Comfortzorg en pijnbestrijding', mobility: 'Mobiliteit en valpreventie', psychosocial: 'Psychosociale ondersteuning',
-    coordination: 'Overleg en regie', other: 'Overig',
-  },
-  temporaryStays: { elv: 'Eerstelijnsverblijf (ELV)', grz: 'Geriatrische revalidatiezorg (GRZ)', wlz_crisis: 'Wlz-crisisbed', wijkkliniek: 'Wijkkliniek / herstelkliniek' },
   wishes: {
     placeOfCare: 'Voorkeursplek van zorg', placeOfDeath: 'Voorkeursplek van overlijden', other: 'Andere afspraken',
-    agreedWith: 'Afgesproken met',
   },
-  avpu: { A: 'A — alert', C: 'C — nieuw verward', V: 'V — reageert op stem', P: 'P — reageert op pijn', U: 'U — reageert niet' },
 
   handover: {
     title: 'Overdracht (SBAR)',
     recipientType: 'Ontvanger',
     recipientName: 'Naam ontvanger',
-    situation: 'S — Situatie',
-    background: 'B — Achtergrond',
-    assessment: 'A — Beoordeling',
-    recommendation: 'R — Advies',
     save: 'Overdracht versturen',
     saved: 'Overdracht klaar om te versturen',
     sent: 'Overdracht verstuurd',
-  },
-  recipientTypes: { home_care: 'Thuiszorg', gp: 'Huisarts', temporary_stay: 'Tijdelijk verblijf (ELV/GRZ)', seh: 'SEH', team: 'Eigen team' },
-  outcomes: {
-    home_resolved: 'Thuis opgelost', follow_up_visit: 'Vervolgbezoek', own_gp: 'Terug naar eigen huisarts',
-    temporary_stay: 'Tijdelijk verblijf (ELV, GRZ, Wlz-crisis, wijkkliniek)', seh: 'SEH', hospital_admission: 'Ziekenhuisopname',
-    regular_home_care: 'Terug naar reguliere thuiszorg', deceased: 'Overleden',
-  },
-
-  emergencyUrgency: { U0: 'U0 — reanimatie (bel 112)', U1: 'U1 — direct levensgevaar (bel 112)' },
-  urgency: { U2: 'U2 — bedreiging vitale functies', U3: 'U3 — reëel risico op schade', U4: 'U4 — klein risico', U5: 'U5 — geen risico' },
-  urgencyShort: { U2: 'U2', U3: 'U3', U4: 'U4', U5: 'U5' },
-  categories: {
-    catheter: 'Katheter / urinewegen', fall_assessment: 'Val of trauma beoordelen', nosebleed: 'Neusbloeding',
-    diabetes: 'Ontregelde diabetes', wound_care: 'Wondzorg', obstipation: 'Obstipatie', pain_management: 'Pijnbestrijding',
-    feeding_tube: 'Sonde-problemen', palliative: 'Palliatief-terminale zorg', vital_signs_check: 'Extra controle vitale functies',
-    medication: 'Medicatie toedienen', unclear_assessment: 'Beoordeling onduidelijke hulpvraag', iv_therapy: 'IV-therapie',
-    alarm_followup: 'Opvolging personenalarmering', pg_crisis: 'PG-crisis (FACT-VVT)', post_seh_visit: 'Bezoek na SEH', other: 'Overig',
-  },
-  sources: { hap: 'Huisartsenpost', gp: 'Huisarts', district_nurse: 'Wijkverpleging', alarm_centre: 'Alarmcentrale', seh: 'SEH', other: 'Anders' },
-  statuses: {
-    open: 'Open', offered: 'Aangeboden', accepted: 'Geaccepteerd', en_route: 'Onderweg', on_site: 'Ter plaatse',
-    completed: 'Afgerond', cancelled: 'Geannuleerd',
   },
 
   hap: {
@@ -201,14 +168,12 @@ export const T = {
     recommendations: 'Voorstellen',
     noRecommendations: 'Geen beschikbare verpleegkundige met de juiste vaardigheden.',
     offer: 'Aanbieden',
-    offered: 'Aangeboden',
     delivered: 'Afgeleverd op telefoon',
     notDelivered: 'Niet afgeleverd op telefoon',
     deliveryPending: 'Nog geen ontvangstbevestiging',
     escalated: 'Escalatie',
     eta: (m) => `${m} min rijden`,
     score: 'score',
-    lastUpdate: 'Bijgewerkt',
     nurse: 'Verpleegkundige',
     select: 'Details',
   },
@@ -219,5 +184,4 @@ export const T = {
     forbidden: 'Je hebt hier geen toegang toe.',
     sessionExpired: 'Je sessie is verlopen. Log opnieuw in.',
   },
-  time: { min: 'min', ago: 'geleden' },
 };

@@ -95,5 +95,5 @@ export function errorText(e) {
 }
 
 export function UrgencyBadge({ urgency }) {
-  return <span class={`badge urg-${urgency}`}>{T.urgencyShort[urgency] || urgency}</span>;
+  return <span class={`badge urg-${urgency}`}>{urgency}</span>;
 }

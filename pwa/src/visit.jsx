@@ -1,6 +1,7 @@
 // Recording the visit: vitals (NEWS2 as you type), report, SBAR handover and the outcome — all into the outbox.
 import { useState } from 'preact/hooks';
-import { T } from './texts.js';
+import { T, coded } from './texts.js';
+import V from './vocab.json';
 import { uuid } from './api.js';
 import { get, put } from './db.js';
 import { enqueue } from './outbox.js';
@@ -21,7 +22,7 @@ export function VisitView({ call, visit, client }) {
   return (
     <section class="stack" aria-labelledby="visit-h">
       <h1 id="visit-h">{T.visit.title}: {client?.name || ''}</h1>
-      <p><UrgencyBadge urgency={call.urgency} /> {T.categories[call.category] || call.category}</p>
+      <p><UrgencyBadge urgency={call.urgency} /> {V.categories[call.category] || call.category}</p>
       <div class="tabs" role="tablist" aria-label={T.visit.title}>
         {TABS.map((t) => (
           <button role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} class={tab === t ? 'on' : ''}
@@ -39,6 +40,8 @@ export function VisitView({ call, visit, client }) {
   );
 }
 
+// "S — Situatie", "B — Achtergrond", …: the SBAR letters with the vocabulary's labels.
+const SBAR = coded(V.sbar, (part) => part[0].toUpperCase());
 const EMPTY_VITALS = { resp_rate: '', spo2: '', on_oxygen: false, systolic_bp: '', heart_rate: '', consciousness: 'A', temperature: '', glucose: '', pain: '' };
 
 function Vitals({ visit, call, onSaved }) {
@@ -69,7 +72,7 @@ function Vitals({ visit, call, onSaved }) {
   return (
     <form onSubmit={save} class="stack">
       <div class={`news2 band-${score ? score.band : 'none'}`} aria-live="polite" data-testid="news2">
-        {score ? <><strong>{T.visit.news2} {score.score}</strong> — {T.visit.bands[score.band]}</> : T.visit.news2Incomplete}
+        {score ? <><strong>{T.visit.news2} {score.score}</strong> — {V.news2Bands[score.band]}{T.visit.bandAdvice[score.band] ? ` — ${T.visit.bandAdvice[score.band]}` : ''}</> : T.visit.news2Incomplete}
       </div>
       <div class="grid2">
         <Field label={T.visit.resp_rate} type="number" inputMode="numeric" min="3" max="70" value={v.resp_rate} onInput={set('resp_rate')} required />
@@ -77,7 +80,7 @@ function Vitals({ visit, call, onSaved }) {
         <Field label={T.visit.systolic_bp} type="number" inputMode="numeric" min="40" max="300" value={v.systolic_bp} onInput={set('systolic_bp')} required />
         <Field label={T.visit.heart_rate} type="number" inputMode="numeric" min="20" max="250" value={v.heart_rate} onInput={set('heart_rate')} required />
         <Field label={T.visit.temperature} type="number" inputMode="decimal" step="0.1" min="25" max="45" value={v.temperature} onInput={set('temperature')} required />
-        <Select label={T.visit.consciousness} value={v.consciousness} onChange={set('consciousness')} options={T.avpu} />
+        <Select label={T.visit.consciousness} value={v.consciousness} onChange={set('consciousness')} options={coded(V.consciousness)} />
         <Field label={T.visit.glucose} type="number" inputMode="decimal" step="0.1" min="0.5" max="60" value={v.glucose} onInput={set('glucose')} />
         <Field label={T.visit.pain} type="number" inputMode="numeric" min="0" max="10" value={v.pain} onInput={set('pain')} />
       </div>
@@ -129,7 +132,7 @@ function Report({ visit, call, onSaved }) {
   }
   return (
     <form onSubmit={save} class="stack">
-      <Select label={T.visit.actionCategory} value={category} onChange={setCategory} options={T.actionCategories} />
+      <Select label={T.visit.actionCategory} value={category} onChange={setCategory} options={V.actionCategories} />
       <TextArea label={T.visit.actions} value={actions} onInput={setActions} rows={4} />
       <TextArea label={T.visit.findings} value={findings} onInput={setFindings} rows={4} />
       <Check label={T.visit.clientInformed} checked={clientInformed} onChange={setClientInformed} />
@@ -143,7 +146,7 @@ function Handover({ visit, call, client, onSaved }) {
   const last = (visit.vitals || []).at(-1);
   const [h, setH] = useState(visit.handover || {
     recipient_type: 'home_care', recipient_name: client?.gp_name || '',
-    situation: `${T.categories[call.category] || call.category}: ${call.complaint || ''}`.trim(),
+    situation: `${V.categories[call.category] || call.category}: ${call.complaint || ''}`.trim(),
     background: '', assessment: last ? `${T.visit.news2} ${last.news2?.score ?? ''}` : '', recommendation: '',
   });
   const set = (k) => (x) => setH({ ...h, [k]: x });
@@ -161,18 +164,15 @@ function Handover({ visit, call, client, onSaved }) {
   return (
     <form onSubmit={save} class="stack">
       <h2>{T.handover.title}</h2>
-      <Select label={T.handover.recipientType} value={h.recipient_type} onChange={set('recipient_type')} options={T.recipientTypes} />
+      <Select label={T.handover.recipientType} value={h.recipient_type} onChange={set('recipient_type')} options={V.recipientTypes} />
       <Field label={T.handover.recipientName} value={h.recipient_name} onInput={set('recipient_name')} required />
-      <TextArea label={T.handover.situation} value={h.situation} onInput={set('situation')} required />
-      <TextArea label={T.handover.background} value={h.background} onInput={set('background')} required />
-      <TextArea label={T.handover.assessment} value={h.assessment} onInput={set('assessment')} required />
-      <TextArea label={T.handover.recommendation} value={h.recommendation} onInput={set('recommendation')} required />
+      {Object.entries(SBAR).map(([part, label]) => (
+        <TextArea label={label} value={h[part]} onInput={set(part)} required />
+      ))}
       <button class="big primary" type="submit">{T.handover.save}</button>
     </form>
   );
 }
-
-const REFERRAL_OUTCOMES = ['own_gp', 'temporary_stay', 'seh', 'hospital_admission'];
 
 function Finish({ visit, call }) {
   const [outcome, setOutcome] = useState(visit.outcome || '');
@@ -183,7 +183,7 @@ function Finish({ visit, call }) {
   if (visit.completed) {
     return (
       <div class="stack">
-        <Message>{T.visit.completed} — {T.outcomes[visit.outcome]}</Message>
+        <Message>{T.visit.completed} — {V.outcomes[visit.outcome]}</Message>
         {!pendingHere && visit.completedSent && <button class="big secondary" onClick={() => forgetCall(call.id)}>{T.ok}</button>}
       </div>
     );
@@ -191,7 +191,7 @@ function Finish({ visit, call }) {
   async function save(e) {
     e.preventDefault();
     const body = { outcome, departed_at: new Date().toISOString() };
-    if (REFERRAL_OUTCOMES.includes(outcome)) body.referral_question = referral;
+    if (V.referralOutcomes.includes(outcome)) body.referral_question = referral;
     if (outcome === 'temporary_stay') body.outcome_detail = stay;
     if (outcome === 'follow_up_visit' && followUp) body.follow_up_at = new Date(followUp).toISOString();
     const fresh = await get('visits', visit.id);
@@ -201,9 +201,9 @@ function Finish({ visit, call }) {
   }
   return (
     <form onSubmit={save} class="stack">
-      <Select label={T.visit.outcome} value={outcome} onChange={setOutcome} options={T.outcomes} placeholder="—" required />
-      {outcome === 'temporary_stay' && <Select label={T.visit.outcomeDetail} value={stay} onChange={setStay} options={T.temporaryStays} placeholder="—" required />}
-      {REFERRAL_OUTCOMES.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
+      <Select label={T.visit.outcome} value={outcome} onChange={setOutcome} options={V.outcomes} placeholder="—" required />
+      {outcome === 'temporary_stay' && <Select label={T.visit.outcomeDetail} value={stay} onChange={setStay} options={V.temporaryStays} placeholder="—" required />}
+      {V.referralOutcomes.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
       {outcome === 'follow_up_visit' && <Field label={T.visit.followUpAt} type="datetime-local" value={followUp} onInput={setFollowUp} />}
       <button class="big primary" type="submit" disabled={!outcome}>{T.visit.complete}</button>
     </form>

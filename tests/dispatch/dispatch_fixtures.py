@@ -64,7 +64,7 @@ def subscriptions(session) -> list[PushSubscription]:
 
 def token_for(app, user) -> str:
     with Session(app.extensions["db_engine"]) as s:
-        return identity.create_token(s, username=user.username, label="test", now=START)
+        return identity.create_token(s, username=user.username, label="test", now=START).token
 
 
 class LiveServer:
