@@ -19,6 +19,8 @@ ROLE_LABELS = {
     "hap": ("huisartsenpost", "GP out-of-hours post"),
     "team_lead": ("teamleider", "team lead"),
     "admin": ("beheerder", "administrator"),
+    "bed_manager": ("beddenbeheerder", "bed manager"),
+    "regional_coordinator": ("regionaal coördinator", "regional coordinator"),
 }
 ROLES = tuple(ROLE_LABELS)
 # The roles of a team's staff: they see their team's calls, the clients of those calls and their dossiers.
