@@ -1,5 +1,4 @@
 """Who may see and change visit data, and the audit events that go with every access."""
-import hashlib
 from datetime import datetime
 
 from sqlmodel import Session
@@ -8,6 +7,7 @@ from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients import service as clients
 from backend.clients.models import Client
+from backend.identity.credentials import digest  # noqa: F401  link tokens are stored as this digest
 
 
 def in_team(actor, team: str) -> bool:
@@ -42,6 +42,3 @@ def visible_client(session: Session, *, actor, client_id: int, action: str, now:
     return client
 
 
-def digest(token: str) -> str:
-    """Return the SHA-256 hex digest under which a link token is stored (never the token itself)."""
-    return hashlib.sha256(token.encode()).hexdigest()
