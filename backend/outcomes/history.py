@@ -45,8 +45,10 @@ def _pick(rng: random.Random, mix):
 
 
 def _insert(session: Session, model, rows: list[dict]) -> None:
+    # Core executemany on the table (the ORM's bulk path would go row by row for autoincrement keys).
+    connection = session.connection()
     for i in range(0, len(rows), BATCH):
-        session.execute(sa.insert(model), rows[i:i + BATCH])
+        connection.execute(model.__table__.insert(), rows[i:i + BATCH])
 
 
 def _next_id(session: Session, model) -> int:
