@@ -10,18 +10,14 @@ from backend.outcomes.schemas import FiguresSchema, PeriodArgsSchema, WeekFigure
 blp = Blueprint("outcomes", __name__, url_prefix="/api/kpis", description="Outcomes the team can show (KPIs)")
 
 
-def _period(args) -> dict:
-    return {"start": args.get("from_"), "end": args.get("to"), "team": args.get("team")}
-
-
 @blp.route("")
 class KpiViews(MethodView):
     @blp.auth(*service.READ_ROLES)
     @blp.arguments(PeriodArgsSchema, location="query")
     @blp.response(200, FiguresSchema)
-    def get(self, args):
+    def get(self, period):
         """Figures of the calls created in [from, to): response, outcomes, handovers, offers, re-calls"""
-        return service.period_figures(get_session(), actor=current_actor(), now=get_clock().now(), **_period(args))
+        return service.period_figures(get_session(), actor=current_actor(), now=get_clock().now(), **period)
 
 
 @blp.route("/weekly")
@@ -29,9 +25,9 @@ class WeeklyKpiViews(MethodView):
     @blp.auth(*service.READ_ROLES)
     @blp.arguments(PeriodArgsSchema, location="query")
     @blp.response(200, WeekFiguresSchema(many=True))
-    def get(self, args):
+    def get(self, period):
         """The same figures per ISO week (Amsterdam time), oldest first"""
-        return service.weekly_figures(get_session(), actor=current_actor(), now=get_clock().now(), **_period(args))
+        return service.weekly_figures(get_session(), actor=current_actor(), now=get_clock().now(), **period)
 
 
 @blp.route("/export.csv")
@@ -40,8 +36,8 @@ class ExportViews(MethodView):
     @blp.arguments(PeriodArgsSchema, location="query")
     @blp.doc(responses={"200": {"description": "One pseudonymised row per call (audited)",
                                 "content": {"text/csv": {"schema": {"type": "string"}}}}})
-    def get(self, args):
+    def get(self, period):
         """Export one pseudonymised row per call: no name, BSN, address or phone; 4-digit postcode"""
-        export = service.export_calls(get_session(), actor=current_actor(), now=get_clock().now(), **_period(args))
+        export = service.export_calls(get_session(), actor=current_actor(), now=get_clock().now(), **period)
         return Response(export.text, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{export.filename}"'})

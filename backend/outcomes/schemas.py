@@ -9,8 +9,8 @@ TEAM_CODE = validate.Regexp(r"^[a-z][a-z0-9_-]{0,15}$", error="Onbekende teamcod
 
 
 class PeriodArgsSchema(ma.Schema):
-    from_ = MomentField(data_key="from", metadata={"description": "Start (date = Amsterdam midnight, or ISO moment); default 28 days before `to`"})
-    to = MomentField(metadata={"description": "End, exclusive; default the end of today"})
+    from_ = MomentField(data_key="from", attribute="start", metadata={"description": "Start (date = Amsterdam midnight, or ISO moment); default 28 days before `to`"})
+    to = MomentField(attribute="end", metadata={"description": "End, exclusive; default the end of today"})
     team = ma.fields.String(validate=TEAM_CODE, metadata={"description": "Team code; a team lead: her own (default)"})
 
 
