@@ -1,4 +1,4 @@
-"""`flask --app backend …` commands: db upgrade, users create, demo load."""
+"""`flask --app backend …` commands: db upgrade, users create, demo load, demo history."""
 import click
 import marshmallow as ma
 from alembic import command
@@ -10,6 +10,7 @@ from backend.db import get_engine, session_scope
 from backend.identity import service as identity
 from backend.identity.schemas import UserCreateSchema
 from backend.migrations import alembic_config
+from backend.outcomes import history
 from backend.vocab import ROLES, TEAMS
 
 db_cli = AppGroup("db", help="Database schema (Alembic).")
@@ -66,6 +67,22 @@ def demo_load():
     with session_scope(get_engine()) as session:
         created = demo.load_all(session, now=current_app.extensions["clock"].now())
     click.echo("demo region loaded" if created else "demo region already present")
+
+
+@demo_cli.command("history")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 731))
+@click.option("--per-day", default=20.0, show_default=True, type=click.FloatRange(0.1, 2000))
+def demo_history(days, per_day):
+    """Add DAYS of plausible past calls, visits, outcomes and handovers (after `demo load`; once)."""
+    now = current_app.extensions["clock"].now()
+    with session_scope(get_engine()) as session:
+        if history.has_history(session, now=now):
+            raise click.ClickException("demo history already present")
+        try:
+            count = history.generate(session, now=now, days=days, calls_per_day=per_day)
+        except errors.DomainError as exc:
+            raise click.ClickException(exc.message)
+    click.echo(f"{count} past calls over {days} days added")
 
 
 def init_app(app) -> None:

@@ -5,14 +5,16 @@ import { VitePWA } from 'vite-plugin-pwa';
 // vite-plugin-pwa in injectManifest mode so it is our own code plus Workbox's precache list.
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2020' },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2020', modulePreload: false },
   plugins: [
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
       filename: 'sw.js',
       injectRegister: false,
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,webmanifest}'] },
+      // The outcomes screen (and its chart library) is fetched when a team lead opens it: no nurse's phone
+      // precaches it.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,webmanifest}'], globIgnores: ['**/dashboard-*'] },
       manifest: {
         name: 'Wijkspoed',
         short_name: 'Wijkspoed',

@@ -99,8 +99,23 @@ export function App() {
           : user.role === 'hap' ? <HapApp user={user} />
           : <Board user={user} />}
         {user.role === 'team_lead' && <RosterWeek user={user} />}
+        {(user.role === 'team_lead' || user.role === 'regional_coordinator') && <DashboardLoader user={user} />}
       </main>
     </>
+  );
+}
+
+/** The outcomes screen, fetched as its own chunk (with its chart library) only when asked for. */
+function DashboardLoader({ user }) {
+  const [Screen, setScreen] = useState(null);
+  const [failed, setFailed] = useState(false);
+  const open = () => import('./dashboard.jsx').then((m) => setScreen(() => m.Dashboard), () => setFailed(true));
+  if (Screen) return <Screen user={user} />;
+  return (
+    <section class="card">
+      <button class="secondary" onClick={open} data-testid="open-dashboard">{T.dashboard.open}</button>
+      {failed && <Message kind="error">{T.errors.network}</Message>}
+    </section>
   );
 }
 

@@ -158,6 +158,7 @@ export const T = {
     cancelReason: 'Reden van annuleren',
   },
 
+  dashboard: { open: 'Resultaten: aanrijtijd, thuis gebleven, overdrachten' },
   board: {
     title: 'Uitzetbord',
     open: 'Open en lopende oproepen',
