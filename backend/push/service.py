@@ -282,13 +282,7 @@ def deliver_due(session: Session, *, now: datetime, limit: int = 500) -> dict[st
 
 def send_task(session: Session, *, now: datetime, outbox_id: int) -> str | None:
     """Send one outbox row (a task of the push pool); whatever stays pending is retried by the clock."""
-    push = worker.for_session(session)
-    try:
-        return deliver_one(session, sender=push.sender, outbox_id=outbox_id, now=now)
-    except Exception:
-        session.rollback()
-        log.exception("push outbox %s: delivery failed", outbox_id)
-        return None
+    return deliver_one(session, sender=worker.for_session(session).sender, outbox_id=outbox_id, now=now)
 
 
 def deliver_new(session: Session, *, now: datetime, ids: list[int]) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 
-from backend.db import session_scope
+from backend.db import is_unavailable, session_scope
 from backend.push.sender import PushSender
 
 log = logging.getLogger(__name__)
@@ -119,8 +119,12 @@ class Push:
         try:
             with session_scope(self.engine) as session:
                 return task(session, now=self.clock.now(), **kwargs)
-        except Exception:  # never into the caller's commit; the clock retries what is due
-            log.exception("after-commit task %s failed", getattr(task, "__name__", task))
+        except Exception as exc:  # never into the caller's commit; the clock retries what is due
+            if is_unavailable(exc):
+                log.warning("after-commit task %s: database unavailable (%s); the clock retries what is due",
+                            getattr(task, "__name__", task), type(exc).__name__)
+            else:
+                log.exception("after-commit task %s failed", getattr(task, "__name__", task))
             return None
 
     def submit(self, task, **kwargs) -> None:
