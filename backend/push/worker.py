@@ -44,7 +44,7 @@ class Push:
     mode: str = "thread"
     workers: int = 2
     send_inline: bool | None = None  # None: as `mode` says (inline when mode is inline)
-    send_workers: int = 8
+    send_workers: int = 16
     max_queued: int = 500
 
     def __post_init__(self):
