@@ -115,7 +115,7 @@ class Web:
             cwd=ROOT, env=env_for(url, **env), stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
         import requests
 
         def up():
@@ -136,3 +136,25 @@ class Web:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Clock:
+    """`python -m backend.clock`: a real clock process (SIGKILL it to inject a dead clock)."""
+
+    def __init__(self, url: str, *, log: Path | None = None, **env):
+        self.log = log or Path(tempfile.mkstemp(prefix="wijkspoed-clock-", suffix=".log")[1])
+        self.process = subprocess.Popen([sys.executable, "-m", "backend.clock"], cwd=ROOT, env=env_for(url, **env),
+                                        stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
