@@ -37,13 +37,3 @@ def database_url(cluster):
     registry.import_models()
     command.upgrade(alembic_config(cluster.url), "heads")
     return cluster.url
-
-
-@pytest.fixture
-def running_cluster(cluster):
-    """The cluster, started again after a test that stopped it."""
-    yield cluster
-    try:
-        cluster.start()
-    except Exception:
-        pass

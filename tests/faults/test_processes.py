@@ -20,7 +20,7 @@ from tests.push_receiver import PushReceiver
 TICK = 0.5
 WINDOW = 2
 CALLS = 6
-NURSES = 4
+NURSES = 3
 # The clock runs a tick every TICK; a tick on a loaded machine (a shared 2-core CI box) takes time of its own,
 # and the next one starts after it (at load 11–13: up to 3.9 s late). The strict "within one tick" is asserted with an injected clock
 # (test_clock_faults.py, test_push_faults.py); here real processes must stay within a few seconds.

@@ -5,7 +5,6 @@ import time
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import select
 
 from backend.clock import build_scheduler
