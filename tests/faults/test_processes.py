@@ -22,8 +22,9 @@ WINDOW = 2
 CALLS = 6
 NURSES = 3
 # The clock runs a tick every TICK; a tick on a loaded machine (a shared 2-core CI box) takes time of its own,
-# and the next one starts after it (at load 11–13: up to 3.9 s late). The strict "within one tick" is asserted with an injected clock
-# (test_clock_faults.py, test_push_faults.py); here real processes must stay within a few seconds.
+# and the next one starts after it (at load 11–13: up to 3.9 s late). The strict "within one tick" is
+# asserted with an injected clock (test_clock_faults.py, test_push_faults.py); here real processes must stay
+# within a few seconds.
 LATE_AT_MOST = timedelta(seconds=TICK + 5)
 
 
@@ -42,7 +43,8 @@ def region(app, session, cluster):
         try:
             for web in webs:
                 web.wait_ready()
-            yield {"url": cluster.url, "hap": hap, "headers": bearer(session, hap), "receiver": receiver, "tokens": tokens, "nurses": nurses, "coordinator": coordinator,
+            yield {"url": cluster.url, "hap": hap, "headers": bearer(session, hap), "receiver": receiver,
+                   "tokens": tokens, "nurses": nurses, "coordinator": coordinator,
                    "webs": webs, "clocks": clocks}
         finally:
             for process in [*webs, *clocks]:
