@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install pwa migrate demo bench
+.PHONY: run test install pwa migrate demo bench chromium
 
 $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,5 +31,17 @@ demo: migrate
 run: demo
 	honcho start -f Procfile
 
-test: install
+# The browser tests need Debian's chromium: install it when we can (root + apt), else stop at once with the
+# one command to run (not 40 failures at the end).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing chromium (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium is missing (the browser tests need it). Run:  sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; }
+
+test: chromium install
 	python -m pytest $(PYTEST_ARGS)

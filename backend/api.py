@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from backend import errors, idempotency, vocab
 from backend.audit import service as audit
-from backend.db import UTCDateTime, get_session
+from backend.db import UNAVAILABLE_ERRORS, UTCDateTime, close_quietly, get_session
 from backend.identity import credentials
 from backend.identity.actor import Actor
 
@@ -293,6 +293,35 @@ def _rollback():
         db.rollback()
 
 
+# -- the database is down -----------------------------------------------------------------------------
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = "De database is even niet bereikbaar. Probeer het over een paar seconden opnieuw."
+
+
+def handle_database_unavailable(error):
+    """A lost or unreachable database: 503 in the error shape with Retry-After, never a 500 or an HTML page.
+
+    The request's session is dropped without a rollback round-trip (its connection is gone); the pool's
+    pre-ping finds a fresh connection once the database is back, so the app recovers by itself.
+    """
+    db = g.pop("db_session", None)
+    if db is not None:
+        close_quietly(db)
+    current_app.logger.warning("database unavailable during %s %s: %s", request.method, request.path,
+                               type(error).__name__)
+    payload = {"code": 503, "status": "Service Unavailable", "message": UNAVAILABLE_MESSAGE}
+    response = current_app.json.response(payload)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def register_database_handler(app) -> None:
+    """Answer every lost-database error with `handle_database_unavailable`."""
+    for error_class in UNAVAILABLE_ERRORS:
+        app.register_error_handler(error_class, handle_database_unavailable)
+
+
 def init_app(app) -> Api:
     """Create the Api, document the auth schemes and hook request ids and headers."""
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
@@ -301,6 +330,7 @@ def init_app(app) -> Api:
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    register_database_handler(app)
 
     @app.get("/api/docs/static/<path:filename>")
     def swagger_ui_static(filename):

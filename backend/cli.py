@@ -1,5 +1,12 @@
-"""`flask --app backend …` commands: db upgrade, users create, demo load, demo history."""
+"""`flask --app backend …` commands: db upgrade, db backup, users create, demo load, demo history."""
+import shutil
+import sqlite3
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
 import click
+import sqlalchemy as sa
 import marshmallow as ma
 from alembic import command
 from flask import current_app
@@ -33,6 +40,39 @@ def db_revision(message, head):
     """Autogenerate a migration from the models (review it before committing)."""
     command.revision(alembic_config(current_app.config["DATABASE_URL"]), message=message,
                      autogenerate=True, head=head)
+
+
+@db_cli.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(path):
+    """Write a consistent copy of the live database: pg_dump (custom format) or SQLite's online backup."""
+    url = sa.engine.make_url(current_app.config["DATABASE_URL"])
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    postgres = url.get_backend_name() == "postgresql"
+    if path is None:
+        path = Path(current_app.instance_path) / "backups" / f"wijkspoed-{stamp}.{'dump' if postgres else 'sqlite'}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if postgres:
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            raise click.ClickException("pg_dump not found: install postgresql-client")
+        libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        done = subprocess.run([pg_dump, "--format=custom", "--no-owner", f"--file={path}", f"--dbname={libpq}"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise click.ClickException(f"pg_dump failed: {done.stderr.strip()[:500]}")
+    elif url.get_backend_name() == "sqlite" and url.database:
+        source = sqlite3.connect(url.database)
+        target = sqlite3.connect(path)
+        try:
+            with target:
+                source.backup(target)  # online: writers may go on meanwhile
+        finally:
+            target.close()
+            source.close()
+    else:
+        raise click.ClickException(f"no backup for {url.get_backend_name()} databases")
+    click.echo(f"backup written to {path} ({path.stat().st_size} bytes)")
 
 
 @users_cli.command("create")

@@ -52,7 +52,7 @@ def load_config() -> dict:
         "PUSH_ALLOWED_HOSTS": os.environ.get("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_HOSTS),
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),  # else made under instance/ on first use
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:beheer@wijkspoed.nl"),
-        "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
+        "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "40")),  # per send, capped by the push's life
         "PUSH_DELIVERY": os.environ.get("PUSH_DELIVERY"),  # thread | inline | off; unset: inline when testing
         "DISPATCH_TICK_SECONDS": float(os.environ.get("DISPATCH_TICK_SECONDS", "5")),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

@@ -1,4 +1,5 @@
 """The engine and the one way to get a session: request-scoped in Flask, session_scope() elsewhere."""
+import logging
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -9,6 +10,30 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from backend.timeutil import as_utc
+
+log = logging.getLogger(__name__)
+# What a lost or unreachable database raises (a restart, a network cut, a full pool): worth a retry, not a bug.
+UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Return whether `error` means the database can't be reached right now (as opposed to a bug or bad data)."""
+    if isinstance(error, UNAVAILABLE_ERRORS):
+        return True
+    return isinstance(error, sa.exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+def close_quietly(session: Session) -> None:
+    """Close a session whose connection may be dead: never raise, so a committed write is never answered with
+    an error page because the database went away after the commit."""
+    try:
+        session.close()
+    except Exception as exc:  # the connection is gone: drop it from the pool instead
+        log.warning("closing a database session failed (%s); connection discarded", type(exc).__name__)
+        try:
+            session.invalidate()
+        except Exception:
+            pass
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -62,7 +87,7 @@ def init_app(app) -> None:
     def _close_session(_exc):
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            close_quietly(session)
 
 
 def get_engine() -> Engine:
@@ -84,7 +109,10 @@ def session_scope(engine: Engine):
     try:
         yield session
     except Exception:
-        session.rollback()
+        try:
+            session.rollback()
+        except Exception:  # a dead connection can't roll back: the original error is what matters
+            pass
         raise
     finally:
-        session.close()
+        close_quietly(session)

@@ -6,6 +6,8 @@ The one push receiver of the suite (dispatch, push and end-to-end tests). Usage:
         ... let the app push to sub ...
         [message] = receiver.wait_for(1)       # message.payload is the decrypted JSON
         receiver.respond(sub, 410)             # the next POSTs to that endpoint get 410
+    PushReceiver(delay=30)                     # a slow service: each answer waits 30 s (or until release())
+    receiver.down = True                       # a service that is down: connections are dropped unanswered
 """
 from __future__ import annotations
 
@@ -105,8 +107,11 @@ class Message:
 class PushReceiver:
     """An HTTP server on 127.0.0.1:<free port> that acts as a push service."""
 
-    def __init__(self, default_status: int = 201):
+    def __init__(self, default_status: int = 201, *, delay: float = 0.0):
         self.default_status = default_status
+        self.delay = delay  # seconds each POST waits before its answer (recorded on arrival)
+        self.down = False  # drop every connection without an answer
+        self._released = threading.Event()
         self.subscribers: dict[str, Subscriber] = {}
         self.messages: list[Message] = []
         self._cond = threading.Condition()
@@ -119,12 +124,18 @@ class PushReceiver:
                 pass
 
             def do_POST(self):
+                if receiver.down:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 status, message = receiver._handle(self.path, dict(self.headers), body)
                 with receiver._cond:  # recorded before we answer: the sender may look right after
                     receiver.messages.append(message)
                     receiver._cond.notify_all()
+                if receiver.delay:
+                    receiver._released.wait(receiver.delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -139,7 +150,13 @@ class PushReceiver:
         self._thread.start()
         return self
 
+    def release(self) -> None:
+        """Answer every delayed POST now, and the next ones without delay."""
+        self.delay = 0.0
+        self._released.set()
+
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 

@@ -105,12 +105,17 @@ def test_api_conforms_to_its_openapi_schema(app, demo, username, via):
         auth = _bearer_auth(admin_client, admin["headers"]["X-CSRF-Token"], username)
     schema = _schema_for(app, auth)
     # Logging out ends the cookie session the other operations need: fuzz it last.
-    operations = sorted((result.ok() for result in schema.get_all_operations()),
+    # /readyz answers 503 by design on this create_all schema (no migrations stamped): tests/test_operations.py.
+    operations = sorted((op for op in (result.ok() for result in schema.get_all_operations()) if op.path != "/readyz"),
                         key=lambda op: op.path == "/api/auth/logout")
     assert len(operations) >= 20
     failures = {}
     for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        # An operation without parameters, body or login (GET /healthz) has no invalid request to make.
+        raw = operation.definition.raw
+        open_and_bare = not (raw.get("security") or raw.get("parameters") or raw.get("requestBody"))
+        modes = (GenerationMode.POSITIVE,) if open_and_bare else (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+        for mode in modes:
             seen = []
 
             @_settings()

@@ -1,7 +1,9 @@
 """The clock's escalation steps: expire unanswered offers, alert team leads, offer calls that wait.
 
-Each step reads due times from the database and claims its work with a conditional UPDATE, so a restart
-loses nothing and a run twice does no harm. `tick` runs them in order, then push's retries.
+Every step is durable work in the database: a due time (`offer_expires_at`, `lead_alert_at`, `offer_next_at`,
+the push outbox's `next_attempt_at`) that a step claims with a conditional UPDATE. So a clock that dies loses
+nothing, a restarted one resumes within one tick, and two clocks (or a clock and a web process's fast path
+after commit) do each step once. `tick` runs them in order, then queues push's retries.
 """
 from datetime import datetime, timedelta
 
@@ -56,18 +58,31 @@ def alert_leads_due(session: Session, *, now: datetime, limit: int = 100) -> int
     return alerted
 
 
+def offer_due_calls(session: Session, *, now: datetime, limit: int = 50) -> int:
+    """Offer on every open call whose `offer_next_at` is due (set by the intake, a decline or an expiry).
+
+    The fast path after commit usually did it already (then `offer_next_at` is cleared); this is what a
+    lost fast path (a web worker or clock that died right after the commit) leaves. Return how many were offered.
+    """
+    due = session.scalars(
+        select(Call.id).where(Call.status == "open", Call.offer_next_at <= now)
+        .order_by(Call.offer_next_at).limit(limit)
+    ).all()
+    session.rollback()
+    return sum(service.offer_next_task(session, call_id=call_id, now=now, reason="escalatie") is not None
+               for call_id in due)
+
+
 def offer_waiting_calls(session: Session, *, now: datetime, grace: timedelta = timedelta(seconds=30),
                         limit: int = 50) -> int:
-    """Offer open calls that should be on the ladder but are not (auto-offer team, or offered before).
-
-    The fast path runs right after commit in a web process; this catches what it lost (a worker that
-    died) and calls that waited for a nurse to become available. Return how many were offered.
+    """Offer open calls that should be on the ladder but are not (auto-offer team, or offered before) and
+    found nobody last time: a nurse may have become available since. Return how many were offered.
     """
     had_offer = select(CallEvent.id).where(CallEvent.call_id == Call.id, CallEvent.type.in_(REFUSAL_EVENTS))
     auto_teams = select(Team.code).where(Team.auto_offer.is_(True))
     due = session.scalars(
         select(Call.id).where(
-            Call.status == "open", Call.updated_at <= now - grace,
+            Call.status == "open", Call.updated_at <= now - grace, Call.offer_next_at.is_(None),
             sa.or_(Call.team.in_(auto_teams), sa.exists(had_offer)),
         ).order_by(Call.target_at).limit(limit)
     ).all()
@@ -81,6 +96,6 @@ def tick(session: Session, *, now: datetime) -> dict[str, object]:
     return {
         "expired": expire_due_offers(session, now=now),
         "lead_alerts": alert_leads_due(session, now=now),
-        "offered": offer_waiting_calls(session, now=now),
+        "offered": offer_due_calls(session, now=now) + offer_waiting_calls(session, now=now),
         "pushes": push_jobs.retry_due(session, now=now),
     }

@@ -41,6 +41,8 @@ class Call(SQLModel, table=True):
     offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     offer_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     lead_alert_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # Due to be offered to the next nurse (set with the change that made it open again; cleared by the offer).
+    offer_next_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     lead_alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancel_reason: str | None = Field(default=None, max_length=500)
     closing_note: str | None = Field(default=None, sa_type=sa.Text)

@@ -27,10 +27,11 @@ class CallViews(MethodView):
 
     @blp.auth(*CALL_READ_ROLES)
     @blp.arguments(CallCreateSchema)
+    @blp.idempotent(required=False)
     @blp.response(201, CallSchema)
     def post(self, data):
-        """Raise a call (U0/U1 are refused: call 112)"""
-        return service.create_call(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+        """Raise a call (U0/U1 are refused: call 112); with an Idempotency-Key a retry gets the first answer"""
+        return service.build_call(get_session(), actor=current_actor(), data=data, now=get_clock().now())
 
 
 @blp.route("/calls/<int:call_id>")

@@ -12,7 +12,7 @@ from backend.identity.models import User
 class CallSchema(AutoSchema):
     class Meta:
         model = Call
-        exclude = ("created_by_id",)
+        exclude = ("created_by_id", "offer_next_at")
 
     client = ma.fields.Nested(ClientSummarySchema, dump_only=True)
 

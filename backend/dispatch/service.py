@@ -76,6 +76,15 @@ def _refuse_emergency(urgency: str) -> None:
 
 def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
     """Take in a call from triage, with a new client or a known one, in one transaction."""
+    call = build_call(session, actor=actor, data=data, now=now)
+    session.commit()
+    return call
+
+
+def build_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
+    """Take in a call as `create_call` does, inside the caller's write: flushes, the caller commits once
+    (POST /api/calls, behind `@blp.idempotent`). The call comes back with its client loaded in this
+    transaction, so the answer needs no query after the commit."""
     data = dict(data)
     _refuse_emergency(data["urgency"])
     if actor.role in vocab.TEAM_ROLES and data["team"] != actor.team:
@@ -102,8 +111,10 @@ def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
     audit.record(session, actor=actor, action="call.create", client_id=client_id, now=now,
                  data="melding, klacht", detail={"call_id": call.id})
     if get_team(session, code=call.team).auto_offer:
+        call.offer_next_at = now  # durable: a clock offers it if the fast path after commit is lost
         after_commit(session, offer_next_task, call_id=call.id, reason="automatisch")
-    session.commit()
+    session.flush()
+    session.refresh(call)  # loads `client` (joined) now, inside the transaction
     return call
 
 
@@ -195,6 +206,7 @@ def offer_call(session: Session, *, actor, call_id: int, nurse_id: int, now: dat
     _update(session, call=call, from_statuses=("open", "offered") if replace else ("open",), now=now,
             action="aanbieden", values={
                 "status": "offered", "nurse_id": nurse_id, "offered_at": now, "offer_expires_at": now + window,
+                "offer_next_at": None,
             })
     _event(session, call=call, type="offered", actor=actor, now=now, from_status=before, to_status="offered",
            detail={"expires_at": (now + window).isoformat(), "by": reason})
@@ -220,7 +232,7 @@ def accept_call(session: Session, *, actor, call_id: int, now: datetime) -> Call
     mine = sa.or_(Call.status == "open", Call.nurse_id == actor.user_id)
     _update(session, call=call, from_statuses=("open", "offered"), extra_where=mine, now=now,
             action="aannemen", values={"status": "accepted", "nurse_id": actor.user_id, "accepted_at": now,
-                                       "offer_expires_at": None})
+                                       "offer_expires_at": None, "offer_next_at": None})
     if not _set_nurse(session, nurse_id=actor.user_id, to="busy", only_from="available", now=now):
         session.rollback()
         raise errors.Conflict("Je staat niet op beschikbaar of hebt al een lopende melding.",
@@ -237,7 +249,8 @@ def decline_call(session: Session, *, actor, call_id: int, reason: str | None, n
                                        extra={"current_status": call.status})
     _update(session, call=call, from_statuses=("offered",), extra_where=Call.nurse_id == actor.user_id,
             now=now, action="weigeren",
-            values={"status": "open", "nurse_id": None, "offered_at": None, "offer_expires_at": None})
+            values={"status": "open", "nurse_id": None, "offered_at": None, "offer_expires_at": None,
+                    "offer_next_at": now})
     _event(session, call=call, type="declined", actor=actor, now=now, from_status="offered", to_status="open",
            nurse_id=actor.user_id, detail={"reason": reason} if reason else {})
     after_commit(session, offer_next_task, call_id=call.id, reason="na weigering")
@@ -252,8 +265,8 @@ def expire_offer(session: Session, *, call_id: int, now: datetime) -> Call | Non
     nurse_id = call.nurse_id
     result = session.execute(
         sa.update(Call).where(Call.id == call_id, Call.status == "offered", Call.offer_expires_at <= now)
-        .values(status="open", nurse_id=None, offered_at=None, offer_expires_at=None, updated_at=now,
-                version=Call.version + 1).execution_options(synchronize_session=False)
+        .values(status="open", nurse_id=None, offered_at=None, offer_expires_at=None, offer_next_at=now,
+                updated_at=now, version=Call.version + 1).execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         session.rollback()
@@ -288,16 +301,27 @@ def offer_next(session: Session, *, call_id: int, now: datetime, reason: str) ->
     return None
 
 
-def offer_next_task(session: Session, *, now: datetime, call_id: int, reason: str) -> None:
-    """After a commit: offer the call to the next nurse; tell the coordinators when nobody is left."""
-    if offer_next(session, call_id=call_id, now=now, reason=reason) is not None:
-        return
+def offer_next_task(session: Session, *, now: datetime, call_id: int, reason: str) -> Call | None:
+    """After a commit (or when `offer_next_at` is due): offer the call to the next nurse; tell the
+    coordinators when nobody is left. Return the offered call, None when nobody was offered it."""
+    offered = offer_next(session, call_id=call_id, now=now, reason=reason)
+    if offered is not None:
+        return offered
     call = session.get(Call, call_id, populate_existing=True)
     if call is None or call.status != "open":
         session.rollback()
-        return
+        return None
+    # Claim the step: of two clocks (or a clock and a web process) only one tells the coordinators.
+    claimed = session.execute(
+        sa.update(Call).where(Call.id == call_id, Call.status == "open", Call.offer_next_at.is_not(None))
+        .values(offer_next_at=None).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.rollback()
+        return None
     notices.nobody_left(session, call=call, now=now)
     session.commit()
+    return None
 
 
 NEXT_STATUS = {"en_route": ("accepted",), "on_site": ("en_route",)}
@@ -324,7 +348,8 @@ def cancel_call(session: Session, *, actor, call_id: int, reason: str, now: date
     call = _visible_for_change(session, actor=actor, call_id=call_id)
     before, holder = call.status, call.nurse_id
     _update(session, call=call, from_statuses=ACTIVE_STATUSES, now=now, action="annuleren",
-            values={"status": "cancelled", "cancel_reason": reason, "closed_at": now, "offer_expires_at": None})
+            values={"status": "cancelled", "cancel_reason": reason, "closed_at": now, "offer_expires_at": None,
+                    "offer_next_at": None})
     if before in HELD_STATUSES and holder is not None:
         _set_nurse(session, nurse_id=holder, to="available", only_from="busy", now=now)
     _event(session, call=call, type="cancelled", actor=actor, now=now, from_status=before,

@@ -1,21 +1,23 @@
-"""Push's part of the clock: retries of the outbox, and sending right after commit in line.
+"""Push's part of the clock: retries of the outbox, queued on the push pool.
 
 The retry pass runs as the last step of `dispatch.tick` (every `DISPATCH_TICK_SECONDS`), after the
-escalation steps that write most pushes, so one tick is one ordered pass.
+escalation steps that write most pushes, so one tick is one ordered pass. It only queues: sends run on the
+bounded push pool, each with its own deadline, so a slow push service never holds up the tick.
 """
 from datetime import datetime
 
 from sqlmodel import Session
 
-from backend.push import service, worker
+from backend.push import service
 
 
 def retry_due(session: Session, *, now: datetime) -> dict[str, int]:
-    """Send the outbox rows that are due again; return counts per new status."""
-    push = worker.for_session(session)
-    return service.deliver_due(session, sender=push.sender, now=now)
+    """Queue the outbox rows that are due (again) on the push pool; return counts (see `Push.send`)."""
+    return service.deliver_due(session, now=now)
 
 
 def register(scheduler, app) -> None:
-    """In the clock, work queued after a commit runs in line: one process, one thing at a time."""
-    app.extensions["push"].mode = "inline"
+    """In the clock, work queued after a commit runs in line (one thing at a time), pushes on the pool."""
+    push = app.extensions["push"]
+    push.mode = "inline"
+    push.send_inline = False

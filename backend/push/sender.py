@@ -22,6 +22,8 @@ from pywebpush import WebPushException, webpush
 
 VAPID_KEY_FILE = "vapid_private.pem"
 DEFAULT_SUBJECT = "mailto:beheer@wijkspoed.nl"
+CONNECT_TIMEOUT = 3.05  # a push service that takes longer to accept a connection is down
+TOPIC_MAX = 32  # RFC 8030: at most 32 characters of the base64url alphabet
 _key_lock = threading.Lock()
 
 
@@ -136,6 +138,15 @@ class _NoRedirectSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
+def topic_for(kind: str, call_id: int | None, user_id: int) -> str | None:
+    """Return the push `Topic` of a push about a call: a retry (or the next push of that kind about that call)
+    replaces the one the push service still holds instead of ringing twice."""
+    if call_id is None:
+        return None
+    topic = f"{kind.replace('_', '-')}-c{call_id}-u{user_id}"
+    return topic[:TOPIC_MAX]
+
+
 @dataclass(frozen=True)
 class SendResult:
     """What became of one push: delivered, gone (delete the subscription) or failed (retry)."""
@@ -187,20 +198,29 @@ class PushSender:
         return public_key_b64(self.vapid)
 
     def send(
-        self, *, endpoint: str, p256dh: str, auth: str, payload: dict, ttl: int, urgency: str = "normal"
+        self, *, endpoint: str, p256dh: str, auth: str, payload: dict, ttl: int, urgency: str = "normal",
+        topic: str | None = None, deadline: float | None = None,
     ) -> SendResult:
-        """Encrypt the payload for one subscription and POST it; never raise for a push failure."""
+        """Encrypt the payload for one subscription and POST it; never raise for a push failure.
+
+        `deadline` bounds the wait for the push service's answer (default: the sender's timeout); `topic`
+        (RFC 8030) lets the push service replace an earlier push with the same topic instead of adding one.
+        """
         problem = endpoint_problem(endpoint, self.allowed_hosts)
         if problem:  # checked again here: the allow-list may have shrunk since the subscription
             return SendResult(status=None, delivered=False, gone=True, error=problem)
+        headers = {"Authorization": self._authorization(endpoint), "Urgency": urgency}
+        if topic:
+            headers["Topic"] = topic
+        wait = max(0.5, min(self.timeout, deadline) if deadline is not None else self.timeout)
         try:
             response = webpush(
                 subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
                 data=json.dumps(payload, separators=(",", ":")),
                 content_encoding="aes128gcm",
                 ttl=max(1, int(ttl)),
-                headers={"Authorization": self._authorization(endpoint), "Urgency": urgency},
-                timeout=self.timeout,
+                headers=headers,
+                timeout=(min(CONNECT_TIMEOUT, wait), wait),
                 requests_session=self._session(),
             )
         except WebPushException as exc:

@@ -21,14 +21,16 @@ from backend.audit import service as audit
 from backend.dispatch.models import Call, CallEvent
 from backend.push import worker
 from backend.push.models import PushOutbox, PushSubscription
-from backend.push.sender import PushSender, endpoint_problem
+from backend.push.sender import PushSender, endpoint_problem, topic_for
 from backend.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-MAX_ATTEMPTS = 8
+LEASE_MARGIN = timedelta(seconds=5)
+MAX_ATTEMPTS = 20
 BACKOFF_BASE_SECONDS = 10
+BACKOFF_MIN = timedelta(seconds=2)
 BACKOFF_MAX_SECONDS = 300
 DEFAULT_TTL_SECONDS = 3600
 # A push about a call of these urgencies is sent with `Urgency: high`: the phone wakes at once.
@@ -117,12 +119,44 @@ def notify(session: Session, *, user_ids, kind: str, payload: dict, now: datetim
     return ids
 
 
-def backoff(attempts: int) -> timedelta:
-    """Return the wait before the next try after `attempts` failures."""
-    return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)))
+def backoff(attempts: int, *, left: timedelta | None = None) -> timedelta:
+    """Return the wait before the next try after `attempts` failures, at most a tenth of the time `left`
+    before the push expires (an offer of 2 minutes is retried every few seconds, not once a minute)."""
+    wait = timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)))
+    if left is not None:
+        wait = min(wait, max(BACKOFF_MIN, left / 10))
+    return wait
 
 
-def _claim(session: Session, *, outbox_id: int, now: datetime):
+def lease_for(sender: PushSender) -> timedelta:
+    """How long a claimed row is ours: the longest a send may wait, and a margin (then the clock may retry)."""
+    return timedelta(seconds=sender.timeout) + LEASE_MARGIN
+
+
+# Which push is still worth sending, by kind, given the call's (status, nurse_id) and the push's user: a
+# push whose purpose is over (the call was accepted, cancelled, re-offered) is dropped, never sent late.
+_STILL_RELEVANT = {
+    "offer": lambda status, nurse_id, user_id: status == "offered" and nurse_id == user_id,
+    "offer_expired": lambda status, nurse_id, user_id: status in ("open", "offered"),
+    "lead_alert": lambda status, nurse_id, user_id: status in ("open", "offered"),
+    "no_nurse": lambda status, nurse_id, user_id: status == "open",
+}
+
+
+def is_stale(*, kind: str, call_id: int | None, call_status: str | None, call_nurse_id: int | None,
+             user_id: int) -> bool:
+    """Return whether a push about a call no longer says anything true (see `_STILL_RELEVANT`)."""
+    if call_id is None:
+        return False
+    if call_status is None:  # the call is gone
+        return True
+    relevant = _STILL_RELEVANT.get(kind)
+    if relevant is None:
+        return call_status in ("cancelled", "completed")
+    return not relevant(call_status, call_nurse_id, user_id)
+
+
+def _claim(session: Session, *, outbox_id: int, now: datetime, lease: timedelta = LEASE):
     """Take the lease on one due row with a conditional UPDATE; return the row and its subscription's
     endpoint and keys (None when gone), or None if the row is not due or someone else has it."""
     table = PushOutbox.__table__
@@ -134,7 +168,7 @@ def _claim(session: Session, *, outbox_id: int, now: datetime):
             table.c.next_attempt_at <= now,
             sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
         )
-        .values(claimed_until=now + LEASE, attempts=table.c.attempts + 1)
+        .values(claimed_until=now + lease, attempts=table.c.attempts + 1)
     )
     if result.rowcount != 1:
         session.rollback()
@@ -143,7 +177,7 @@ def _claim(session: Session, *, outbox_id: int, now: datetime):
     row = session.execute(
         sa.select(table.c.attempts, table.c.expires_at, table.c.payload, table.c.urgency,
                   subs.c.id, subs.c.endpoint, subs.c.p256dh, subs.c.auth,
-                  table.c.kind, table.c.user_id, calls.c.status, calls.c.nurse_id)
+                  table.c.kind, table.c.user_id, table.c.call_id, calls.c.status, calls.c.nurse_id)
         .select_from(table.outerjoin(subs, subs.c.id == table.c.subscription_id)
                      .outerjoin(calls, calls.c.id == table.c.call_id))
         .where(table.c.id == outbox_id)
@@ -153,27 +187,34 @@ def _claim(session: Session, *, outbox_id: int, now: datetime):
 
 
 def deliver_one(session: Session, *, sender: PushSender, outbox_id: int, now: datetime) -> str | None:
-    """Claim, send and record one outbox row; return its new status, or None when not claimed."""
-    claimed = _claim(session, outbox_id=outbox_id, now=now)
+    """Claim, send and record one outbox row; return its new status, or None when not claimed.
+
+    The send waits at most the sender's timeout, and never past the push's expiry; a failure is retried by
+    due time (`next_attempt_at`) with a backoff capped by what is left of the push's life.
+    """
+    claimed = _claim(session, outbox_id=outbox_id, now=now, lease=lease_for(sender))
     if claimed is None:
         return None
     table = PushOutbox.__table__
     (attempts, expires_at, payload, urgency, subscription_id, endpoint, p256dh, auth,
-     kind, user_id, call_status, call_nurse_id) = claimed
+     kind, user_id, call_id, call_status, call_nurse_id) = claimed
     expires_at = as_utc(expires_at)
     mine = sa.and_(table.c.id == outbox_id, table.c.attempts == attempts, table.c.status == "pending")
-    stale_offer = kind == "offer" and (call_status != "offered" or call_nurse_id != user_id)
+    stale = is_stale(kind=kind, call_id=call_id, call_status=call_status, call_nurse_id=call_nurse_id,
+                     user_id=user_id)
+    left = expires_at - now
     if subscription_id is None:
         status = "gone"
         values = {"status": status, "claimed_until": None, "last_error": "subscription removed"}
-    elif now >= expires_at or stale_offer:
-        # A retry of an offer that was taken, declined, cancelled or given to someone else: don't ring.
+    elif left <= timedelta(0) or stale:
+        # Its purpose is over (an offer taken, declined or re-offered, a call accepted or cancelled): don't ring.
         status = "expired"
-        values = {"status": status, "claimed_until": None}
+        values = {"status": status, "claimed_until": None, "last_error": "stale" if stale else "expired"}
     else:
         result = sender.send(
             endpoint=endpoint, p256dh=p256dh, auth=auth, payload=payload,
-            ttl=max(1, int((expires_at - now).total_seconds())), urgency=urgency,
+            ttl=max(1, int(left.total_seconds())), urgency=urgency,
+            topic=topic_for(kind, call_id, user_id), deadline=left.total_seconds(),
         )
         if result.delivered:
             status = "sent"
@@ -198,7 +239,7 @@ def deliver_one(session: Session, *, sender: PushSender, outbox_id: int, now: da
                 sa.delete(PushSubscription.__table__).where(PushSubscription.__table__.c.id == subscription_id)
             )
         else:
-            retry_at = now + backoff(attempts)
+            retry_at = now + backoff(attempts, left=left)
             if attempts >= MAX_ATTEMPTS:
                 status = "failed"
             elif retry_at >= expires_at:
@@ -228,27 +269,26 @@ def due_ids(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
     )
 
 
-def deliver_due(session: Session, *, sender: PushSender, now: datetime, limit: int = 100) -> dict[str, int]:
-    """Send every due outbox row (the clock's retry pass); return counts per new status."""
+def deliver_due(session: Session, *, now: datetime, limit: int = 500) -> dict[str, int]:
+    """Queue every due outbox row on the push pool (the clock's retry pass); return what `Push.send` says.
+
+    The tick never waits for a push service: each row is claimed and sent on the pool, at the time it runs.
+    """
     ids = due_ids(session, now=now, limit=limit)
-    session.rollback()  # hold no transaction while we wait on the network
-    counts: dict[str, int] = {}
-    for outbox_id in ids:
-        status = deliver_one(session, sender=sender, outbox_id=outbox_id, now=now)
-        if status:
-            counts[status] = counts.get(status, 0) + 1
-    return counts
+    session.rollback()
+    push = worker.for_session(session)
+    return push.send(send_task, ids) if push is not None and ids else {}
+
+
+def send_task(session: Session, *, now: datetime, outbox_id: int) -> str | None:
+    """Send one outbox row (a task of the push pool); whatever stays pending is retried by the clock."""
+    return deliver_one(session, sender=worker.for_session(session).sender, outbox_id=outbox_id, now=now)
 
 
 def deliver_new(session: Session, *, now: datetime, ids: list[int]) -> None:
-    """Send rows `notify()` just committed (run by the push composition right after that commit)."""
+    """Send rows `notify()` just committed (queued by the push composition right after that commit)."""
     push = worker.for_session(session)
-    for outbox_id in ids:
-        try:
-            deliver_one(session, sender=push.sender, outbox_id=outbox_id, now=now)
-        except Exception:  # whatever stays pending is retried by the clock
-            session.rollback()
-            log.exception("push outbox %s: delivery failed", outbox_id)
+    push.send(send_task, ids)
 
 
 def record_receipt(session: Session, *, actor, call_id: int, status: str, now: datetime) -> CallEvent:

@@ -154,6 +154,7 @@ def test_clock_restart_mid_escalation(app, session, pusher, receiver, clock):  #
     assert clock_pusher.mode == "inline"
     clock.advance(seconds=30)
     assert tick(clock_pusher)["offered"] == 1  # the clock picks up what the web process lost
+    clock_pusher.drain()  # the clock sends on its push pool: wait for it
     assert kinds_by_user(receiver, subs)["first"] == ["offer"]
 
     # The clock is down for a quarter of an hour; the offer ran out and half the target passed meanwhile.
@@ -162,6 +163,7 @@ def test_clock_restart_mid_escalation(app, session, pusher, receiver, clock):  #
     again_app, again_pusher = restarted_clock()
     result = tick(again_pusher)
     assert (result["expired"], result["lead_alerts"]) == (1, 1)
+    again_pusher.drain()
     # A second clock (or the same job run twice) changes nothing.
     assert tick(again_pusher) == {"expired": 0, "lead_alerts": 0, "offered": 0, "pushes": {}}
     got = kinds_by_user(receiver, subs)

@@ -134,7 +134,7 @@ def test_a_push_that_outlives_its_offer_expires_unsent(app, session, pusher, rec
                        nurse_id=nurse.id, now=clock.now())
     clock.advance(minutes=3)  # the 2-minute window has passed
     with Session(pusher.engine) as own:
-        push_service.deliver_due(own, sender=pusher.sender, now=clock.now())
+        push_service.deliver_due(own, now=clock.now())
     offer_rows = [row for row in outbox(session) if row.kind == "offer"]
     assert [row.status for row in offer_rows] == ["expired"]
     assert [m.status for m in receiver.messages] == [500]

@@ -1,0 +1,1 @@
+"""Operations: health checks for the load balancer (GET /healthz, GET /readyz)."""
