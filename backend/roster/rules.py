@@ -538,8 +538,8 @@ class AverageHours(ReferencePeriodRule):
         if total[0] <= limit:
             return None
         average = total[0] / 60 / rules.average_weeks
-        return (total[0] - limit, f"werkt gemiddeld {_fmt_hours(average)} uur per week "
-                                  f"({_fmt_hours(total[0] / 60)} uur); maximaal {rules.max_average_hours:g} uur per week")
+        return (total[0] - limit, f"werkt {fmt_span(timedelta(minutes=total[0]))}, gemiddeld {_fmt_hours(average)} "
+                                  f"uur per week; maximaal {rules.max_average_hours:g} uur per week")
 
 
 class NightsPerPeriod(ReferencePeriodRule):
@@ -592,7 +592,8 @@ class NightAverageHours(ReferencePeriodRule):
         if total[2] < rules.night_average_from or total[0] <= limit:
             return None
         average = total[0] / 60 / rules.average_weeks
-        return (total[0] - limit, f"werkt gemiddeld {_fmt_hours(average)} uur per week met {total[2]} nachtdiensten "
+        return (total[0] - limit, f"werkt {fmt_span(timedelta(minutes=total[0]))}, gemiddeld {_fmt_hours(average)} "
+                                  f"uur per week, met {total[2]} nachtdiensten "
                                   f"tot na {rules.night_end_after:%H:%M}; maximaal {rules.max_average_hours_nights:g} "
                                   f"uur per week vanaf {rules.night_average_from} zulke nachten")
 
