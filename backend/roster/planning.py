@@ -227,8 +227,8 @@ class WorkingTimeRules:
     weight_fair_nights: int = 20
     weight_fair_weekends: int = 20
     weight_contract_hours: int = 2
-    weight_wish: int = 30
-    weight_wish_fairness: int = 30  # each further unmet wish of the same nurse costs this much more
+    weight_wish: int = 300  # a wish outweighs one night (10 tenths × weight_fair_nights) off the fair target
+    weight_wish_fairness: int = 150  # each further unmet wish of the same nurse costs this much more
 
     @classmethod
     def from_dict(cls, data: dict | None) -> WorkingTimeRules:

@@ -67,6 +67,7 @@ def generate_roster(session: Session, *, actor, team: str, start_date: date, end
                       "start": a.shift.start.isoformat(), "end": a.shift.end.isoformat(), "pinned": a.pinned}
                      for a in planned],
         unfilled=[unfilled_entry(g) for g in result.unfilled],
+        unmet_wishes=result.unmet_wishes,
         created_by_id=actor.user_id if actor else None, created_at=now,
     )
     session.add(proposal)

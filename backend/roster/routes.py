@@ -204,11 +204,28 @@ class UnavailabilityByIdViews(MethodView):
 @blp.route("/wishes")
 class WishViews(MethodView):
     @blp.auth("team_lead", "nurse")
+    @blp.arguments(WindowArgsSchema, location="query")
+    @blp.response(200, WishSchema(many=True))
+    def get(self, args):
+        """List wishes in a window with whether the adopted roster meets them (a nurse: her own)"""
+        return service.list_wishes(get_session(), actor=current_actor(), team=args.get("team"),
+                                   start=args.get("from_"), end=args.get("to"), now=get_clock().now())
+
+    @blp.auth("team_lead", "nurse")
     @blp.arguments(WishCreateSchema)
     @blp.response(201, WishSchema)
     def post(self, data):
-        """Record a wish: a day free, or a shift to work"""
+        """Record a wish: a day off, no nights in a week, or a shift to work"""
         return service.add_wish(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/wishes/<int:wish_id>")
+class WishByIdViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.response(204)
+    def delete(self, wish_id):
+        """Withdraw a wish"""
+        service.delete_wish(get_session(), actor=current_actor(), wish_id=wish_id)
 
 
 @blp.route("/rules/<string:team>")

@@ -153,6 +153,20 @@ def night_windows(days, rules: WorkingTimeRules) -> list[tuple[date, date]]:
     return [(d, d + span) for d in sorted(set(days))]
 
 
+def wish_shifts(wish, shifts) -> list[Shift]:
+    """The shifts a wish is about: on its day (of its shift type, if given), or the nights of its week."""
+    if wish.kind == "no_nights":
+        last = wish.day + timedelta(days=6)
+        return [s for s in shifts if is_night(s) and wish.day <= s.day <= last]
+    return [s for s in shifts if wish.matches(s)]
+
+
+def wish_met(wish, worked) -> bool:
+    """Whether a nurse's worked shifts honour her wish: none of them (free, no nights), or one (preferred)."""
+    about = wish_shifts(wish, worked)
+    return bool(about) if wish.want else not about
+
+
 def blocking(problem: RosterProblem, nurse_id: int, shift: Shift):
     """The unavailability of the nurse that overlaps the shift, if any."""
     for item in problem.unavailability:

@@ -207,3 +207,37 @@ def test_the_average_spans_two_planning_periods(session):
     found = [v for v in plans.check_roster(session, actor=actor(lead), team="acute", **window) if v.hard]
     assert [v.rule for v in found] == ["average_hours"]
     assert "werkt 168 uur, gemiddeld 10,5 uur per week; maximaal 10 uur per week" in found[0].message
+
+
+# --- wishes ---------------------------------------------------------------------------------
+
+def test_all_wishes_are_honoured_where_they_can_be():
+    from backend.roster.planning import Wish
+    evening = ShiftType("evening", "Avonddienst", time(15), time(23))
+    nurses = [Nurse(i, f"V{i}", contract_hours=24) for i in (1, 2, 3, 4)]
+    shifts = expand_shifts([evening, NIGHT], MONDAY, MONDAY + timedelta(days=6))
+    wishes = [Wish(1, MONDAY, kind="day_off"), Wish(2, MONDAY + timedelta(days=1), kind="day_off"),
+              Wish(3, MONDAY, kind="no_nights"), Wish(1, MONDAY + timedelta(days=3), kind="preferred_shift",
+                                                      shift_code="night")]
+    result = solve(RosterProblem(shifts, nurses, wishes=wishes), time_limit=5)
+    assert result.unfilled == [] and result.unmet_wishes == []
+    worked = {(a.nurse_id, a.shift.key) for a in result.assignments}
+    assert not any((1, k) in worked for k in (f"evening@{MONDAY}", f"night@{MONDAY}"))
+    assert not any(n == 3 and k.startswith("night") for n, k in worked)
+    assert (1, f"night@{MONDAY + timedelta(days=3)}") in worked
+
+
+def test_wishes_that_cannot_all_be_met_are_split_fairly_and_explained():
+    from backend.roster.planning import Wish
+    day = ShiftType("day", "Dagdienst", time(8), time(16), weekdays=frozenset({0, 1, 2, 3}))
+    nurses = [Nurse(1, "Anna"), Nurse(2, "Bram")]
+    # Both want all four days off; every day needs one of them: four wishes must lose.
+    wishes = [Wish(n, MONDAY + timedelta(days=d), kind="day_off") for n in (1, 2) for d in range(4)]
+    rules = WorkingTimeRules(weight_contract_hours=0, weight_fair_nights=0, weight_fair_weekends=0)
+    result = solve(RosterProblem(expand_shifts([day], MONDAY, MONDAY + timedelta(days=6)), nurses,
+                                 wishes=wishes, rules=rules), time_limit=5)
+    assert result.unfilled == []
+    unmet = result.unmet_wishes
+    assert len(unmet) == 4
+    assert sorted(w["nurse_id"] for w in unmet) == [1, 1, 2, 2]  # two each, not four for one
+    assert all("hadden daar zelf ook een wens" in w["message"] for w in unmet)
