@@ -11,7 +11,10 @@ from backend.roster.models import (
     WISH_KINDS,
     RosterAssignment,
     RosterContract,
+    RosterEvent,
     RosterGapAlert,
+    RosterPublication,
+    RosterSwap,
     RosterProposal,
     RosterShiftType,
     RosterUnavailability,
@@ -313,3 +316,40 @@ class GapAlertSchema(AutoSchema):
     start = auto_field("starts_at")
     end = auto_field("ends_at")
     missing = ma.fields.List(ma.fields.Nested(MissingSchema))
+
+
+class PublishSchema(ma.Schema):
+    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    start_date = ma.fields.Date(required=True, validate=DAY)
+    end_date = ma.fields.Date(required=True, validate=DAY)
+
+
+class PublicationSchema(AutoSchema):
+    class Meta:
+        model = RosterPublication
+
+
+class EventSchema(AutoSchema):
+    class Meta:
+        model = RosterEvent
+
+
+class SwapSchema(AutoSchema):
+    class Meta:
+        model = RosterSwap
+        exclude = ("starts_at", "ends_at", "from_user_id", "to_user_id", "shift_code")
+
+    shift = auto_field("shift_code")
+    start = auto_field("starts_at")
+    end = auto_field("ends_at")
+    from_nurse_id = auto_field("from_user_id")
+    to_nurse_id = auto_field("to_user_id")
+
+
+class SwapCreateSchema(ma.Schema):
+    assignment_id = ma.fields.Integer(required=True, validate=ID)
+
+
+class SwapArgsSchema(ma.Schema):
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    status = ma.fields.String(validate=validate.OneOf(SWAP_STATUSES))

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from backend import errors
 from backend.identity.models import User
+from backend.roster import history
 from backend.roster.ical import shifts_to_ical
 from backend.roster.models import (
     RosterAssignment,
@@ -314,6 +315,8 @@ def add_assignment(session: Session, *, actor, data: dict, now: datetime) -> Ros
                            starts_at=shift.start, ends_at=shift.end, pinned=data.get("pinned", False),
                            created_at=now)
     session.add(row)
+    session.flush()
+    history.shift_changed(session, row=row, change="added", actor=actor, now=now)
     session.commit()
     return row
 
@@ -328,9 +331,10 @@ def update_assignment(session: Session, *, actor, assignment_id: int, data: dict
     return row
 
 
-def delete_assignment(session: Session, *, actor, assignment_id: int) -> None:
+def delete_assignment(session: Session, *, actor, assignment_id: int, now: datetime) -> None:
     """Take a nurse off a shift."""
     row = _editable(session, actor=actor, assignment_id=assignment_id)
+    history.shift_changed(session, row=row, change="removed", actor=actor, now=now)
     session.delete(row)
     session.commit()
 
@@ -351,6 +355,6 @@ def nurse_calendar(session: Session, *, actor, nurse_id: int, now: datetime) -> 
     names = {(t.team, t.code): t.name for t in session.exec(select(RosterShiftType)).all()}
     return shifts_to_ical(
         nurse_id=nurse_id, nurse_name=nurse.name, team=nurse.team or "", now=now,
-        shifts=[(r.shift_code, names.get((r.team, r.shift_code), r.shift_code), r.starts_at, r.ends_at)
-                for r in rows],
+        shifts=[(r.shift_code, names.get((r.team, r.shift_code), r.shift_code), r.starts_at, r.ends_at,
+                 history.is_published(session, team=r.team, day=r.day)) for r in rows],
     )
