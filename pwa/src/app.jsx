@@ -11,6 +11,7 @@ import { NurseApp } from './nurse.jsx';
 import { HapApp } from './hap.jsx';
 import { Board } from './board.jsx';
 import { RosterWeek } from './roster.jsx';
+import { RosterMe } from './rosterme.jsx';
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -99,6 +100,7 @@ export function App() {
           : user.role === 'hap' ? <HapApp user={user} />
           : <Board user={user} />}
         {user.role === 'team_lead' && <RosterWeek user={user} />}
+        {user.role === 'nurse' && <RosterMe user={user} />}
       </main>
     </>
   );
