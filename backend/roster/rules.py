@@ -306,7 +306,7 @@ class Rest(Rule):
 
 
 class ConsecutiveNights(Rule):
-    """At most `max_consecutive_nights` night shifts in a row (the team's rule)."""
+    """At most `max_consecutive_nights` night shifts in a row (the team's rule; Arbeidstijdenwet art. 5:8)."""
 
     code = "consecutive_nights"
 
@@ -346,7 +346,7 @@ class ConsecutiveNights(Rule):
 
 
 class MaxWeekHours(Rule):
-    """At most `max_hours_per_week` hours in a calendar week (the team's rule)."""
+    """At most `max_hours_per_week` hours in a calendar week (the team's rule; Arbeidstijdenwet art. 5:7)."""
 
     code = "max_hours_per_week"
 
