@@ -23,6 +23,7 @@ from backend.dispatch.ranking import rank_for_call
 from backend.identity.models import User
 from backend.identity.service import get_team
 from backend.push.worker import after_commit
+from backend.roster import availability as roster_availability
 from backend.vocab import ACTIVE_STATUSES, HELD_STATUSES
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ def offer_call(session: Session, *, actor, call_id: int, nurse_id: int, now: dat
     if nurse.team != call.team:
         raise errors.Unprocessable("Deze verpleegkundige hoort niet bij het team van de melding.",
                                    errors={"nurse_id": ["Ander team."]})
-    if nurse.availability != "available":
+    if not roster_availability.claim_available(session, nurse_id=nurse.id, team=call.team, now=now):
         raise errors.Conflict(f"{nurse.name} is niet beschikbaar ({nurse.availability}).")
     before = call.status
     window = timedelta(seconds=get_team(session, code=call.team).ack_window(call.urgency))

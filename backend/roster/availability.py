@@ -34,6 +34,21 @@ def available_clause(*, team: str | None, at: datetime):
                   sa.and_(User.availability != "busy", on_shift.exists()))
 
 
+def claim_available(session: Session, *, nurse_id: int, team: str | None, now: datetime) -> bool:
+    """Apply dispatch's rule to one nurse now, for an offer: True when `available_clause` holds for her.
+
+    Recommendations and offers use this one rule. An on-duty nurse whose shift started before the minute job
+    (`sync_shift_availability`) ran still says `off_duty`; her status is set to `available` here, exactly as
+    that job would (in the caller's transaction), so the offer and the acceptance that follow see it.
+    """
+    if session.exec(select(User.id).where(User.id == nurse_id, available_clause(team=team, at=now))).first() is None:
+        return False
+    session.execute(
+        sa.update(User).where(User.id == nurse_id, User.availability == "off_duty")
+        .values(availability="available", availability_set_at=now).execution_options(synchronize_session=False))
+    return True
+
+
 def sync_shift_availability(session: Session, *, now: datetime, lookback: timedelta = timedelta(days=1)) -> dict:
     """Make the status follow the roster: 'available' when her shift starts, 'off_duty' when it ends.
 

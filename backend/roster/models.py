@@ -8,6 +8,10 @@ from sqlmodel import JSON, Field, SQLModel
 from backend.db import UTCDateTime
 
 PROPOSAL_STATUSES = ("proposal", "adopted", "discarded")
+WISH_KINDS = ("day_off", "no_nights", "preferred_shift")
+SWAP_STATUSES = ("offered", "taken", "approved", "refused", "cancelled")
+EVENT_KINDS = ("published", "changed", "swap_offered", "swap_taken", "swap_approved", "swap_refused",
+               "swap_cancelled")
 
 
 class RosterShiftType(SQLModel, table=True):
@@ -67,13 +71,18 @@ class RosterUnavailability(SQLModel, table=True):
 
 
 class RosterWish(SQLModel, table=True):
-    """A nurse's wish for a local day: free (`want` false) or to work (a shift code, or any)."""
+    """A nurse's wish: a local day free (`day_off`), no nights in the week starting on `day` (`no_nights`), or a
+    shift to work (`preferred_shift`: a shift code, or any; `want` true)."""
 
     __tablename__ = "roster_wishes"
-    __table_args__ = (sa.UniqueConstraint("user_id", "day", "shift_code", name="uq_roster_wishes_day"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "day", "shift_code", name="uq_roster_wishes_day"),
+        sa.CheckConstraint(f"kind IN {WISH_KINDS}", name="ck_roster_wishes_kind"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(default="day_off", max_length=16)
     day: date = Field(index=True)
     shift_code: str | None = Field(default=None, max_length=32)
     want: bool = False
@@ -98,6 +107,8 @@ class RosterProposal(SQLModel, table=True):
     # [{nurse_id, shift, day, start, end, pinned}], dates and times as ISO 8601 text
     assignments: list[dict] = Field(default_factory=list, sa_type=JSON)
     unfilled: list[dict] = Field(default_factory=list, sa_type=JSON)  # gaps.unfilled_entry() of each gap
+    # [{wish_id, nurse_id, kind, day, shift, message}]: the wishes the proposal could not honour, and why
+    unmet_wishes: list[dict] = Field(default_factory=list, sa_type=JSON)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     adopted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -139,3 +150,64 @@ class RosterGapAlert(SQLModel, table=True):
     message: str = Field(max_length=1000)
     created_at: datetime = Field(sa_type=UTCDateTime)
     notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RosterPublication(SQLModel, table=True):
+    """A period of a team's adopted roster the team lead has published: from now on a change there is pushed
+    to the nurses it touches and kept as a `changed` event."""
+
+    __tablename__ = "roster_publications"
+    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="ck_roster_publications_span"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(foreign_key="teams.code", max_length=16, index=True)
+    start_date: date
+    end_date: date
+    published_by_id: int | None = Field(default=None, foreign_key="users.id")
+    published_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RosterSwap(SQLModel, table=True):
+    """A shift a nurse offers to a colleague: offered -> taken -> approved (or refused / cancelled).
+
+    The shift is copied here: the assignment row moves to the taker on approval, or may be re-planned."""
+
+    __tablename__ = "roster_swaps"
+    __table_args__ = (sa.CheckConstraint(f"status IN {SWAP_STATUSES}", name="ck_roster_swaps_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(foreign_key="teams.code", max_length=16, index=True)
+    assignment_id: int = Field(index=True)  # no foreign key: re-adopting a period replaces assignment rows
+    shift_code: str = Field(max_length=32)
+    day: date
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    from_user_id: int = Field(foreign_key="users.id")
+    to_user_id: int | None = Field(default=None, foreign_key="users.id")
+    status: str = Field(default="offered", max_length=16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class RosterEvent(SQLModel, table=True):
+    """One step in the life of the published roster: a publication, a change to a published shift, a swap's
+    offer, take, approval, refusal or withdrawal. Never updated: this is the roster's history."""
+
+    __tablename__ = "roster_events"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {EVENT_KINDS}", name="ck_roster_events_kind"),
+        sa.Index("ix_roster_events_team_at", "team", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(foreign_key="teams.code", max_length=16)
+    kind: str = Field(max_length=16)
+    swap_id: int | None = Field(default=None, foreign_key="roster_swaps.id")
+    assignment_id: int | None = None
+    user_ids: list[int] = Field(default_factory=list, sa_type=JSON)  # the nurses it touches
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    detail: dict = Field(default_factory=dict, sa_type=JSON)
+    message: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(sa_type=UTCDateTime)

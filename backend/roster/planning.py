@@ -160,17 +160,29 @@ class Unavailability:
     reason: str = ""
 
 
+WISH_KINDS = ("day_off", "no_nights", "preferred_shift")
+
+
 @dataclass(frozen=True)
 class Wish:
-    """A nurse's wish for a local day: to be free (`want=False`) or to work (a shift code or any)."""
+    """A nurse's wish: a local day free (`day_off`), no night shifts in the week starting on `day`
+    (`no_nights`), or a shift to work on a day (`preferred_shift`, a shift code or any)."""
 
     nurse_id: int
     day: date
     want: bool = False
     shift_code: str | None = None
     weight: int = 1
+    kind: str | None = None  # derived from `want` when not given
+    id: int | None = None
+
+    def __post_init__(self):
+        if self.kind is None:
+            object.__setattr__(self, "kind", "preferred_shift" if self.want else "day_off")
+        object.__setattr__(self, "want", self.kind == "preferred_shift")
 
     def matches(self, shift: Shift) -> bool:
+        """Whether the shift is one the wish is about (rules.wish_shifts adds the nights of a week)."""
         return shift.day == self.day and (self.shift_code is None or self.shift_code == shift.code)
 
 
@@ -194,13 +206,29 @@ class WorkingTimeRules:
     night_end_after: time = time(2, 0)
     max_consecutive_nights: int = 5
     max_hours_per_week: float = 60.0
+    # Arbeidstijdenwet art. 5:8: after a series of `series_min_nights` or more night shifts, `series_rest_hours`.
+    series_min_nights: int = 3
+    series_rest_hours: float = 46.0
+    # Averages over every `average_weeks` consecutive calendar weeks (the reference period of art. 5:7/5:8).
+    average_weeks: int = 16
+    max_average_hours: float = 48.0  # art. 5:7
+    # art. 5:8: at most this many night shifts in the reference period; 0 when the team works the other regime
+    # the article allows (at most 38 hours between 00:00 and 06:00 in 2 weeks), which this planner does not model.
+    max_nights_per_period: int = 36
+    # art. 5:8: at most `max_average_hours_nights` a week on average in a reference period in which she works
+    # `night_average_from` or more night shifts ending after `night_end_after`.
+    max_average_hours_nights: float = 40.0
+    night_average_from: int = 16
+    # The team's swap setting: a swap that breaks no rule is approved at once (else the team lead approves).
+    auto_approve_swaps: bool = False
     # Soft goals (weights of the objective).
     weight_understaffed: int = 1000
     weight_skill_missing: int = 600
     weight_fair_nights: int = 20
     weight_fair_weekends: int = 20
     weight_contract_hours: int = 2
-    weight_wish: int = 30
+    weight_wish: int = 300  # a wish outweighs one night (10 tenths × weight_fair_nights) off the fair target
+    weight_wish_fairness: int = 150  # each further unmet wish of the same nurse costs this much more
 
     @classmethod
     def from_dict(cls, data: dict | None) -> WorkingTimeRules:
@@ -222,6 +250,9 @@ class RosterProblem:
     wishes: list[Wish] = field(default_factory=list)
     pins: list[Assignment] = field(default_factory=list)
     rules: WorkingTimeRules = field(default_factory=WorkingTimeRules)
+    # Adopted shifts further away (up to a reference period before and after): fixed, they count only toward
+    # the averages over 16 weeks. Disjoint from `shifts`.
+    history: list[Assignment] = field(default_factory=list)
 
     def __post_init__(self):
         self.nurse_by_id = {n.id: n for n in self.nurses}

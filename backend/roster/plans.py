@@ -3,9 +3,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend import errors
+from backend.roster import history
 from backend.roster.gaps import unfilled_entry
 from backend.roster.models import RosterAssignment, RosterProposal
 from backend.roster.problem import load_problem
@@ -67,6 +68,7 @@ def generate_roster(session: Session, *, actor, team: str, start_date: date, end
                       "start": a.shift.start.isoformat(), "end": a.shift.end.isoformat(), "pinned": a.pinned}
                      for a in planned],
         unfilled=[unfilled_entry(g) for g in result.unfilled],
+        unmet_wishes=result.unmet_wishes,
         created_by_id=actor.user_id if actor else None, created_at=now,
     )
     session.add(proposal)
@@ -97,6 +99,14 @@ def adopt_proposal(session: Session, *, actor, proposal_id: int, now: datetime) 
     if claimed != 1:
         session.rollback()
         raise errors.Conflict(f"Roostervoorstel {proposal_id} is al {proposal.status}.")
+    old = session.exec(select(RosterAssignment).where(
+        RosterAssignment.team == proposal.team, RosterAssignment.day >= proposal.start_date,
+        RosterAssignment.day <= proposal.end_date)).all()
+    old_keys = {(r.user_id, r.shift_code, r.day) for r in old}
+    new_keys = {(a["nurse_id"], a["shift"], date.fromisoformat(a["day"])) for a in proposal.assignments}
+    for r in old:  # a published shift that goes away is news for its nurse
+        if (r.user_id, r.shift_code, r.day) not in new_keys:
+            history.shift_changed(session, row=r, change="removed", actor=actor, now=now)
     session.execute(sa.delete(RosterAssignment).where(
         RosterAssignment.team == proposal.team, RosterAssignment.day >= proposal.start_date,
         RosterAssignment.day <= proposal.end_date))
@@ -112,6 +122,10 @@ def adopt_proposal(session: Session, *, actor, proposal_id: int, now: datetime) 
                              created_at=now)
             for a in proposal.assignments]
     session.add_all(rows)
+    session.flush()
+    for r in rows:
+        if (r.user_id, r.shift_code, r.day) not in old_keys:
+            history.shift_changed(session, row=r, change="added", actor=actor, now=now)
     session.commit()
     return rows
 

@@ -117,11 +117,19 @@ def load_problem(session: Session, *, team: str, start_date: date,
             RosterUnavailability.ends_at > lo)).all()
     ] if ids else []
     wishes = [
-        Wish(r.user_id, r.day, want=r.want, shift_code=r.shift_code, weight=r.weight)
+        Wish(r.user_id, r.day, want=r.want, shift_code=r.shift_code, weight=r.weight, kind=r.kind, id=r.id)
         for r in session.exec(select(RosterWish).where(
-            RosterWish.user_id.in_(ids), RosterWish.day >= start_date, RosterWish.day <= end_date)).all()
+            RosterWish.user_id.in_(ids), RosterWish.day >= start_date - timedelta(days=6),
+            RosterWish.day <= end_date)).all()
     ] if ids else []
     problem = RosterProblem(shifts, nurses, unavailable, wishes, rules=rules)
+    # The averages over 16 weeks (Arbeidstijdenwet art. 5:7, 5:8) reach a reference period before and after.
+    reach = timedelta(weeks=rules.average_weeks)
+    problem.history = [
+        Assignment(row.user_id, _shift_of_row(row, {}), pinned=True)
+        for row in adopted_rows(session, team=team, start=lo - reach, end=hi + reach)
+        if row.ends_at <= lo or row.starts_at >= hi
+    ]
     adopted = []
     for row in adopted_rows(session, team=team, start=lo, end=hi):
         shift = _shift_of_row(row, problem.shift_by_key)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from backend.api import Blueprint, current_actor, get_clock
 from backend.db import get_session
-from backend.roster import gaps, plans, service
+from backend.roster import gaps, plans, publish, service, swaps
 from backend.roster.schemas import (
     AssignmentCreateSchema,
     AssignmentSchema,
@@ -12,14 +12,20 @@ from backend.roster.schemas import (
     CheckArgsSchema,
     ContractArgsSchema,
     ContractSchema,
+    EventSchema,
     GapAlertSchema,
     GenerateSchema,
     NurseSchema,
     ProposalSchema,
+    PublicationSchema,
+    PublishSchema,
     RulesSchema,
     ShiftTypeCreateSchema,
     ShiftTypeSchema,
     ShiftTypeUpdateSchema,
+    SwapArgsSchema,
+    SwapCreateSchema,
+    SwapSchema,
     TeamArgsSchema,
     UnavailabilityCreateSchema,
     UnavailabilitySchema,
@@ -100,7 +106,8 @@ class AssignmentByIdViews(MethodView):
     @blp.response(204)
     def delete(self, assignment_id):
         """Take a nurse off a shift"""
-        service.delete_assignment(get_session(), actor=current_actor(), assignment_id=assignment_id)
+        service.delete_assignment(get_session(), actor=current_actor(), assignment_id=assignment_id,
+                                  now=get_clock().now())
 
 
 @blp.route("/check")
@@ -204,11 +211,28 @@ class UnavailabilityByIdViews(MethodView):
 @blp.route("/wishes")
 class WishViews(MethodView):
     @blp.auth("team_lead", "nurse")
+    @blp.arguments(WindowArgsSchema, location="query")
+    @blp.response(200, WishSchema(many=True))
+    def get(self, args):
+        """List wishes in a window with whether the adopted roster meets them (a nurse: her own)"""
+        return service.list_wishes(get_session(), actor=current_actor(), team=args.get("team"),
+                                   start=args.get("from_"), end=args.get("to"), now=get_clock().now())
+
+    @blp.auth("team_lead", "nurse")
     @blp.arguments(WishCreateSchema)
     @blp.response(201, WishSchema)
     def post(self, data):
-        """Record a wish: a day free, or a shift to work"""
+        """Record a wish: a day off, no nights in a week, or a shift to work"""
         return service.add_wish(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+
+
+@blp.route("/wishes/<int:wish_id>")
+class WishByIdViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.response(204)
+    def delete(self, wish_id):
+        """Withdraw a wish"""
+        service.delete_wish(get_session(), actor=current_actor(), wish_id=wish_id)
 
 
 @blp.route("/rules/<string:team>")
@@ -235,3 +259,88 @@ class GapAlertViews(MethodView):
     def get(self, args):
         """List coverage gaps of the coming 24 h recorded by the clock"""
         return gaps.list_gap_alerts(get_session(), actor=current_actor(), team=args.get("team"), now=get_clock().now())
+
+
+@blp.route("/publications")
+class PublicationViews(MethodView):
+    @blp.auth(*TEAM_ROLES)
+    @blp.arguments(TeamArgsSchema, location="query")
+    @blp.response(200, PublicationSchema(many=True))
+    def get(self, args):
+        """List the team's published periods"""
+        return publish.list_publications(get_session(), actor=current_actor(), team=args.get("team"))
+
+    @blp.auth(*LEAD)
+    @blp.arguments(PublishSchema)
+    @blp.response(201, PublicationSchema)
+    @blp.alt_response(409, description="The roster still breaks a working-time rule (the Dutch text is the message)")
+    def post(self, data):
+        """Publish a period of the adopted roster: every nurse of the team gets a push"""
+        return publish.publish_period(get_session(), actor=current_actor(), now=get_clock().now(), **data)
+
+
+@blp.route("/events")
+class EventViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.arguments(WindowArgsSchema, location="query")
+    @blp.response(200, EventSchema(many=True))
+    def get(self, args):
+        """The roster's history: publications, changes to published shifts, swaps (a nurse: those touching her)"""
+        return publish.list_events(get_session(), actor=current_actor(), team=args.get("team"),
+                                   start=args.get("from_"), end=args.get("to"), now=get_clock().now())
+
+
+@blp.route("/swaps")
+class SwapViews(MethodView):
+    @blp.auth("team_lead", "nurse")
+    @blp.arguments(SwapArgsSchema, location="query")
+    @blp.response(200, SwapSchema(many=True))
+    def get(self, args):
+        """List the team's swaps of shifts not yet over"""
+        return swaps.list_swaps(get_session(), actor=current_actor(), team=args.get("team"),
+                                status=args.get("status"), now=get_clock().now())
+
+    @blp.auth("nurse")
+    @blp.arguments(SwapCreateSchema)
+    @blp.response(201, SwapSchema)
+    def post(self, data):
+        """Offer one of my coming shifts to a colleague"""
+        return swaps.offer_swap(get_session(), actor=current_actor(), now=get_clock().now(), **data)
+
+
+@blp.route("/swaps/<int:swap_id>")
+class SwapByIdViews(MethodView):
+    @blp.auth("nurse")
+    @blp.response(200, SwapSchema)
+    def delete(self, swap_id):
+        """Withdraw my offer while it is open"""
+        return swaps.cancel_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())
+
+
+@blp.route("/swaps/<int:swap_id>/take")
+class SwapTakeViews(MethodView):
+    @blp.auth("nurse")
+    @blp.response(200, SwapSchema)
+    @blp.alt_response(409, description="Taking it would break a rule for one of the two (the Dutch text is the message)")
+    def post(self, swap_id):
+        """Take a colleague's offered shift (checked against every rule for both of us)"""
+        return swaps.take_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())
+
+
+@blp.route("/swaps/<int:swap_id>/approve")
+class SwapApproveViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.response(200, SwapSchema)
+    @blp.alt_response(409, description="Not taken, or it now breaks a rule")
+    def post(self, swap_id):
+        """Approve a taken swap: the shift moves to the taker"""
+        return swaps.approve_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())
+
+
+@blp.route("/swaps/<int:swap_id>/refuse")
+class SwapRefuseViews(MethodView):
+    @blp.auth(*LEAD)
+    @blp.response(200, SwapSchema)
+    def post(self, swap_id):
+        """Refuse an open swap"""
+        return swaps.refuse_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from backend.roster.planning import (
     Assignment,
     RosterProblem,
     Shift,
     SkillNeed,
+    MONTHS_NL,
     WorkingTimeRules,
     fmt_local,
     skill_label,
@@ -72,7 +73,7 @@ def is_weekend(shift: Shift) -> bool:
 def rest_needed(shift: Shift, rules: WorkingTimeRules) -> timedelta:
     """Rest owed after a shift: the night rest after a night shift ending after `night_end_after`, else the
     minimum rest (both set per team)."""
-    if is_night(shift) and shift.local_end.time() > rules.night_end_after:
+    if late_night(shift, rules):  # Arbeidstijdenwet art. 5:8: 14 hours after a night ending after 02:00
         return timedelta(hours=rules.night_rest_hours)
     return timedelta(hours=rules.min_rest_hours)
 
@@ -100,10 +101,70 @@ def week_of(shift: Shift) -> tuple[int, int]:
     return tuple(shift.local_start.isocalendar()[:2])
 
 
+def late_night(shift: Shift, rules: WorkingTimeRules) -> bool:
+    """A night shift ending after `night_end_after` (02:00): it owes the night rest and counts toward the 40-hour
+    average (Arbeidstijdenwet art. 5:8)."""
+    return is_night(shift) and shift.local_end.time() > rules.night_end_after
+
+
+def series_rest_broken(last: Shift, then: Shift, rules: WorkingTimeRules) -> bool:
+    """Whether working `then` after a series of nights ending with `last` cuts the rest after the series short.
+
+    Arbeidstijdenwet art. 5:8: after a series of 3 or more night shifts, at least 46 hours of uninterrupted rest.
+    A night on the next day continues the series (the rest is owed after that one)."""
+    if then.start <= last.start:
+        return False
+    if is_night(then) and then.day == last.day + timedelta(days=1):
+        return False
+    return then.start - last.end < timedelta(hours=rules.series_rest_hours)
+
+
+def fmt_span(span: timedelta) -> str:
+    """A duration in Dutch: '45 uur 59 min', '46 uur'."""
+    minutes = int(span.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} uur {rest} min" if rest else f"{hours} uur"
+
+
+def week_start(shift: Shift) -> date:
+    """The Monday of the calendar week a shift's hours count in (the week of its local start)."""
+    day = shift.local_start.date()
+    return day - timedelta(days=day.weekday())
+
+
+def reference_periods(weeks, rules: WorkingTimeRules) -> list[tuple[date, date]]:
+    """Every run of `average_weeks` consecutive calendar weeks (first Monday, last Monday) holding one of `weeks`
+    (Arbeidstijdenwet art. 5:7 and 5:8: "in elke periode van 16 aaneengesloten weken")."""
+    span = timedelta(weeks=rules.average_weeks - 1)
+    firsts = {w - timedelta(weeks=k) for w in weeks for k in range(rules.average_weeks)}
+    return [(f, f + span) for f in sorted(firsts)]
+
+
+def fmt_period(first_monday: date, last_monday: date) -> str:
+    """Name a reference period in Dutch: 'ma 7 sep 2026 t/m zo 27 dec 2026'."""
+    last_sunday = last_monday + timedelta(days=6)
+    return (f"ma {first_monday.day} {MONTHS_NL[first_monday.month - 1]} {first_monday.year} t/m "
+            f"zo {last_sunday.day} {MONTHS_NL[last_sunday.month - 1]} {last_sunday.year}")
+
+
 def night_windows(days, rules: WorkingTimeRules) -> list[tuple[date, date]]:
     """Every run of max_consecutive_nights + 1 calendar days starting on one of `days`."""
     span = timedelta(days=rules.max_consecutive_nights)
     return [(d, d + span) for d in sorted(set(days))]
+
+
+def wish_shifts(wish, shifts) -> list[Shift]:
+    """The shifts a wish is about: on its day (of its shift type, if given), or the nights of its week."""
+    if wish.kind == "no_nights":
+        last = wish.day + timedelta(days=6)
+        return [s for s in shifts if is_night(s) and wish.day <= s.day <= last]
+    return [s for s in shifts if wish.matches(s)]
+
+
+def wish_met(wish, worked) -> bool:
+    """Whether a nurse's worked shifts honour her wish: none of them (free, no nights), or one (preferred)."""
+    about = wish_shifts(wish, worked)
+    return bool(about) if wish.want else not about
 
 
 def blocking(problem: RosterProblem, nurse_id: int, shift: Shift):
@@ -245,7 +306,7 @@ class Rest(Rule):
 
 
 class ConsecutiveNights(Rule):
-    """At most `max_consecutive_nights` night shifts in a row (the team's rule)."""
+    """At most `max_consecutive_nights` night shifts in a row (the team's rule; Arbeidstijdenwet art. 5:8)."""
 
     code = "consecutive_nights"
 
@@ -285,7 +346,7 @@ class ConsecutiveNights(Rule):
 
 
 class MaxWeekHours(Rule):
-    """At most `max_hours_per_week` hours in a calendar week (the team's rule)."""
+    """At most `max_hours_per_week` hours in a calendar week (the team's rule; Arbeidstijdenwet art. 5:7)."""
 
     code = "max_hours_per_week"
 
@@ -320,6 +381,235 @@ class MaxWeekHours(Rule):
                         context_only=all(s.context for s in shifts),
                     ))
         return out
+
+
+class SeriesRest(Rule):
+    """Arbeidstijdenwet art. 5:8: after a series of 3 or more night shifts (`series_min_nights`) at least 46 hours
+    (`series_rest_hours`) of uninterrupted rest before the next shift."""
+
+    code = "series_rest"
+
+    def _series(self, nights_by_day, last: Shift, count: int):
+        """Every chain of `count` nights on consecutive days ending with `last` (one night a day)."""
+        chains = [[last]]
+        for back in range(1, count):
+            day = last.day - timedelta(days=back)
+            chains = [[n, *chain] for chain in chains for n in nights_by_day.get(day, ())]
+        return chains
+
+    def constrain(self, m) -> None:
+        rules, shifts = m.problem.rules, m.problem.shifts
+        if rules.series_min_nights < 1:
+            return
+        nights_by_day = defaultdict(list)
+        for s in shifts:
+            if is_night(s):
+                nights_by_day[s.day].append(s)
+        horizon = timedelta(hours=rules.series_rest_hours)
+        for last in (s for s in shifts if is_night(s)):
+            following = [t for t in shifts if last.start < t.start < last.end + horizon
+                         and series_rest_broken(last, t, rules)]
+            if not following:
+                continue
+            continued = nights_by_day.get(last.day + timedelta(days=1), [])
+            for chain in self._series(nights_by_day, last, rules.series_min_nights):
+                if all(s.context for s in chain) and all(t.context for t in following):
+                    continue  # only the roster around the period: the checker's to report
+                for nurse in m.problem.nurses:
+                    # The series ends with `last` unless she works a night the next day too.
+                    series = [m.x[nurse.id, s.key].Not() for s in chain]
+                    series += [m.x[nurse.id, n.key] for n in continued]
+                    for t in following:
+                        m.cp.AddBoolOr(series + [m.x[nurse.id, t.key].Not()])
+
+    def check(self, problem, assignments):
+        rules = problem.rules
+        out = []
+        if rules.series_min_nights < 1:
+            return out
+        for nurse_id, items in _by_nurse(assignments).items():
+            nights_by_day = defaultdict(list)
+            for a in items:
+                if is_night(a.shift):
+                    nights_by_day[a.shift.day].append(a.shift)
+            for a in items:
+                last = a.shift
+                if not is_night(last):
+                    continue
+                run = 1
+                while nights_by_day.get(last.day - timedelta(days=run)):
+                    run += 1
+                if run < rules.series_min_nights or nights_by_day.get(last.day + timedelta(days=1)):
+                    continue  # no series, or it goes on the next night
+                for b in items:
+                    then = b.shift
+                    if not series_rest_broken(last, then, rules):
+                        continue
+                    out.append(Violation(
+                        self.code, last.end, then.start, nurse_id=nurse_id, shift=then.code,
+                        message=f"{nurse_name(problem, nurse_id)}: na {run} nachtdiensten achter elkaar "
+                                f"(de laatste tot {fmt_local(last.end)}) maar {fmt_span(then.start - last.end)} rust voor "
+                                f"{then.label()}; minimaal {rules.series_rest_hours:g} uur "
+                                f"(Arbeidstijdenwet art. 5:8).",
+                        context_only=last.context and then.context,
+                    ))
+        return out
+
+
+def week_loads(assignments, rules: WorkingTimeRules) -> dict[tuple[int, date], list[int]]:
+    """Sum each nurse's calendar weeks: [minutes, night shifts, night shifts ending after 02:00]."""
+    loads = defaultdict(lambda: [0, 0, 0])
+    for a in assignments:
+        load = loads[a.nurse_id, week_start(a.shift)]
+        load[0] += a.shift.minutes
+        load[1] += is_night(a.shift)
+        load[2] += late_night(a.shift, rules)
+    return loads
+
+
+class ReferencePeriodRule(Rule):
+    """A limit over every 16 consecutive calendar weeks, counting the adopted roster before and after the period
+    (`problem.history`) so a plan for four weeks respects what was worked in the twelve before."""
+
+    article = ""
+
+    def limits(self, rules: WorkingTimeRules) -> bool:
+        raise NotImplementedError
+
+    def constrain_period(self, m, nurse, shifts, past: list[int]) -> None:
+        raise NotImplementedError
+
+    def broken(self, rules, total: list[int]) -> tuple[float, str] | None:
+        """(how far over, the Dutch clause) when a period's totals break the rule, else None."""
+        raise NotImplementedError
+
+    def constrain(self, m) -> None:
+        rules = m.problem.rules
+        if not self.limits(rules):
+            return
+        past = week_loads(m.problem.history, rules)
+        by_week = defaultdict(list)
+        for s in m.problem.shifts:
+            by_week[week_start(s)].append(s)
+        planned = {week_start(s) for s in m.problem.shifts if not s.context}
+        for first, last in reference_periods(planned, rules):
+            weeks = [first + timedelta(weeks=k) for k in range(rules.average_weeks)]
+            shifts = [s for w in weeks for s in by_week.get(w, ())]
+            for nurse in m.problem.nurses:
+                before = [sum(past[nurse.id, w][i] for w in weeks if (nurse.id, w) in past) for i in range(3)]
+                self.constrain_period(m, nurse, shifts, before)
+
+    def check(self, problem, assignments):
+        rules = problem.rules
+        if not self.limits(rules):
+            return []
+        loads = week_loads([*problem.history, *assignments], rules)
+        out = []
+        for nurse_id, items in _by_nurse(assignments).items():
+            worst = None
+            for first, last in reference_periods({week_start(a.shift) for a in items}, rules):
+                weeks = [first + timedelta(weeks=k) for k in range(rules.average_weeks)]
+                total = [sum(loads[nurse_id, w][i] for w in weeks if (nurse_id, w) in loads) for i in range(3)]
+                found = self.broken(rules, total)
+                if found and (worst is None or found[0] > worst[0]):
+                    inside = [a for a in items if first <= week_start(a.shift) <= last]
+                    worst = (*found, first, last, inside)
+            if worst:
+                _over, clause, first, last, inside = worst
+                start = datetime.combine(first, time(0), tzinfo=AMSTERDAM)
+                end = datetime.combine(last + timedelta(days=7), time(0), tzinfo=AMSTERDAM)
+                out.append(Violation(
+                    self.code, start.astimezone(timezone.utc), end.astimezone(timezone.utc),
+                    nurse_id=nurse_id, shift=inside[-1].shift.code,
+                    message=f"{nurse_name(problem, nurse_id)} {clause} in de {rules.average_weeks} weken van "
+                            f"{fmt_period(first, last)} (Arbeidstijdenwet {self.article}).",
+                    context_only=all(a.shift.context for a in inside),
+                ))
+        return out
+
+
+def _fmt_hours(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+class AverageHours(ReferencePeriodRule):
+    """Arbeidstijdenwet art. 5:7: at most 48 hours a week (`max_average_hours`) on average over every 16 weeks."""
+
+    code = "average_hours"
+    article = "art. 5:7"
+
+    def limits(self, rules):
+        return rules.max_average_hours > 0
+
+    def constrain_period(self, m, nurse, shifts, before):
+        limit = round(m.problem.rules.max_average_hours * 60 * m.problem.rules.average_weeks)
+        if before[0] + sum(s.minutes for s in shifts) <= limit:
+            return
+        m.cp.Add(sum(s.minutes * m.x[nurse.id, s.key] for s in shifts) <= limit - before[0])
+
+    def broken(self, rules, total):
+        limit = round(rules.max_average_hours * 60 * rules.average_weeks)
+        if total[0] <= limit:
+            return None
+        average = total[0] / 60 / rules.average_weeks
+        return (total[0] - limit, f"werkt {fmt_span(timedelta(minutes=total[0]))}, gemiddeld {_fmt_hours(average)} "
+                                  f"uur per week; maximaal {rules.max_average_hours:g} uur per week")
+
+
+class NightsPerPeriod(ReferencePeriodRule):
+    """Arbeidstijdenwet art. 5:8: at most 36 night shifts (`max_nights_per_period`) in every 16 weeks, where the
+    team works this regime (0 turns it off)."""
+
+    code = "nights_per_period"
+    article = "art. 5:8"
+
+    def limits(self, rules):
+        return rules.max_nights_per_period > 0
+
+    def constrain_period(self, m, nurse, shifts, before):
+        nights = [s for s in shifts if is_night(s)]
+        limit = m.problem.rules.max_nights_per_period
+        if before[1] + len(nights) <= limit:
+            return
+        m.cp.Add(sum(m.x[nurse.id, s.key] for s in nights) <= limit - before[1])
+
+    def broken(self, rules, total):
+        if total[1] <= rules.max_nights_per_period:
+            return None
+        return (total[1] - rules.max_nights_per_period,
+                f"heeft {total[1]} nachtdiensten; maximaal {rules.max_nights_per_period}")
+
+
+class NightAverageHours(ReferencePeriodRule):
+    """Arbeidstijdenwet art. 5:8: at most 40 hours a week (`max_average_hours_nights`) on average over 16 weeks in
+    which she works 16 or more night shifts ending after 02:00 (`night_average_from`)."""
+
+    code = "night_average_hours"
+    article = "art. 5:8"
+
+    def limits(self, rules):
+        return rules.max_average_hours_nights > 0 and rules.night_average_from > 0
+
+    def constrain_period(self, m, nurse, shifts, before):
+        rules = m.problem.rules
+        late = [s for s in shifts if late_night(s, rules)]
+        limit = round(rules.max_average_hours_nights * 60 * rules.average_weeks)
+        if before[2] + len(late) < rules.night_average_from or before[0] + sum(s.minutes for s in shifts) <= limit:
+            return
+        applies = m.cp.NewBoolVar(f"night_avg_{nurse.id}_{shifts[0].key}")
+        m.cp.Add(sum(m.x[nurse.id, s.key] for s in late) <= rules.night_average_from - 1 - before[2]) \
+            .OnlyEnforceIf(applies.Not())
+        m.cp.Add(sum(s.minutes * m.x[nurse.id, s.key] for s in shifts) <= limit - before[0]).OnlyEnforceIf(applies)
+
+    def broken(self, rules, total):
+        limit = round(rules.max_average_hours_nights * 60 * rules.average_weeks)
+        if total[2] < rules.night_average_from or total[0] <= limit:
+            return None
+        average = total[0] / 60 / rules.average_weeks
+        return (total[0] - limit, f"werkt {fmt_span(timedelta(minutes=total[0]))}, gemiddeld {_fmt_hours(average)} "
+                                  f"uur per week, met {total[2]} nachtdiensten "
+                                  f"tot na {rules.night_end_after:%H:%M}; maximaal {rules.max_average_hours_nights:g} "
+                                  f"uur per week vanaf {rules.night_average_from} zulke nachten")
 
 
 class Coverage(Rule):
@@ -410,7 +700,8 @@ def explain_gap(problem: RosterProblem, shift: Shift, need: SkillNeed | None, co
     return f"Wie {what} is en beschikbaar is, zou een arbeidstijdregel breken of is al elders ingeroosterd."
 
 
-HARD_RULES: tuple[Rule, ...] = (Unavailable(), Rest(), ConsecutiveNights(), MaxWeekHours())
+HARD_RULES: tuple[Rule, ...] = (Unavailable(), Rest(), ConsecutiveNights(), MaxWeekHours(), SeriesRest(),
+                                 AverageHours(), NightsPerPeriod(), NightAverageHours())
 COVERAGE = Coverage()
 
 

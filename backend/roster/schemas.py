@@ -7,9 +7,14 @@ from marshmallow_sqlalchemy import auto_field
 
 from backend.api import ID, AutoSchema
 from backend.roster.models import (
+    SWAP_STATUSES,
+    WISH_KINDS,
     RosterAssignment,
     RosterContract,
+    RosterEvent,
     RosterGapAlert,
+    RosterPublication,
+    RosterSwap,
     RosterProposal,
     RosterShiftType,
     RosterUnavailability,
@@ -119,12 +124,22 @@ class ViolationSchema(ma.Schema):
     message = ma.fields.String()
 
 
+class UnmetWishSchema(ma.Schema):
+    wish_id = ma.fields.Integer(allow_none=True)
+    nurse_id = ma.fields.Integer()
+    kind = ma.fields.String()
+    day = StoredDate()
+    shift = ma.fields.String(allow_none=True)
+    message = ma.fields.String(metadata={"description": "Why the wish could not be met, in Dutch"})
+
+
 class ProposalSchema(AutoSchema):
     class Meta:
         model = RosterProposal
         exclude = ("created_by_id",)
 
     assignments = ma.fields.List(ma.fields.Nested(ProposedAssignmentSchema))
+    unmet_wishes = ma.fields.List(ma.fields.Nested(UnmetWishSchema))
     unfilled = ma.fields.List(ma.fields.Nested(UnfilledSchema))
     violations = ma.fields.List(ma.fields.Nested(ViolationSchema))
 
@@ -245,11 +260,17 @@ class WishSchema(AutoSchema):
         exclude = ("user_id", "shift_code", "created_at")
 
     nurse_id = auto_field("user_id")
+    nurse_name = ma.fields.String(allow_none=True, metadata={"description": "In the lists only"})
     shift = auto_field("shift_code")
+    met = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "In the lists only: whether the adopted roster honours it (null: nothing rostered yet)"})
 
 
 class WishCreateSchema(ma.Schema):
     nurse_id = ma.fields.Integer(validate=ID)
+    kind = ma.fields.String(validate=validate.OneOf(WISH_KINDS), metadata={
+        "description": "day_off, no_nights (the week starting on `day`), preferred_shift; "
+                       "default from `want`"})
     day = ma.fields.Date(required=True, validate=DAY)
     shift = ma.fields.String(validate=CODE, allow_none=True)
     want = ma.fields.Boolean(load_default=False)
@@ -272,6 +293,19 @@ class RulesSchema(ma.Schema):
     weight_fair_weekends = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
     weight_contract_hours = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
     weight_wish = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
+    weight_wish_fairness = ma.fields.Integer(validate=validate.Range(min=0, max=10000))
+    series_min_nights = ma.fields.Integer(validate=validate.Range(min=0, max=14), metadata={
+        "description": "ATW art. 5:8: a series of this many nights owes series_rest_hours after it (0: off)"})
+    series_rest_hours = ma.fields.Float(validate=validate.Range(min=0, max=96))
+    average_weeks = ma.fields.Integer(validate=validate.Range(min=1, max=52))
+    max_average_hours = ma.fields.Float(validate=validate.Range(min=0, max=60), metadata={
+        "description": "ATW art. 5:7: hours a week on average over average_weeks (0: off)"})
+    max_nights_per_period = ma.fields.Integer(validate=validate.Range(min=0, max=200), metadata={
+        "description": "ATW art. 5:8: night shifts in average_weeks (0: the team works the other regime)"})
+    max_average_hours_nights = ma.fields.Float(validate=validate.Range(min=0, max=60), metadata={
+        "description": "ATW art. 5:8: hours a week on average when night_average_from late nights are worked"})
+    night_average_from = ma.fields.Integer(validate=validate.Range(min=0, max=200))
+    auto_approve_swaps = ma.fields.Boolean(metadata={"description": "Approve a rule-clean swap at once"})
 
 
 class GapAlertSchema(AutoSchema):
@@ -282,3 +316,40 @@ class GapAlertSchema(AutoSchema):
     start = auto_field("starts_at")
     end = auto_field("ends_at")
     missing = ma.fields.List(ma.fields.Nested(MissingSchema))
+
+
+class PublishSchema(ma.Schema):
+    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    start_date = ma.fields.Date(required=True, validate=DAY)
+    end_date = ma.fields.Date(required=True, validate=DAY)
+
+
+class PublicationSchema(AutoSchema):
+    class Meta:
+        model = RosterPublication
+
+
+class EventSchema(AutoSchema):
+    class Meta:
+        model = RosterEvent
+
+
+class SwapSchema(AutoSchema):
+    class Meta:
+        model = RosterSwap
+        exclude = ("starts_at", "ends_at", "from_user_id", "to_user_id", "shift_code")
+
+    shift = auto_field("shift_code")
+    start = auto_field("starts_at")
+    end = auto_field("ends_at")
+    from_nurse_id = auto_field("from_user_id")
+    to_nurse_id = auto_field("to_user_id")
+
+
+class SwapCreateSchema(ma.Schema):
+    assignment_id = ma.fields.Integer(required=True, validate=ID)
+
+
+class SwapArgsSchema(ma.Schema):
+    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    status = ma.fields.String(validate=validate.OneOf(SWAP_STATUSES))

@@ -1,12 +1,13 @@
 """The roster's records: shift types and their needs, nurses' contracts, leave and wishes, the team's rules,
 the adopted assignments and a nurse's calendar; and who may read or change them."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from backend import errors
 from backend.identity.models import User
+from backend.roster import history
 from backend.roster.ical import shifts_to_ical
 from backend.roster.models import (
     RosterAssignment,
@@ -16,7 +17,7 @@ from backend.roster.models import (
     RosterUnavailability,
     RosterWish,
 )
-from backend.roster.planning import WorkingTimeRules, expand_shifts
+from backend.roster.planning import Shift, Wish, WorkingTimeRules, expand_shifts
 from backend.roster.problem import (
     DEFAULT_CONTRACT_HOURS,
     adopted_rows,
@@ -26,6 +27,8 @@ from backend.roster.problem import (
     team_shift_types,
     to_shift_type,
 )
+from backend.roster.rules import wish_met
+from backend.timeutil import AMSTERDAM
 from backend.vocab import MAX_ID, TEAMS
 
 WEEK = timedelta(days=7)
@@ -173,14 +176,81 @@ def delete_unavailability(session: Session, *, actor, unavailability_id: int) ->
 
 
 def add_wish(session: Session, *, actor, data: dict, now: datetime) -> RosterWish:
-    """Record a nurse's wish for a day (the nurse herself or her team lead)."""
+    """Record a nurse's wish (the nurse herself or her team lead): a day off, no nights in a week, a shift."""
     nurse_id = data.get("nurse_id") or actor.user_id
     _team_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=True)
-    row = RosterWish(user_id=nurse_id, day=data["day"], shift_code=data.get("shift"), want=data.get("want", False),
-                     weight=data.get("weight", 1), created_at=now)
+    kind = data.get("kind") or ("preferred_shift" if data.get("want") else "day_off")
+    day = data["day"]
+    if kind == "no_nights":
+        day -= timedelta(days=day.weekday())  # the week it is about, from its Monday
+    row = RosterWish(user_id=nurse_id, kind=kind, day=day, shift_code=data.get("shift"),
+                     want=kind == "preferred_shift", weight=data.get("weight", 1), created_at=now)
     session.add(row)
     session.commit()
     return row
+
+
+@dataclass(frozen=True)
+class WishStatus:
+    """A wish with whether the adopted roster honours it (None while nothing is rostered on its days)."""
+
+    row: RosterWish
+    nurse_name: str | None
+    met: bool | None
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+
+def to_wish(row: RosterWish) -> Wish:
+    return Wish(row.user_id, row.day, want=row.want, shift_code=row.shift_code, weight=row.weight, kind=row.kind,
+                id=row.id)
+
+
+def list_wishes(session: Session, *, actor, team: str | None, start: datetime | None, end: datetime | None,
+                now: datetime) -> list[WishStatus]:
+    """Return the wishes in a window (from now, six weeks by default) with whether the roster meets them: the
+    team's for a team lead, her own for a nurse."""
+    team = own_team(actor, team)
+    start = start or now
+    end = end or start + 6 * WEEK
+    nurses = {u.id: u.name for u in team_nurses(session, team=team)}
+    ids = [actor.user_id] if actor.role == "nurse" else list(nurses)
+    if not ids:
+        return []
+    first = start.astimezone(AMSTERDAM).date() - timedelta(days=6)
+    last = end.astimezone(AMSTERDAM).date()
+    rows = session.exec(select(RosterWish).where(RosterWish.user_id.in_(ids), RosterWish.day >= first,
+                                                 RosterWish.day <= last)
+                        .order_by(RosterWish.day, RosterWish.user_id, RosterWish.id)).all()
+    if not rows:
+        return []
+    lo = datetime.combine(first, time(0), tzinfo=AMSTERDAM)
+    hi = datetime.combine(last + timedelta(days=8), time(0), tzinfo=AMSTERDAM)
+    assigned = adopted_rows(session, team=team, start=lo, end=hi)
+    out = []
+    for row in rows:
+        wish = to_wish(row)
+        days = [wish.day + timedelta(days=d) for d in range(7 if wish.kind == "no_nights" else 1)]
+        if not any(a.day in days for a in assigned):
+            met = None  # nothing rostered there yet
+        else:
+            worked = [Shift(a.shift_code, a.shift_code, a.day, a.starts_at, a.ends_at, 0, 0)
+                      for a in assigned if a.user_id == row.user_id and a.day in days]
+            met = wish_met(wish, worked)
+        out.append(WishStatus(row, nurses.get(row.user_id), met))
+    return [w for w in out if w.row.day <= last and (w.row.day >= start.astimezone(AMSTERDAM).date()
+                                                      or w.row.kind == "no_nights")]
+
+
+def delete_wish(session: Session, *, actor, wish_id: int) -> None:
+    """Withdraw a wish."""
+    row = get_row(session, RosterWish, wish_id)
+    if row is None:
+        raise errors.NotFound(f"Wens {wish_id} bestaat niet.")
+    _team_nurse(session, actor=actor, nurse_id=row.user_id, self_allowed=True)
+    session.delete(row)
+    session.commit()
 
 
 def get_rules(session: Session, *, actor, team: str) -> WorkingTimeRules:
@@ -245,6 +315,8 @@ def add_assignment(session: Session, *, actor, data: dict, now: datetime) -> Ros
                            starts_at=shift.start, ends_at=shift.end, pinned=data.get("pinned", False),
                            created_at=now)
     session.add(row)
+    session.flush()
+    history.shift_changed(session, row=row, change="added", actor=actor, now=now)
     session.commit()
     return row
 
@@ -259,9 +331,10 @@ def update_assignment(session: Session, *, actor, assignment_id: int, data: dict
     return row
 
 
-def delete_assignment(session: Session, *, actor, assignment_id: int) -> None:
+def delete_assignment(session: Session, *, actor, assignment_id: int, now: datetime) -> None:
     """Take a nurse off a shift."""
     row = _editable(session, actor=actor, assignment_id=assignment_id)
+    history.shift_changed(session, row=row, change="removed", actor=actor, now=now)
     session.delete(row)
     session.commit()
 
@@ -282,6 +355,6 @@ def nurse_calendar(session: Session, *, actor, nurse_id: int, now: datetime) -> 
     names = {(t.team, t.code): t.name for t in session.exec(select(RosterShiftType)).all()}
     return shifts_to_ical(
         nurse_id=nurse_id, nurse_name=nurse.name, team=nurse.team or "", now=now,
-        shifts=[(r.shift_code, names.get((r.team, r.shift_code), r.shift_code), r.starts_at, r.ends_at)
-                for r in rows],
+        shifts=[(r.shift_code, names.get((r.team, r.shift_code), r.shift_code), r.starts_at, r.ends_at,
+                 history.is_published(session, team=r.team, day=r.day)) for r in rows],
     )

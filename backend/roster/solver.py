@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from backend.roster.planning import Assignment, RosterProblem
-from backend.roster.rules import COVERAGE, HARD_RULES, check_plan, is_night, is_weekend
+from backend.roster.rules import (
+    COVERAGE, HARD_RULES, blocking, check_plan, is_night, is_weekend, nurse_name, wish_met, wish_shifts,
+)
 
 SCALE = 10  # fairness targets are fractional; count them in tenths
 
@@ -36,6 +38,7 @@ class RosterModel:
         self._fixed = {(p.nurse_id, p.shift.key) for p in problem.pins if p.shift.context}
         self.terms = []  # soft goals: fairness, contract hours, wishes
         self.gap_terms = []  # coverage: filled first, see solve()
+        self.wish_missed = {}  # index in problem.wishes -> BoolVar
 
     def fixed(self, nurse_id: int, shift) -> bool:
         """Whether the nurse already works this shift outside the period (a constant, not a choice)."""
@@ -59,6 +62,7 @@ class RosterResult:
     violations: list = field(default_factory=list)
     gap_penalty: int = 0  # the coverage part of the objective, fixed in the first stage
     first_stage: tuple = ()  # (status, seconds) of the coverage stage: when a gap-minimal plan was known
+    unmet_wishes: list[dict] = field(default_factory=list)  # explain_unmet_wishes()
 
 
 def validate_pins(problem: RosterProblem) -> None:
@@ -80,16 +84,24 @@ def validate_pins(problem: RosterProblem) -> None:
 def _add_soft_goals(m: RosterModel) -> None:
     """Spread nights and weekends in proportion to contract hours; respect contract hours and wishes."""
     problem, rules = m.problem, m.problem.rules
-    total_contract = sum(n.contract_hours for n in problem.nurses) or 1.0
     planned = [s for s in problem.shifts if not s.context]
+    excluded = {n.id: {s for s in planned if blocking(problem, n.id, s)} for n in problem.nurses}
+    for wish in problem.wishes:
+        if not wish.want and wish.nurse_id in excluded:
+            excluded[wish.nurse_id].update(wish_shifts(wish, planned))
     days = len({s.day for s in planned}) or 1
     for flag, weight in ((is_night, rules.weight_fair_nights), (is_weekend, rules.weight_fair_weekends)):
         chosen = [s for s in planned if flag(s)]
         demand = sum(s.min_staff for s in chosen)
         if not chosen or not weight:
             continue
+        # Her share follows her contract hours and the shifts she can take: leave and wishes for a free day or
+        # a week without nights lower her target instead of costing fairness.
+        share = {n.id: n.contract_hours * sum(1 for s in chosen if s not in excluded[n.id]) / len(chosen)
+                 for n in problem.nurses}
+        total_share = sum(share.values()) or 1.0
         for n in problem.nurses:
-            target = round(SCALE * demand * n.contract_hours / total_contract)
+            target = round(SCALE * demand * share[n.id] / total_share)
             count = sum(m.x[n.id, s.key] for s in chosen)
             dev = m.cp.NewIntVar(0, SCALE * len(chosen) + target, f"dev_{flag.__name__}_{n.id}")
             m.cp.Add(dev >= SCALE * count - target)
@@ -110,18 +122,29 @@ def _add_soft_goals(m: RosterModel) -> None:
             m.cp.Add(60 * under >= target - worked)
             m.penalise(3 * rules.weight_contract_hours, over)  # overtime costs more than a short week
             m.penalise(rules.weight_contract_hours, under)
-    for wish in problem.wishes:
+    missed_by_nurse = {}
+    for index, wish in enumerate(problem.wishes):
         if wish.nurse_id not in problem.nurse_by_id:
             continue
-        matching = [m.x[wish.nurse_id, s.key] for s in planned if wish.matches(s)]
+        matching = [m.x[wish.nurse_id, s.key] for s in wish_shifts(wish, planned)]
         if not matching:
             continue
+        missed = m.cp.NewBoolVar(f"wish_{index}")
         if wish.want:
-            missed = m.cp.NewBoolVar(f"wish_{wish.nurse_id}_{wish.day}")
             m.cp.Add(sum(matching) + missed >= 1)
-            m.penalise(rules.weight_wish * wish.weight, missed)
         else:
-            m.penalise(rules.weight_wish * wish.weight, sum(matching))
+            for var in matching:
+                m.cp.AddImplication(var, missed)
+        m.wish_missed[index] = missed
+        missed_by_nurse.setdefault(wish.nurse_id, []).append(missed)
+        m.penalise(rules.weight_wish * wish.weight, missed)
+    # Fairness: each further unmet wish of the same nurse costs more, so no nurse's wishes always lose.
+    if rules.weight_wish_fairness:
+        for nurse_id, missed in missed_by_nurse.items():
+            for k in range(1, len(missed)):
+                extra = m.cp.NewIntVar(0, len(missed), f"wish_fair_{nurse_id}_{k}")
+                m.cp.Add(extra >= sum(missed) - k)
+                m.penalise(rules.weight_wish_fairness, extra)
 
 
 def build_model(problem: RosterProblem) -> RosterModel:
@@ -196,4 +219,59 @@ def solve(problem: RosterProblem, *, time_limit: float = 20.0, workers: int = 2,
         assignments=assignments,
         unfilled=COVERAGE.gaps(problem, assignments, solved=True),
         violations=[v for v in check_plan(problem, assignments, include_gaps=False) if not v.context_only],
+        unmet_wishes=explain_unmet_wishes(problem, assignments),
     )
+
+
+def _clean_with(problem: RosterProblem, assignments, nurse_id: int, added: Assignment) -> bool:
+    """Whether giving `added` to nurse_id breaks none of the hard rules for her."""
+    own = [a for a in assignments if a.nurse_id == nurse_id] + [added]
+    return not [v for v in check_plan(problem, own, include_gaps=False) if not v.context_only]
+
+
+def explain_unmet_wishes(problem: RosterProblem, assignments: list[Assignment]) -> list[dict]:
+    """List each wish the plan does not honour, with the reason in Dutch for the team lead."""
+    worked = {}
+    on_shift = {}
+    for a in assignments:
+        worked.setdefault(a.nurse_id, []).append(a.shift)
+        on_shift.setdefault(a.shift.key, []).append(a.nurse_id)
+    out = []
+    for wish in problem.wishes:
+        if wish.nurse_id not in problem.nurse_by_id:
+            continue
+        planned = [s for s in wish_shifts(wish, problem.shifts) if not s.context]
+        mine = worked.get(wish.nurse_id, [])
+        if not planned or wish_met(wish, mine):
+            continue
+        name = nurse_name(problem, wish.nurse_id)
+        if wish.want:
+            shift = planned[0]
+            if blocking(problem, wish.nurse_id, shift):
+                reason = f"{name} is dan afwezig gemeld."
+            elif all(len(on_shift.get(s.key, [])) >= s.max_staff for s in planned):
+                reason = f"{shift.label()} zat al vol."
+            elif not any(_clean_with(problem, assignments, wish.nurse_id, Assignment(wish.nurse_id, s))
+                         for s in planned):
+                reason = f"{name} zou met {shift.label()} een arbeidstijdregel breken."
+            else:
+                reason = "Voor een eerlijke verdeling van nachten, weekenden en uren."
+        else:
+            shift = wish_shifts(wish, mine)[0]
+            alternatives = [n.id for n in problem.nurses if n.id != wish.nurse_id
+                            and n.id not in on_shift.get(shift.key, [])
+                            and not blocking(problem, n.id, shift)
+                            and _clean_with(problem, assignments, n.id, Assignment(n.id, shift))]
+            wishing = [i for i in alternatives if any(
+                w.nurse_id == i and not w.want and shift in wish_shifts(w, [shift]) for w in problem.wishes)]
+            if not alternatives:
+                reason = (f"{name} is nodig voor {shift.label()}: niemand anders kon die dienst overnemen zonder "
+                          f"een arbeidstijdregel te breken.")
+            elif len(wishing) == len(alternatives):
+                reason = (f"{name} is nodig voor {shift.label()}: de {len(wishing)} collega('s) die hem konden "
+                          f"overnemen, hadden daar zelf ook een wens; de wensen zijn eerlijk verdeeld.")
+            else:
+                reason = f"{name} werkt {shift.label()} voor een eerlijke verdeling van nachten, weekenden en uren."
+        out.append({"wish_id": wish.id, "nurse_id": wish.nurse_id, "kind": wish.kind, "day": wish.day.isoformat(),
+                    "shift": wish.shift_code, "message": reason})
+    return out

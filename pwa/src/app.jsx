@@ -11,6 +11,7 @@ import { NurseApp } from './nurse.jsx';
 import { HapApp } from './hap.jsx';
 import { Board } from './board.jsx';
 import { RosterWeek } from './roster.jsx';
+import { RosterMe } from './rosterme.jsx';
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -100,6 +101,7 @@ export function App() {
           : <Board user={user} />}
         {user.role === 'team_lead' && <RosterWeek user={user} />}
         {(user.role === 'team_lead' || user.role === 'regional_coordinator') && <DashboardLoader user={user} />}
+        {user.role === 'nurse' && <RosterMe user={user} />}
       </main>
     </>
   );

@@ -75,3 +75,36 @@ def test_on_duty_flows_into_recommendations(app, session, clock):
     # After the shift nobody is on duty.
     clock.set(datetime(2026, 11, 25, 22, 30, tzinfo=UTC))
     assert client.get(f"/api/calls/{call.id}/recommendations").get_json() == []
+
+
+def test_recommended_from_the_first_minute_of_her_shift_is_offerable_without_the_minute_job(app, session, clock):
+    """The gap the roster's closing note named: recommendations and offers apply one rule, so between a shift's
+    start and the next run of `roster.shift_availability` she is recommended *and* can be offered (not 409)."""
+    session.add(RosterShiftType(team="acute", code="night", name="Nachtdienst", start_time="23:00",
+                                end_time="07:30"))
+    session.commit()
+    lead = make_user(session, role="team_lead", team="acute")
+    coordinator = make_user(session, role="coordinator", team="acute")
+    sanne = make_user(session, availability="off_duty", availability_set_at=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    gone = make_user(session, availability="off_duty", availability_set_at=datetime(2026, 11, 25, 8, tzinfo=UTC))
+    service.add_assignment(session, actor=actor(lead), data={"nurse_id": sanne.id, "shift": "night",
+                                                             "day": date(2026, 11, 25)}, now=clock.now())
+    clock.set(datetime(2026, 11, 25, 22, 0, 30, tzinfo=UTC))  # 23:00:30 local: her night began 30 s ago
+    call = make_call(session, now=clock.now(), category="wound_care")
+    client = app.test_client()
+    login(client, coordinator.username)
+    recommended = [r["nurse_id"] for r in client.get(f"/api/calls/{call.id}/recommendations").get_json()]
+    assert recommended == [sanne.id]
+    # No status job has run: she still says off_duty, and the offer goes through all the same.
+    assert session.get(User, sanne.id).availability == "off_duty"
+    offered = dispatch.offer_call(session, actor=actor(coordinator), call_id=call.id, nurse_id=sanne.id,
+                                  now=clock.now())
+    assert offered.status == "offered"
+    session.expire_all()
+    assert session.get(User, sanne.id).availability == "available"
+    accepted = dispatch.accept_call(session, actor=actor(sanne), call_id=call.id, now=clock.now())
+    assert accepted.status == "accepted"
+    # Not rostered and off duty: neither recommended nor offerable.
+    other = make_call(session, now=clock.now())
+    with pytest.raises(errors.Conflict):
+        dispatch.offer_call(session, actor=actor(coordinator), call_id=other.id, nurse_id=gone.id, now=clock.now())

@@ -131,9 +131,10 @@ def test_checker_reports_six_nights_in_a_row_once():
     violations = check_plan(problem, six, include_gaps=False)
     assert [v.rule for v in violations] == ["consecutive_nights"]
     assert "6 nachtdiensten" in violations[0].message
-    # A free night breaks the series.
-    broken_series = five + [on(NIGHT, MONDAY + timedelta(days=6))]
-    assert rules_broken(problem, broken_series) == []
+    # One free night ends the series but leaves 39.5 h of rest, not the 46 h owed after it (art. 5:8);
+    # two free nights are enough.
+    assert rules_broken(problem, five + [on(NIGHT, MONDAY + timedelta(days=6))]) == ["series_rest"]
+    assert rules_broken(problem, five + [on(NIGHT, MONDAY + timedelta(days=7))]) == []
 
 
 def test_checker_reports_too_many_hours_in_a_week():
@@ -343,11 +344,17 @@ def test_six_nights_across_the_period_edge_are_prevented():
     shifts = expand_shifts([night], MONDAY, MONDAY + timedelta(days=2), margin_days=6)
     by_key = {s.key: s for s in shifts}
     before = [Assignment(1, by_key[f"night@{MONDAY - timedelta(days=d)}"]) for d in range(1, 5)]  # Thu-Sun
+    # Without the 46 h after a series (series_min_nights=0), only the series length limits her.
     problem = RosterProblem(shifts, [Nurse(1, "A", contract_hours=60)], pins=before,
-                            rules=WorkingTimeRules(max_hours_per_week=80))
+                            rules=WorkingTimeRules(max_hours_per_week=80, series_min_nights=0))
     result = solve(problem, time_limit=5)
     planned = sorted(a.shift.day for a in result.assignments if not a.shift.context)
     # Monday and Tuesday after Thursday–Sunday would make 6 in a row: one of them stays open.
     assert len(planned) == 2 and MONDAY + timedelta(days=2) in planned
     assert len(result.unfilled) == 1
+    assert check_plan(problem, result.assignments, include_gaps=False) == []
+    # With it, Wednesday after Monday (or Tuesday after Sunday) leaves 39.5 h: one night of the three.
+    problem.rules = WorkingTimeRules(max_hours_per_week=80)
+    result = solve(problem, time_limit=5)
+    assert len([a for a in result.assignments if not a.shift.context]) == 1
     assert check_plan(problem, result.assignments, include_gaps=False) == []
