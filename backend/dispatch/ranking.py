@@ -77,7 +77,8 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
     return result
 
 
-def rank_for_call(session: Session, *, call: Call, now: datetime, end_reads: bool = False) -> list[Recommendation]:
+def rank_for_call(session: Session, *, call: Call, now: datetime, end_reads: bool = False,
+                  lookahead: bool = True) -> list[Recommendation]:
     """Rank the nurses for a call, best first (`end_reads`: end the transaction before the arithmetic)."""
     place = session.execute(select(Client.lat, Client.lon).where(Client.id == call.client_id)).first()
     found = candidates(session, call=call, now=now)
