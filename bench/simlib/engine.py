@@ -150,7 +150,7 @@ class Simulation:
         return round((moment - self.night.start).total_seconds() / 60)
 
     # -- the night -------------------------------------------------------------------------------------
-    def run(self) -> NightResult:
+    def run(self, *, close: bool = True) -> NightResult:
         """Play the night until every call has ended; check the invariants; return the outcomes."""
         next_tick = 0
         try:
@@ -174,10 +174,11 @@ class Simulation:
                     next_tick = minute + TICK_MINUTES
                 if minute > 7 * 24 * 60:
                     raise InvariantError("the night does not end: calls wait for a week")
-            self._check()
+            check_invariants(self.session, expected_calls=len(self.night.calls), nurse_ids=list(self.nurses))
             return self._result()
         finally:
-            self.close()
+            if close:
+                self.close()
 
     def close(self) -> None:
         self.session.close()
@@ -268,37 +269,6 @@ class Simulation:
                    (call_id, nurse_id))
 
     # -- invariants and results ------------------------------------------------------------------------
-    def _check(self) -> None:
-        """No call held twice, no nurse in two places, every call ends — read back from the database."""
-        s = self.session
-        calls = s.exec(select(Call)).all()
-        if len(calls) != len(self.night.calls):
-            raise InvariantError(f"{len(calls)} calls in the database, {len(self.night.calls)} in the night")
-        for call in calls:
-            if call.status != "completed" or call.closed_at is None or call.on_site_at is None:
-                raise InvariantError(f"call {call.id} did not end: {call.status}")
-        events = s.exec(select(CallEvent).order_by(CallEvent.call_id, CallEvent.at, CallEvent.id)).all()
-        accepted: dict[int, list[int]] = {}
-        for event in events:
-            if event.type == "accepted":
-                accepted.setdefault(event.call_id, []).append(event.nurse_id)
-        for call in calls:
-            if accepted.get(call.id) != [call.nurse_id]:
-                raise InvariantError(f"call {call.id} was held by {accepted.get(call.id)}, ends with {call.nurse_id}")
-        by_nurse: dict[int, list[Call]] = {}
-        for call in calls:
-            by_nurse.setdefault(call.nurse_id, []).append(call)
-        for nurse_id, held in by_nurse.items():
-            held.sort(key=lambda c: c.accepted_at)
-            for before, after in zip(held, held[1:]):
-                if after.accepted_at < before.closed_at:
-                    raise InvariantError(f"nurse {nurse_id} held calls {before.id} and {after.id} at once")
-        for nurse_id in self.nurses:
-            user = s.get(User, nurse_id, populate_existing=True)
-            if user.availability != "available":
-                raise InvariantError(f"nurse {nurse_id} ends the night {user.availability}")
-        s.rollback()
-
     def _result(self) -> NightResult:
         busy: dict[str, int] = {key: 0 for key in self.nurse_key.values()}
         count: dict[str, int] = {key: 0 for key in self.nurse_key.values()}
@@ -310,6 +280,38 @@ class Simulation:
         self.session.rollback()
         outcomes = sorted(self.outcomes.values(), key=lambda o: o.key)
         return NightResult(self.policy, self.night.scenario, self.night.seed, outcomes, busy, count)
+
+
+def check_invariants(session: Session, *, expected_calls: int, nurse_ids: list[int]) -> None:
+    """No call held twice, no nurse in two places, every call ends — read back from the database."""
+    s = session
+    calls = s.exec(select(Call)).all()
+    if len(calls) != expected_calls:
+        raise InvariantError(f"{len(calls)} calls in the database, {expected_calls} in the night")
+    for call in calls:
+        if call.status != "completed" or call.closed_at is None or call.on_site_at is None:
+            raise InvariantError(f"call {call.id} did not end: {call.status}")
+    events = s.exec(select(CallEvent).order_by(CallEvent.call_id, CallEvent.at, CallEvent.id)).all()
+    accepted: dict[int, list[int]] = {}
+    for event in events:
+        if event.type == "accepted":
+            accepted.setdefault(event.call_id, []).append(event.nurse_id)
+    for call in calls:
+        if accepted.get(call.id) != [call.nurse_id]:
+            raise InvariantError(f"call {call.id} was held by {accepted.get(call.id)}, ends with {call.nurse_id}")
+    by_nurse: dict[int, list[Call]] = {}
+    for call in calls:
+        by_nurse.setdefault(call.nurse_id, []).append(call)
+    for nurse_id, held in by_nurse.items():
+        held.sort(key=lambda c: c.accepted_at)
+        for before, after in zip(held, held[1:]):
+            if after.accepted_at < before.closed_at:
+                raise InvariantError(f"nurse {nurse_id} held calls {before.id} and {after.id} at once")
+    for nurse_id in nurse_ids:
+        user = s.get(User, nurse_id, populate_existing=True)
+        if user.availability != "available":
+            raise InvariantError(f"nurse {nurse_id} ends the night {user.availability}")
+    s.rollback()
 
 
 def simulate(night: Night, policy: str, *, workdir: Path | None = None) -> NightResult:

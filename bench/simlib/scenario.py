@@ -71,12 +71,11 @@ class NurseSpec:
 # The team of the demo (backend/identity/demo.py: one IV-qualified nurse among them, palliative and catheter
 # spread), with bases over the region as a night roster would place them.
 TEAMS = {
-    # A busy night: four nurses for the whole region.
+    # A busy night: three nurses for the whole region (one called in sick), and a winter night's calls.
     "busy": [
         NurseSpec("anna", "Anna de Vries", (52.2550, 6.1630), ("hbo", "iv_therapy", "palliative", "catheter")),
         NurseSpec("bram", "Bram Kok", (52.2500, 6.2150), ("level4", "catheter", "wound_care")),
         NurseSpec("chantal", "Chantal Bakker", (52.3370, 6.1100), ("vs", "hbo", "catheter", "palliative")),
-        NurseSpec("eva", "Eva Smit", (52.2380, 6.1030), ("hbo", "catheter", "feeding_tube", "palliative")),
     ],
     # An ordinary night: five nurses.
     "normal": [
@@ -90,7 +89,7 @@ TEAMS = {
 
 # Calls per night (mean of a Poisson count). Assumption: an acute team for ~100,000 inhabitants gets one to
 # four dozen calls a night; "busy" is a winter night with flu about, the nurses ~80 % occupied.
-CALLS_PER_NIGHT = {"busy": 58, "normal": 30}
+CALLS_PER_NIGHT = {"busy": 38, "normal": 30}
 
 
 @dataclass(frozen=True)
