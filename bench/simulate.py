@@ -37,22 +37,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (2 cores are shared)")
     parser.add_argument("--no-optimum", action="store_true")
     parser.add_argument("--plot", type=Path, default=None)
+    parser.add_argument("--policies", default=",".join(POLICIES), help="online policies to play (comma-separated)")
+    parser.add_argument("--every", type=int, default=10, help="print the table so far every N nights")
     args = parser.parse_args(argv)
 
-    results: dict[str, list] = {p: [] for p in (*POLICIES, "optimum")}
+    policies = [p for p in args.policies.split(",") if p]
+    results: dict[str, list] = {p: [] for p in (*policies, "optimum")}
     unproven = 0
     started = time.monotonic()
     for seed in range(args.first_seed, args.first_seed + args.nights):
         night = make_night(args.scenario, seed)
         line = [f"night {seed:3d}: {len(night.calls):2d} calls"]
-        for policy in POLICIES:
+        for policy in policies:
             result = simulate(night, policy)
             results[policy].append(result)
             line.append(f"{policy} {sum(o.within_target for o in result.outcomes)}")
         if not args.no_optimum:
             from bench.simlib.optimum import solve
 
-            best = max((results[p][-1] for p in POLICIES),
+            best = max((results[p][-1] for p in policies),
                        key=lambda r: (sum(o.within_target for o in r.outcomes), -sum(o.lateness for o in r.outcomes)))
             found = solve(night, hint=best, time_limit=args.optimum_seconds, workers=args.workers)
             results["optimum"].append(found.result)
@@ -60,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
             line.append(f"optimum {found.within_target} (bound {found.bound_within_target}"
                         f"{', proven' if found.optimal else ''})")
         print(", ".join(line), f"[{time.monotonic() - started:.0f} s]", flush=True)
+        if args.every and (seed - args.first_seed + 1) % args.every == 0 and seed != args.first_seed + args.nights - 1:
+            partial = [report.summarise(p, rs) for p, rs in results.items() if rs]
+            report.add_gaps(partial)
+            print(f"after {seed - args.first_seed + 1} nights (load {os.getloadavg()[0]:.1f}):\n"
+                  f"{report.table(partial)}", flush=True)
     summaries = [report.summarise(p, rs) for p, rs in results.items() if rs]
     report.add_gaps(summaries)
     print()
