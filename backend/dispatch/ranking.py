@@ -81,7 +81,7 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
 
 def ahead(session: Session, *, call: Call, now: datetime, available: list[Candidate]) -> Ahead:
     """Return the team around a call: every free nurse, the busy ones and when they are likely free."""
-    free_ids = {c.nurse_id for c in available}
+    free_by_id = {c.nurse_id: c for c in available}
     nurses = session.execute(
         select(User.id, User.name, User.skills, User.base_lat, User.base_lon, User.availability).where(
             User.role == "nurse", User.active.is_(True), User.team == call.team,
@@ -124,8 +124,8 @@ def ahead(session: Session, *, call: Call, now: datetime, available: list[Candid
                     status=here.status, minutes_since_accept=(now - here.accepted_at).total_seconds() / 60,
                     minutes_on_site=minutes_on_site, trip_minutes=trip),
             ))
-        elif nurse.id in free_ids:
-            everyone_free.append(next(c for c in available if c.nurse_id == nurse.id))
+        elif nurse.id in free_by_id:
+            everyone_free.append(free_by_id[nurse.id])
         elif nurse.availability != "busy":
             lat, lon = last.get(nurse.id) or (nurse.base_lat, nurse.base_lon)
             everyone_free.append(Candidate(nurse_id=nurse.id, name=nurse.name, skills=skills, lat=lat, lon=lon))

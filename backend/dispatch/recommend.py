@@ -310,7 +310,7 @@ def _hold(ranked: list[Recommendation], *, ahead: Ahead, destination, needed: fr
         return None
     soon = []
     for nurse in ahead.busy:
-        if not needed <= nurse.skills or nurse.free_in_minutes > WAIT_HORIZON_MINUTES:
+        if not needed <= nurse.skills or nurse.free_in_minutes > WAIT_HORIZON_MINUTES or nurse.lat is None:
             continue
         trip = estimator.estimate((nurse.lat, nurse.lon), destination)
         soon.append((nurse.free_in_minutes + trip.minutes, nurse, trip))
