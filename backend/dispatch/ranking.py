@@ -6,9 +6,11 @@ from sqlmodel import Session, select
 
 from backend.clients.models import Client
 from backend.dispatch.models import Call, CallEvent
-from backend.dispatch.recommend import RECENT_HOURS, Candidate, Recommendation, rank, required_skills
+from backend.dispatch.recommend import (RECENT_HOURS, Ahead, BusyNurse, Candidate, HaversineEstimator, Recommendation,
+                                       free_in_minutes, rank, rank_ahead, required_skills)
 from backend.identity.models import User
 from backend.roster import availability as roster
+from backend.vocab import HELD_STATUSES
 
 LAST_PLACE_MAX_AGE = timedelta(hours=12)
 # Offer events that count against a nurse for this call: she said no, or did not answer.
@@ -77,11 +79,75 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
     return result
 
 
-def rank_for_call(session: Session, *, call: Call, now: datetime, end_reads: bool = False) -> list[Recommendation]:
-    """Rank the nurses for a call, best first (`end_reads`: end the transaction before the arithmetic)."""
+def ahead(session: Session, *, call: Call, now: datetime, available: list[Candidate]) -> Ahead:
+    """Return the team around a call: every free nurse, the busy ones and when they are likely free."""
+    free_by_id = {c.nurse_id: c for c in available}
+    nurses = session.execute(
+        select(User.id, User.name, User.skills, User.base_lat, User.base_lon, User.availability).where(
+            User.role == "nurse", User.active.is_(True), User.team == call.team,
+            sa.or_(User.availability == "busy", roster.available_clause(team=call.team, at=now)),
+        )
+    ).all()
+    held = {
+        row.nurse_id: row for row in session.execute(
+            select(Call.nurse_id, Call.status, Call.accepted_at, Call.on_site_at, Client.lat, Client.lon)
+            .join(Client, Client.id == Call.client_id)
+            .where(Call.team == call.team, Call.status.in_(HELD_STATUSES))
+        ).all()
+    }
+    # Where a busy nurse set out from: her last visit before this one (or her base).
+    last = {}
+    place_since = now - LAST_PLACE_MAX_AGE
+    for nurse_id, on_site_at, lat, lon in session.execute(
+        select(Call.nurse_id, Call.on_site_at, Client.lat, Client.lon).join(Client, Client.id == Call.client_id)
+        .where(Call.team == call.team, Call.status == "completed", Call.on_site_at >= place_since)
+        .order_by(Call.on_site_at)
+    ).all():
+        last[nurse_id] = (lat, lon)
+    estimator = HaversineEstimator()
+    skills_on_duty: dict[str, int] = {}
+    everyone_free: list[Candidate] = []
+    busy: list[BusyNurse] = []
+    for nurse in nurses:
+        skills = frozenset(nurse.skills or ())
+        for skill in skills:
+            skills_on_duty[skill] = skills_on_duty.get(skill, 0) + 1
+        here = held.get(nurse.id)
+        if here is not None:
+            origin = last.get(nurse.id) or (nurse.base_lat, nurse.base_lon)
+            trip = (estimator.estimate(origin, (here.lat, here.lon)).minutes
+                    if None not in origin and here.lat is not None else 15.0)
+            minutes_on_site = (now - here.on_site_at).total_seconds() / 60 if here.on_site_at else None
+            busy.append(BusyNurse(
+                nurse_id=nurse.id, name=nurse.name, skills=skills, lat=here.lat, lon=here.lon,
+                free_in_minutes=free_in_minutes(
+                    status=here.status, minutes_since_accept=(now - here.accepted_at).total_seconds() / 60,
+                    minutes_on_site=minutes_on_site, trip_minutes=trip),
+            ))
+        elif nurse.id in free_by_id:
+            everyone_free.append(free_by_id[nurse.id])
+        elif nurse.availability != "busy":
+            lat, lon = last.get(nurse.id) or (nurse.base_lat, nurse.base_lon)
+            everyone_free.append(Candidate(nurse_id=nurse.id, name=nurse.name, skills=skills, lat=lat, lon=lon))
+    target_at = call.target_at
+    return Ahead(available=everyone_free, busy=busy, on_duty_skills=skills_on_duty,
+                 minutes_left=(target_at - now).total_seconds() / 60 if target_at is not None else None)
+
+
+def rank_for_call(session: Session, *, call: Call, now: datetime, end_reads: bool = False,
+                  lookahead: bool = True) -> list[Recommendation]:
+    """Rank the free nurses for a call, best first (`end_reads`: end the transaction before the arithmetic).
+
+    `lookahead` (dispatch's rule) also weighs nurses free soon, scarce skills and the U2 reserve
+    (recommend.rank_ahead); without it, the whiteboard rule (recommend.rank) that the simulator compares with.
+    """
     place = session.execute(select(Client.lat, Client.lon).where(Client.id == call.client_id)).first()
     found = candidates(session, call=call, now=now)
+    around = ahead(session, call=call, now=now, available=found) if lookahead else None
     category, urgency = call.category, call.urgency
     if end_reads:
         session.rollback()  # on SQLite every transaction holds the write lock: don't rank while holding it
-    return rank(found, destination=tuple(place) if place else None, category=category, urgency=urgency)
+    destination = tuple(place) if place else None
+    if around is None:  # the whiteboard rule: only who is free now (kept to measure against)
+        return rank(found, destination=destination, category=category, urgency=urgency)
+    return rank_ahead(found, ahead=around, destination=destination, category=category, urgency=urgency)

@@ -114,6 +114,7 @@ class Recommendation:
     reasons: list[str] = field(default_factory=list)
     cost_minutes: float = 0.0
     declined: bool = False  # she declined this call, or let its offer run out: the ladder skips her
+    hold: str | None = None  # why the automatic offer waits for now (rank_ahead), None to offer at once
 
     def as_dict(self) -> dict:
         """Return the fields the API shows (`declined` and the cost stay internal)."""
@@ -175,3 +176,153 @@ def rank(
     # Ties break on the nurse id so the order never depends on the database's row order.
     ranked.sort(key=lambda r: (r.cost_minutes, r.nurse_id))
     return ranked
+
+
+# -- looking ahead: nurses free soon, scarce skills, the U2 reserve -----------------------------------------
+# The rule above ranks who is free *now*, as a whiteboard would. The rule below (`rank_ahead`) is what
+# dispatch uses: measured on simulated nights (bench/simulate.py, docs/dispatch.md) it gets more U2/U3
+# calls on site within target. It stays explainable: every term is minutes, and every term says why.
+
+# Minutes a visit takes on site, as the team reports it (20–60 min): the middle, for "free soon" estimates.
+EXPECTED_VISIT_MINUTES = 40.0
+# A nurse still on site is never counted free sooner than this: she writes up and packs.
+MIN_REMAINING_MINUTES = 5.0
+# Wait for a nurse who is free soon only if she is on site at least this much sooner than the best free
+# nurse: the estimate of "free soon" is rough (visits take 20–60 min).
+WAIT_MARGIN_MINUTES = 8.0
+# Wait for a busy nurse only when she is free within this: further ahead the estimate means little.
+WAIT_HORIZON_MINUTES = 25.0
+# Scarce skills: sending the only nurse on duty with one of these to a call that does not need it costs
+# this many minutes (the only free one: half), because a call needing it is likely within the hour.
+SCARCE_SKILL_MINUTES = 15.0
+SCARCE_SKILL_WORDS: dict[str, str] = {
+    "iv_therapy": "IV-bevoegde", "palliative": "palliatief bevoegde", "catheter": "katheterbevoegde",
+    "pg_crisis": "PG-crisisbevoegde",
+}
+# The U2 reserve of an area: a free nurse whose leaving puts the next free nurse further than this from
+# where she is leaves her area without U2 cover; each minute beyond costs RESERVE_WEIGHT minutes.
+COVER_MINUTES = 20.0
+RESERVE_WEIGHT = 0.5
+# A call that can wait keeps this many nurses free for U2 while it has more than RELEASE_SLACK minutes to
+# spare (after the best nurse's trip); then it goes to the best nurse anyway. Not U3: on the simulated busy
+# nights, holding U3 back for U2 lost more U3 than it won U2 (bench/simulate.py).
+RESERVE_NURSES: dict[str, int] = {"U4": 1, "U5": 1}
+RELEASE_SLACK_MINUTES: dict[str, float] = {"U4": 120.0, "U5": 180.0}
+# Urgency weighs the lookahead costs: at U2 the fastest nurse goes, whatever she protects.
+AHEAD_WEIGHT: dict[str, float] = {"U2": 0.2, "U3": 1.0, "U4": 1.0, "U5": 1.0}
+
+
+@dataclass(slots=True)
+class BusyNurse:
+    """A nurse who holds a call now: where that call is and when she is likely free."""
+
+    nurse_id: int
+    name: str
+    skills: frozenset[str]
+    lat: float
+    lon: float
+    free_in_minutes: float
+
+
+def free_in_minutes(*, status: str, minutes_since_accept: float, minutes_on_site: float | None,
+                    trip_minutes: float) -> float:
+    """Estimate when a nurse holding a call is free: the rest of her trip and an average visit."""
+    if status == "on_site" and minutes_on_site is not None:
+        return max(MIN_REMAINING_MINUTES, EXPECTED_VISIT_MINUTES - minutes_on_site)
+    return max(0.0, trip_minutes - minutes_since_accept) + EXPECTED_VISIT_MINUTES
+
+
+def _km(km: float) -> str:
+    return f"{km:.1f}".replace(".", ",")
+
+
+@dataclass(slots=True)
+class Ahead:
+    """The team around a call: who else is free, who is busy and when free, which skills are on duty."""
+
+    available: list[Candidate]  # every free nurse of the team (also those without the call's skills)
+    busy: list[BusyNurse]
+    on_duty_skills: dict[str, int]  # skill → nurses on duty (free or busy) who hold it
+    minutes_left: float | None = None  # until the call's target
+
+
+def rank_ahead(
+    candidates: list[Candidate],
+    *,
+    ahead: Ahead,
+    destination: tuple[float, float] | None,
+    category: str,
+    urgency: str,
+    estimator: TravelEstimator | None = None,
+) -> list[Recommendation]:
+    """Rank the free nurses who hold the category's skills, looking ahead; best first.
+
+    Each nurse's cost is today's (trip, load, refusals) plus what sending her costs the rest of the night:
+    a scarce skill taken away, an area left without U2 cover. When waiting is better — a nurse free soon gets
+    there clearly sooner, or the call can wait while the team keeps a reserve for U2 — every item carries
+    `hold`, the reason why, and the first item shows it: the automatic offer waits; a coordinator may not.
+    """
+    estimator = estimator or HaversineEstimator()
+    ranked = rank(candidates, destination=destination, category=category, urgency=urgency, estimator=estimator)
+    needed = required_skills(category)
+    weight = AHEAD_WEIGHT.get(urgency, 1.0)
+    free_skills: dict[str, int] = {}
+    for nurse in ahead.available:
+        for skill in nurse.skills:
+            free_skills[skill] = free_skills.get(skill, 0) + 1
+    by_id = {c.nurse_id: c for c in candidates}
+    for item in ranked:
+        nurse = by_id[item.nurse_id]
+        extra = 0.0
+        for skill in sorted(nurse.skills & SCARCE_SKILL_WORDS.keys() - needed):
+            if ahead.on_duty_skills.get(skill, 0) <= 1:
+                extra += SCARCE_SKILL_MINUTES
+                item.reasons.append(f"enige {SCARCE_SKILL_WORDS[skill]} in dienst")
+            elif free_skills.get(skill, 0) <= 1:
+                extra += SCARCE_SKILL_MINUTES / 2
+                item.reasons.append(f"enige vrije {SCARCE_SKILL_WORDS[skill]}")
+        if urgency != "U2" and nurse.lat is not None:
+            others = [estimator.estimate((o.lat, o.lon), (nurse.lat, nurse.lon)).minutes
+                      for o in ahead.available if o.nurse_id != nurse.nurse_id and o.lat is not None]
+            cover = min(others, default=float("inf"))
+            if cover > COVER_MINUTES:
+                extra += RESERVE_WEIGHT * (min(cover, 90.0) - COVER_MINUTES)
+                item.reasons.append("laatste vrije in de buurt" + (
+                    f" (volgende op ~{math.ceil(cover)} min)" if others else ""))
+        item.cost_minutes += weight * extra
+        item.score = round(100.0 * 30.0 / (30.0 + item.cost_minutes), 1)
+    ranked.sort(key=lambda r: (r.declined, r.cost_minutes, r.nurse_id))
+    hold = _hold(ranked, ahead=ahead, destination=destination, needed=needed, urgency=urgency,
+                 estimator=estimator)
+    if hold and ranked:
+        ranked[0].reasons.append(hold)
+        for item in ranked:
+            item.hold = hold
+    return ranked
+
+
+def _hold(ranked: list[Recommendation], *, ahead: Ahead, destination, needed: frozenset[str], urgency: str,
+          estimator: TravelEstimator) -> str | None:
+    """Say why the automatic offer should wait, or None to offer to the first nurse now."""
+    willing = [r for r in ranked if not r.declined]
+    best_eta = min((r.eta_minutes for r in willing if r.eta_minutes is not None), default=None)
+    if best_eta is None or destination is None:
+        return None
+    soon = []
+    for nurse in ahead.busy:
+        if not needed <= nurse.skills or nurse.free_in_minutes > WAIT_HORIZON_MINUTES or nurse.lat is None:
+            continue
+        trip = estimator.estimate((nurse.lat, nurse.lon), destination)
+        soon.append((nurse.free_in_minutes + trip.minutes, nurse, trip))
+    if soon:
+        eta, nurse, trip = min(soon, key=lambda s: (s[0], s[1].nurse_id))
+        if eta + WAIT_MARGIN_MINUTES < best_eta:
+            return (f"wacht op {nurse.name}: over ~{math.ceil(nurse.free_in_minutes)} min vrij, "
+                    f"{_km(trip.km)} km (ter plaatse ~{math.ceil(eta)} min)")
+    keep = RESERVE_NURSES.get(urgency)
+    if keep is not None and ahead.minutes_left is not None:
+        slack = ahead.minutes_left - best_eta
+        if slack > RELEASE_SLACK_MINUTES[urgency] and len(ahead.available) - 1 < keep:
+            return (f"{urgency} kan wachten (nog ~{math.ceil(slack)} min speling): "
+                    f"{keep} vrije verpleegkundige{'n' if keep > 1 else ''} achter de hand voor U2")
+    return None

@@ -287,7 +287,8 @@ def offer_next(session: Session, *, call_id: int, now: datetime, reason: str) ->
     if call is None or call.status != "open":
         session.rollback()
         return None
-    for choice in [r for r in rank_for_call(session, call=call, now=now) if not r.declined]:
+    # A `hold` (ranking.rank_for_call) means waiting is better: a nurse free soon, or a reserve kept for U2.
+    for choice in [r for r in rank_for_call(session, call=call, now=now) if not r.declined and not r.hold]:
         try:
             return offer_call(session, actor=SystemActor(team=call.team), call_id=call.id,
                               nurse_id=choice.nurse_id, now=now, reason=reason)
@@ -310,6 +311,11 @@ def offer_next_task(session: Session, *, now: datetime, call_id: int, reason: st
         return offered
     call = session.get(Call, call_id, populate_existing=True)
     if call is None or call.status != "open":
+        session.rollback()
+        return None
+    if any(r.hold for r in rank_for_call(session, call=call, now=now)):
+        # The call waits on purpose (a nurse free soon, the U2 reserve): `offer_next_at` stays due, so the
+        # clock's next tick ranks it again.
         session.rollback()
         return None
     # Claim the step: of two clocks (or a clock and a web process) only one tells the coordinators.
