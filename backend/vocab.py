@@ -27,6 +27,8 @@ ROLES = tuple(ROLE_LABELS)
 TEAM_ROLES = ("nurse", "coordinator", "team_lead")
 # Who reads calls: a team's staff, and a HAP its organisation's calls.
 CALL_READ_ROLES = ("hap",) + TEAM_ROLES
+# Who reads the temporary-bed board: everyone but the administrator (who sees no care data).
+CAPACITY_READ_ROLES = tuple(r for r in ROLES if r != "admin")
 # Who else appears in a client's access log: the client (portal link) and a handover's receiver (share link).
 LINK_ROLE_LABELS = {
     "portal": ("uzelf of uw naaste (via link)", "the client or a relative (link)"),
