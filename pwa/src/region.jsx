@@ -210,7 +210,7 @@ export function BedManagerApp() {
           <div key={name} class="stack">
             <h3>{name}</h3>
             {list.map((r) => (
-              <div class="row counter" key={r.bed_type} data-testid={`count-${r.location_id}-${r.bed_type}`}>
+              <div class="counter" key={r.bed_type} data-testid={`count-${r.location_id}-${r.bed_type}`}>
                 <span class="grow">{V.bedTypes[r.bed_type]} <StaleMark row={r} /></span>
                 <button class="big" aria-label={R.less(V.bedTypes[r.bed_type])} disabled={r.free <= 0} onClick={() => setFree(r, r.free - 1)}>−</button>
                 <strong class="count" aria-live="polite">{r.free}</strong>
