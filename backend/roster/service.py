@@ -26,7 +26,6 @@ from backend.roster.problem import (
     team_shift_types,
     to_shift_type,
 )
-
 from backend.vocab import MAX_ID
 
 WEEK = timedelta(days=7)
