@@ -18,7 +18,7 @@ from backend.identity import service as identity
 from backend.identity.schemas import UserCreateSchema
 from backend.migrations import alembic_config
 from backend.outcomes import history
-from backend.vocab import ROLES, TEAMS
+from backend.vocab import ROLES
 
 db_cli = AppGroup("db", help="Database schema (Alembic).")
 users_cli = AppGroup("users", help="User accounts.")
@@ -80,15 +80,15 @@ def db_backup(path):
 @click.option("--password", required=True, prompt=True, hide_input=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--name", default=None)
-@click.option("--team", default=None, type=click.Choice(TEAMS))
-@click.option("--organisation", default=None)
+@click.option("--team", default=None, help="a team code (see GET /api/teams)")
+@click.option("--organisation-id", "organisation", default=None, type=int)
 @click.option("--skills", default="", help="comma-separated, e.g. iv_therapy,palliative")
 def users_create(username, password, role, name, team, organisation, skills):
     """Create a user (the first admin, for instance)."""
     try:
         data = UserCreateSchema().load({
             "username": username, "password": password, "role": role, "name": name or username,
-            "team": team, "organisation": organisation,
+            "team": team, "organisation_id": organisation,
             "skills": [s.strip() for s in skills.split(",") if s.strip()],
         })
     except ma.ValidationError as exc:

@@ -27,6 +27,8 @@ ROLES = tuple(ROLE_LABELS)
 TEAM_ROLES = ("nurse", "coordinator", "team_lead")
 # Who reads calls: a team's staff, and a HAP its organisation's calls.
 CALL_READ_ROLES = ("hap",) + TEAM_ROLES
+# Who reads the temporary-bed board: everyone but the administrator (who sees no care data).
+CAPACITY_READ_ROLES = tuple(r for r in ROLES if r != "admin")
 # Who else appears in a client's access log: the client (portal link) and a handover's receiver (share link).
 LINK_ROLE_LABELS = {
     "portal": ("uzelf of uw naaste (via link)", "the client or a relative (link)"),
@@ -38,7 +40,14 @@ TEAM_KINDS = {
     "acute": ("Acuut wijkteam", "Acute community nursing team"),
     "fact": ("FACT-VVT crisisteam", "FACT-VVT crisis team"),
 }
-TEAMS = tuple(TEAM_KINDS)  # the team codes in use (one team of each kind)
+# Teams are rows (identity.models.Team); a team code is a short slug. The first two teams keep these codes.
+TEAM_CODE_PATTERN = r"^[a-z][a-z0-9_-]{0,15}$"
+DEFAULT_TEAM_CODES = ("acute", "fact")
+ORGANISATION_KINDS = {
+    "hap": ("Huisartsenpost", "GP out-of-hours post"),
+    "care_provider": ("Zorgaanbieder", "Care provider"),
+    "hospital": ("Ziekenhuis", "Hospital"),
+}
 AVAILABILITY = ("available", "off_duty", "busy")
 
 # Skills and qualifications are short snake_case codes; these are the ones with a name.
@@ -155,6 +164,26 @@ TEMPORARY_STAYS = {
     "wijkkliniek": ("Wijkkliniek / herstelkliniek", "Neighbourhood clinic"),
 }
 
+# -- region: temporary beds and placement requests ----------------------------------------------
+BED_TYPES = {
+    "elv_low": ("ELV laagcomplex", "Primary-care short stay, low complexity"),
+    "elv_high": ("ELV hoogcomplex", "Primary-care short stay, high complexity"),
+    "elv_palliative": ("ELV palliatief", "Primary-care short stay, palliative"),
+    "grz": ("GRZ (geriatrische revalidatie)", "Geriatric rehabilitation"),
+    "wlz_crisis": ("Wlz-crisisbed", "Long-term care crisis bed"),
+    "wijkkliniek": ("Wijkkliniek / herstelkliniek", "Neighbourhood clinic"),
+}
+PLACEMENT_STATUSES = {
+    "requested": ("Aangevraagd", "Requested"),
+    "offered": ("Voorgelegd aan locatie", "Offered"),
+    "accepted": ("Geaccepteerd", "Accepted"),
+    "admitted": ("Opgenomen", "Admitted"),
+    "cancelled": ("Geannuleerd", "Cancelled"),
+}
+OPEN_PLACEMENT_STATUSES = ("requested", "offered")
+STALE_CAPACITY_HOURS = 12
+PLACEMENT_WAIT_ALERT_MINUTES = 30
+
 RECIPIENT_TYPES = {
     "home_care": ("Reguliere thuiszorg", "Regular home care"),
     "gp": ("Eigen huisarts", "Own GP"),
@@ -247,6 +276,13 @@ AUDIT_ACTIONS = {
     "portal_link.create": "heeft een inzagelink gemaakt", "portal_link.revoke": "heeft een inzagelink ingetrokken",
     "portal_link.list": "heeft de inzagelinks bekeken", "portal.read": "heeft uw dossier ingezien",
     "sync.pull": "had uw gegevens op de telefoon voor het bezoek", "write.replay": "heeft een verzoek herhaald",
+    "placement.create": "heeft een tijdelijk bed voor u aangevraagd",
+    "placement.read": "heeft uw aanvraag voor een tijdelijk bed bekeken",
+    "placement.list": "zag uw aanvraag voor een tijdelijk bed in een overzicht",
+    "placement.events": "heeft het verloop van uw aanvraag voor een tijdelijk bed bekeken",
+    "placement.offer": "heeft uw aanvraag aan een zorglocatie voorgelegd",
+    "placement.accept": "heeft een bed voor u toegezegd", "placement.decline": "kon u geen bed bieden",
+    "placement.admitted": "heeft uw opname vastgelegd", "placement.cancel": "heeft uw aanvraag geannuleerd",
 }
 
 
@@ -270,7 +306,8 @@ PWA_LISTS = {
     "recipientTypes": RECIPIENT_TYPES, "sbar": SBAR, "actionCategories": ACTION_CATEGORIES,
     "medicationChanges": MEDICATION_CHANGES, "consciousness": CONSCIOUSNESS, "news2Bands": NEWS2_BANDS,
     "resuscitation": RESUSCITATION, "hospitalAdmission": HOSPITAL_ADMISSION,
-    "contactInvolvement": CONTACT_INVOLVEMENT,
+    "contactInvolvement": CONTACT_INVOLVEMENT, "organisationKinds": ORGANISATION_KINDS, "bedTypes": BED_TYPES,
+    "placementStatuses": PLACEMENT_STATUSES,
 }
 
 

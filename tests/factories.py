@@ -13,7 +13,7 @@ from backend.clients.demo import demo_bsn
 from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
 from backend.identity.actor import Actor
-from backend.identity.models import User
+from backend.identity.models import Organisation, User
 from backend.identity.service import create_token, hash_password
 
 PASSWORD = "wachtwoord-123"
@@ -35,10 +35,26 @@ def make_user(session, **overrides) -> User:
         "created_at": START,
     }
     values.update(overrides)
+    org_name = values.pop("organisation")
+    if org_name is not None and values.get("organisation_id") is None:
+        values["organisation_id"] = make_organisation(session, name=org_name, kind=ORG_KINDS.get(role, "hap")).id
     user = User(**values)
     session.add(user)
     session.commit()
     return user
+
+
+ORG_KINDS = {"hap": "hap", "bed_manager": "care_provider"}
+
+
+def make_organisation(session, *, name: str, kind: str = "hap") -> Organisation:
+    """Return the organisation with this name, made if new."""
+    org = session.scalar(sa.select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name, kind=kind)
+        session.add(org)
+        session.commit()
+    return org
 
 
 def make_client(session, **overrides) -> Client:

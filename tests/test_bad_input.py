@@ -34,7 +34,7 @@ ENDPOINTS = {
     "calls": ("coordinator", lambda w: "/api/calls", lambda w: {
         "client_id": w.client.id, "team": "acute", "category": "catheter", "urgency": "U3",
         "complaint": "Katheter verstopt", "source": "gp"}, 201,
-        ["team", "category", "urgency", "complaint", "source"],
+        ["category", "urgency", "complaint", "source"],  # no team: routed by postcode (tests/region)
         {"client_id": "een", "urgency": 3, "complaint": ["x"], "client": "Mevrouw Test", "caller_phone": 612345678}),
     "offer": ("coordinator", lambda w: f"/api/calls/{w.open.id}/offer", lambda w: {"nurse_id": w.chris.id}, 200,
               ["nurse_id"], {"nurse_id": "chris"}),
@@ -71,6 +71,9 @@ SPECIFIC = [
                 "client": {**NEW_CLIENT, "bsn": "123456789"}}, 422),
     ("calls", "unknown category", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "category": "hoofdpijn"}, 422),
     ("calls", "unknown team", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "team": "nacht"}, 422),
+    ("calls", "no team for the postcode", None, None, lambda w: {
+        **{k: v for k, v in ENDPOINTS["calls"][2](w).items() if k not in ("team", "client_id")},
+        "client": {**NEW_CLIENT, "postcode": "1012 AB"}}, 422),
     ("calls", "empty complaint", None, None, lambda w: {**ENDPOINTS["calls"][2](w), "complaint": ""}, 422),
     ("offer", "unknown nurse", None, None, lambda w: {"nurse_id": UNKNOWN}, 422),
     ("offer", "not a nurse", None, None, lambda w: {"nurse_id": w.coordinator.id}, 422),

@@ -7,6 +7,7 @@ from backend.api import ID, AutoSchema
 from backend.clients.schemas import PHONE, ClientCreateSchema, ClientSummarySchema
 from backend.dispatch.models import Call, CallEvent
 from backend.identity.models import User
+from backend.identity.schemas import TEAM_CODE
 
 
 class CallSchema(AutoSchema):
@@ -20,7 +21,8 @@ class CallSchema(AutoSchema):
 class CallCreateSchema(ma.Schema):
     client_id = ma.fields.Integer(validate=ID)
     client = ma.fields.Nested(ClientCreateSchema)
-    team = ma.fields.String(required=True, validate=validate.OneOf(vocab.TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)  # left out: routed by the client's postcode and the team kind
+    team_kind = ma.fields.String(validate=validate.OneOf(tuple(vocab.TEAM_KINDS)))
     category = ma.fields.String(required=True, validate=validate.OneOf(tuple(vocab.CATEGORIES)))
     urgency = ma.fields.String(required=True, validate=validate.OneOf(vocab.TRIAGE_URGENCIES))
     complaint = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
@@ -36,7 +38,7 @@ class CallCreateSchema(ma.Schema):
 
 class CallQueryArgsSchema(ma.Schema):
     status = ma.fields.String(validate=validate.OneOf(vocab.CALL_STATUSES))
-    team = ma.fields.String(validate=validate.OneOf(vocab.TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
     updated_since = ma.fields.AwareDateTime()
     limit = ma.fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 

@@ -21,7 +21,8 @@ from backend.dispatch import notices
 from backend.dispatch.models import Call, CallEvent
 from backend.dispatch.ranking import rank_for_call
 from backend.identity.models import User
-from backend.identity.service import get_team
+from backend.identity.service import get_team, require_team
+from backend.region import service as region
 from backend.push.worker import after_commit
 from backend.roster import availability as roster_availability
 from backend.vocab import ACTIVE_STATUSES, HELD_STATUSES
@@ -88,6 +89,7 @@ def build_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
     transaction, so the answer needs no query after the commit."""
     data = dict(data)
     _refuse_emergency(data["urgency"])
+    data["team"] = _team_for(session, data=data)
     if actor.role in vocab.TEAM_ROLES and data["team"] != actor.team:
         raise errors.Forbidden("Je kunt alleen meldingen voor je eigen team aannemen.")
     new_client = data.pop("client", None)
@@ -117,6 +119,16 @@ def build_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
     session.flush()
     session.refresh(call)  # loads `client` (joined) now, inside the transaction
     return call
+
+
+def _team_for(session: Session, *, data: dict) -> str:
+    """Return the call's team: the one given (it must exist), else the team of the kind covering the postcode."""
+    kind = data.pop("team_kind", None) or region.team_kind_for(data["category"])
+    if data.get("team"):
+        return require_team(session, code=data["team"]).code
+    known = session.get(Client, data["client_id"]) if "client_id" in data else None
+    postcode = data["client"].get("postcode") if "client" in data else (known.postcode if known else None)
+    return region.route_team(session, postcode=postcode, kind=kind).code
 
 
 def retriage_call(session: Session, *, actor, call_id: int, urgency: str, reason: str, now: datetime) -> Call:

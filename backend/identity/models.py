@@ -1,20 +1,35 @@
-"""Teams, users, machine tokens, login sessions and login attempts."""
+"""Organisations, teams, users, machine tokens, login sessions and login attempts."""
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Field, SQLModel
+from sqlmodel import JSON, Field, Relationship, SQLModel
 
 from backend.db import UTCDateTime
-from backend.vocab import AVAILABILITY, ROLES, TEAMS  # noqa: F401  TEAMS: roster and dispatch import it from here
+from backend.vocab import AVAILABILITY, ORGANISATION_KINDS, ROLES, TEAM_KINDS
+
+
+class Organisation(SQLModel, table=True):
+    """An organisation of the region: a HAP post, a care provider (with bed locations) or a hospital."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (sa.CheckConstraint(f"kind IN {tuple(ORGANISATION_KINDS)}", name="ck_organisations_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, sa_column_kwargs={"unique": True})
+    kind: str = Field(max_length=20)
 
 
 class Team(SQLModel, table=True):
-    """A team and its settings: response targets per urgency, offer windows, auto-offer."""
+    """A team of a kind (acute, FACT-VVT), its working area (postcode ranges) and its dispatch settings."""
 
     __tablename__ = "teams"
+    __table_args__ = (sa.CheckConstraint(f"kind IN {tuple(TEAM_KINDS)}", name="ck_teams_kind"),)
 
     code: str = Field(primary_key=True, max_length=16)
     name: str = Field(max_length=120)
+    kind: str = Field(default="acute", max_length=16)
+    # 4-digit postcodes and ranges, e.g. ["7411", "7412-7429"]: the area whose calls route to this team.
+    postcodes: list[str] = Field(default_factory=list, sa_type=JSON)
     target_u2_minutes: int = 30
     target_u3_minutes: int = 120
     target_u4_minutes: int = 480
@@ -46,7 +61,7 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     name: str = Field(max_length=120)
     team: str | None = Field(default=None, foreign_key="teams.code", max_length=16, index=True)
-    organisation: str | None = Field(default=None, max_length=120)
+    organisation_id: int | None = Field(default=None, foreign_key="organisations.id", index=True)
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
     base_lat: float | None = None
     base_lon: float | None = None
@@ -54,6 +69,13 @@ class User(SQLModel, table=True):
     availability_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+    organisation_row: Organisation | None = Relationship()
+
+    @property
+    def organisation(self) -> str | None:
+        """The name of the user's organisation (a HAP's calls and clients are kept under it)."""
+        return self.organisation_row.name if self.organisation_row is not None else None
 
 
 class ApiToken(SQLModel, table=True):

@@ -6,8 +6,8 @@ from backend.api import Blueprint, current_actor, get_clock, request_meta
 from backend.db import get_session
 from backend.identity import service
 from backend.identity.schemas import (
-    LoginResultSchema, LoginSchema, MeSchema, TeamSchema, TeamUpdateSchema, TokenCreateSchema, TokenSchema,
-    UserCreateSchema, UserQueryArgsSchema, UserSchema,
+    LoginResultSchema, LoginSchema, MeSchema, TokenCreateSchema, TokenSchema, UserCreateSchema,
+    UserQueryArgsSchema, UserSchema,
 )
 
 blp = Blueprint("identity", __name__, url_prefix="/api", description="Log in, users and machine tokens")
@@ -80,22 +80,3 @@ class TokenViews(MethodView):
         """Create a bearer token for a machine client; it is shown only this once"""
         return service.create_token(get_session(), username=data["username"], label=data["label"],
                                     now=get_clock().now())
-
-
-@blp.route("/teams")
-class TeamViews(MethodView):
-    @blp.auth()
-    @blp.response(200, TeamSchema(many=True))
-    def get(self):
-        """List the teams with their response targets and dispatch settings"""
-        return service.list_teams(get_session())
-
-
-@blp.route("/teams/<string:code>")
-class TeamByCodeViews(MethodView):
-    @blp.auth("team_lead", "admin")
-    @blp.arguments(TeamUpdateSchema)
-    @blp.response(200, TeamSchema)
-    def patch(self, changes, code):
-        """Change a team's response targets, offer windows or auto-offer"""
-        return service.update_team(get_session(), actor=current_actor(), code=code, changes=changes)

@@ -2,11 +2,13 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.api import AutoSchema
-from backend.identity.models import Team, User
-from backend.vocab import ROLES, SKILL_PATTERN, TEAMS
+from backend.api import ID, AutoSchema
+from backend.identity.models import User
+from backend.vocab import ROLES, SKILL_PATTERN, TEAM_CODE_PATTERN
 
 SKILL = validate.Regexp(SKILL_PATTERN, error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
+# The shape of a team code; whether the team exists is the service's question (teams are rows).
+TEAM_CODE = validate.Regexp(TEAM_CODE_PATTERN, error="Een teamcode is kort: kleine letters, cijfers, - of _.")
 
 
 class UserSchema(AutoSchema):
@@ -34,8 +36,8 @@ class UserCreateSchema(ma.Schema):
     password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=256))
     role = ma.fields.String(required=True, validate=validate.OneOf(ROLES))
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
-    team = ma.fields.String(validate=validate.OneOf(TEAMS), allow_none=True)
-    organisation = ma.fields.String(validate=validate.Length(min=1, max=120), allow_none=True)
+    team = ma.fields.String(validate=TEAM_CODE, allow_none=True)
+    organisation_id = ma.fields.Integer(validate=ID, allow_none=True)
     skills = ma.fields.List(ma.fields.String(validate=SKILL), validate=validate.Length(max=30))
     base_lat = ma.fields.Float(validate=validate.Range(-90, 90), allow_none=True)
     base_lon = ma.fields.Float(validate=validate.Range(-180, 180), allow_none=True)
@@ -43,7 +45,7 @@ class UserCreateSchema(ma.Schema):
 
 class UserQueryArgsSchema(ma.Schema):
     role = ma.fields.String(validate=validate.OneOf(ROLES))
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
 
 
 class LoginSchema(ma.Schema):
@@ -64,20 +66,3 @@ class TokenCreateSchema(ma.Schema):
 class TokenSchema(ma.Schema):
     token = ma.fields.String()
     label = ma.fields.String()
-
-
-class TeamSchema(AutoSchema):
-    class Meta:
-        model = Team
-
-
-class TeamUpdateSchema(ma.Schema):
-    name = ma.fields.String(validate=validate.Length(min=1, max=120))
-    target_u2_minutes = ma.fields.Integer(validate=validate.Range(5, 240))
-    target_u3_minutes = ma.fields.Integer(validate=validate.Range(15, 720))
-    target_u4_minutes = ma.fields.Integer(validate=validate.Range(30, 1440))
-    target_u5_minutes = ma.fields.Integer(validate=validate.Range(60, 4320))
-    ack_window_u2_seconds = ma.fields.Integer(validate=validate.Range(30, 1800))
-    ack_window_seconds = ma.fields.Integer(validate=validate.Range(30, 3600))
-    auto_offer = ma.fields.Boolean()
-    handover_ack_alert_minutes = ma.fields.Integer(validate=validate.Range(15, 10080))

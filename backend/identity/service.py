@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from backend import errors
 from backend.config import LOW_PASSWORD_COST
 from backend.identity.credentials import digest
-from backend.identity.models import ApiToken, LoginAttempt, LoginSession, Team, User
-from backend.vocab import TEAM_ROLES, TEAMS
+from backend.identity.models import ApiToken, LoginAttempt, LoginSession, Organisation, Team, User
+from backend.vocab import TEAM_ROLES
 
 
 def _password_hasher() -> PasswordHasher:
@@ -26,7 +26,11 @@ _hasher = _password_hasher()
 # Verifying against this keeps the timing of an unknown username equal to that of a wrong password.
 _DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
 SESSION_LIFETIME = timedelta(hours=12)
-TEAM_NAMES = {"acute": "Wijkteam acute zorg", "fact": "FACT-VVT"}  # a new team row's name (the lead may change it)
+# The two teams every installation starts with (migration 0006_region gives existing rows the same kind and area).
+DEFAULT_TEAMS = {
+    "acute": {"name": "Wijkteam acute zorg", "kind": "acute", "postcodes": ["7400-7439"]},
+    "fact": {"name": "FACT-VVT", "kind": "fact", "postcodes": ["7200-7439"]},
+}
 
 
 @dataclass(frozen=True)
@@ -61,15 +65,32 @@ def hash_password(password: str) -> str:
 
 def get_team(session: Session, *, code: str) -> Team:
     """Return a team's settings; a team without a row gets the defaults."""
-    return session.get(Team, code) or Team(code=code, name=TEAM_NAMES.get(code, code))
+    return session.get(Team, code) or Team(code=code, **DEFAULT_TEAMS.get(code, {"name": code}))
 
 
 def ensure_teams(session: Session) -> None:
-    """Make sure both teams have a settings row (idempotent)."""
-    for code in TEAMS:
+    """Make sure the two default teams have a row (idempotent)."""
+    for code, values in DEFAULT_TEAMS.items():
         if session.get(Team, code) is None:
-            session.add(Team(code=code, name=TEAM_NAMES[code]))
+            session.add(Team(code=code, **values))
     session.flush()
+
+
+def require_team(session: Session, *, code: str, field: str = "team") -> Team:
+    """Return the team with this code, or 422 naming it: team codes are rows, not a fixed list."""
+    team = session.get(Team, code)
+    if team is None:
+        raise errors.Unprocessable(f"Team '{code}' bestaat niet.", errors={field: ["Onbekend team."]})
+    return team
+
+
+def require_organisation(session: Session, *, organisation_id: int, field: str = "organisation_id") -> Organisation:
+    """Return the organisation with this id, or 422."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise errors.Unprocessable(f"Organisatie {organisation_id} bestaat niet.",
+                                   errors={field: ["Onbekende organisatie."]})
+    return organisation
 
 
 def create_user(session: Session, *, data: dict, now: datetime) -> User:
@@ -82,7 +103,9 @@ def create_user(session: Session, *, data: dict, now: datetime) -> User:
         raise errors.Unprocessable("Een verpleegkundige, coördinator of teamleider hoort bij een team.",
                                    errors={"team": ["Verplicht voor deze rol."]})
     if data.get("team"):
-        ensure_teams(session)
+        require_team(session, code=data["team"])
+    if data.get("organisation_id") is not None:
+        require_organisation(session, organisation_id=data["organisation_id"])
     user = User(**data, password_hash=hash_password(password), created_at=now)
     session.add(user)
     session.commit()
@@ -159,25 +182,3 @@ def list_users(session: Session, *, actor, role: str | None = None, team: str | 
     if team:
         query = query.where(User.team == team)
     return list(session.exec(query).all())
-
-
-def list_teams(session: Session) -> list[Team]:
-    """Return both teams' settings."""
-    ensure_teams(session)
-    session.commit()
-    return list(session.exec(select(Team).order_by(Team.code)).all())
-
-
-def update_team(session: Session, *, actor, code: str, changes: dict) -> Team:
-    """Change a team's settings: its own team lead, or an admin."""
-    if code not in TEAMS:
-        raise errors.NotFound(f"Team '{code}' bestaat niet.")
-    if actor.role != "admin" and actor.team != code:
-        raise errors.Forbidden("Je kunt alleen de instellingen van je eigen team wijzigen.")
-    ensure_teams(session)
-    team = session.get(Team, code)
-    for key, value in changes.items():
-        setattr(team, key, value)
-    session.add(team)
-    session.commit()
-    return team

@@ -53,7 +53,7 @@ def record_gap_alerts(session: Session, *, now: datetime, hours: int = ALERT_HOU
 
 def list_gap_alerts(session: Session, *, actor, team: str | None, now: datetime) -> list[RosterGapAlert]:
     """Return the team's gap alerts for shifts that have not ended yet, soonest first."""
-    team = own_team(actor, team)
+    team = own_team(actor, team, session)
     return list(session.exec(select(RosterGapAlert).where(
         RosterGapAlert.team == team, RosterGapAlert.ends_at > now).order_by(RosterGapAlert.starts_at)).all())
 

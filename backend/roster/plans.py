@@ -43,7 +43,7 @@ def _check_period(start_date: date, end_date: date) -> None:
 def generate_roster(session: Session, *, actor, team: str, start_date: date, end_date: date, now: datetime,
                     time_limit: float) -> Proposal:
     """Propose a roster for the period around the pinned adopted assignments; store it as a proposal."""
-    check_team(actor, team)
+    check_team(actor, team, session)
     _check_period(start_date, end_date)
     problem, adopted = load_problem(session, team=team, start_date=start_date, end_date=end_date)
     if not any(not s.context for s in problem.shifts):
@@ -80,7 +80,7 @@ def _proposal(session: Session, *, actor, proposal_id: int) -> RosterProposal:
     proposal = get_row(session, RosterProposal, proposal_id)
     if proposal is None:
         raise errors.NotFound(f"Roostervoorstel {proposal_id} bestaat niet.")
-    check_team(actor, proposal.team)
+    check_team(actor, proposal.team, session)
     return proposal
 
 
@@ -132,7 +132,7 @@ def adopt_proposal(session: Session, *, actor, proposal_id: int, now: datetime) 
 
 def check_roster(session: Session, *, actor, team: str, start: datetime, end: datetime) -> list[Violation]:
     """List every broken rule and every gap of the adopted roster in a window, in Dutch."""
-    check_team(actor, team)
+    check_team(actor, team, session)
     if end <= start:
         raise errors.Unprocessable("'to' moet na 'from' liggen.", errors={"to": ["Moet na from liggen."]})
     if end - start > timedelta(days=MAX_CHECK_DAYS):

@@ -22,7 +22,7 @@ def _day_text(day: date) -> str:
 def publish_period(session: Session, *, actor, team: str, start_date: date, end_date: date,
                    now: datetime) -> RosterPublication:
     """Publish the adopted roster of a period; refuse (409, with the rules' Dutch text) while it breaks a rule."""
-    check_team(actor, team)
+    check_team(actor, team, session)
     if end_date < start_date or (end_date - start_date).days + 1 > MAX_PUBLISH_DAYS:
         raise errors.Unprocessable(f"Publiceer een periode van 1 tot {MAX_PUBLISH_DAYS} dagen.",
                                    errors={"end_date": ["Periode ongeldig."]})
@@ -59,7 +59,7 @@ def publish_period(session: Session, *, actor, team: str, start_date: date, end_
 
 def list_publications(session: Session, *, actor, team: str | None) -> list[RosterPublication]:
     """Return the team's published periods, newest first."""
-    team = own_team(actor, team)
+    team = own_team(actor, team, session)
     return list(session.exec(select(RosterPublication).where(RosterPublication.team == team)
                              .order_by(RosterPublication.start_date.desc(), RosterPublication.id.desc())).all())
 
@@ -68,7 +68,7 @@ def list_events(session: Session, *, actor, team: str | None, start: datetime | 
                 now: datetime) -> list[RosterEvent]:
     """Return the roster's history in a window (the last 30 days by default): the team's for a team lead, the
     events touching her for a nurse."""
-    team = own_team(actor, team)
+    team = own_team(actor, team, session)
     end = end or now + timedelta(seconds=1)
     start = start or end - timedelta(days=30)
     rows = session.exec(select(RosterEvent).where(RosterEvent.team == team, RosterEvent.created_at >= start,

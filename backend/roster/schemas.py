@@ -21,7 +21,8 @@ from backend.roster.models import (
     RosterWish,
 )
 from backend.timeutil import AMSTERDAM
-from backend.vocab import SKILL_PATTERN, TEAMS
+from backend.identity.schemas import TEAM_CODE
+from backend.vocab import SKILL_PATTERN
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Alleen kleine letters, cijfers en _ (max 32).")
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Tijd als HH:MM.")
@@ -72,7 +73,7 @@ class StoredDate(ma.fields.Date):
 
 
 class GenerateSchema(ma.Schema):
-    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(required=True, validate=TEAM_CODE)
     start_date = ma.fields.Date(required=True, validate=DAY)
     end_date = ma.fields.Date(required=True, validate=DAY)
 
@@ -145,24 +146,24 @@ class ProposalSchema(AutoSchema):
 
 
 class WindowArgsSchema(ma.Schema):
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
     from_ = MomentField(data_key="from")
     to = MomentField()
     nurse_id = ma.fields.Integer(validate=ID)
 
 
 class CheckArgsSchema(ma.Schema):
-    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(required=True, validate=TEAM_CODE)
     from_ = MomentField(data_key="from", required=True)
     to = MomentField(required=True)
 
 
 class TeamArgsSchema(ma.Schema):
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
 
 
 class AssignmentCreateSchema(ma.Schema):
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
     nurse_id = ma.fields.Integer(required=True, validate=ID)
     shift = ma.fields.String(required=True, validate=CODE)
     day = ma.fields.Date(required=True, validate=DAY)
@@ -187,7 +188,7 @@ class ShiftTypeSchema(AutoSchema):
 
 
 class ShiftTypeCreateSchema(ma.Schema):
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
     code = ma.fields.String(required=True, validate=CODE)
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
     start_time = ma.fields.String(required=True, validate=HHMM)
@@ -319,7 +320,7 @@ class GapAlertSchema(AutoSchema):
 
 
 class PublishSchema(ma.Schema):
-    team = ma.fields.String(required=True, validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(required=True, validate=TEAM_CODE)
     start_date = ma.fields.Date(required=True, validate=DAY)
     end_date = ma.fields.Date(required=True, validate=DAY)
 
@@ -351,5 +352,5 @@ class SwapCreateSchema(ma.Schema):
 
 
 class SwapArgsSchema(ma.Schema):
-    team = ma.fields.String(validate=validate.OneOf(TEAMS))
+    team = ma.fields.String(validate=TEAM_CODE)
     status = ma.fields.String(validate=validate.OneOf(SWAP_STATUSES))

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, select
 
 from backend import errors
-from backend.identity.models import User
+from backend.identity.models import Team, User
 from backend.roster import history
 from backend.roster.ical import shifts_to_ical
 from backend.roster.models import (
@@ -29,7 +29,7 @@ from backend.roster.problem import (
 )
 from backend.roster.rules import wish_met
 from backend.timeutil import AMSTERDAM
-from backend.vocab import MAX_ID, TEAMS
+from backend.vocab import MAX_ID
 
 WEEK = timedelta(days=7)
 
@@ -62,18 +62,18 @@ def get_row(session: Session, model, row_id: int):
     return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
 
-def check_team(actor, team: str) -> None:
-    """Refuse an unknown team, and a team other than the actor's own (an admin may see any)."""
-    if team not in TEAMS:
-        raise errors.Unprocessable(f"Onbekend team '{team}'.", errors={"team": [f"Kies {' of '.join(TEAMS)}."]})
+def check_team(actor, team: str, session: Session) -> None:
+    """Refuse an unknown team (teams are rows), and a team other than the actor's own."""
+    if session.get(Team, team) is None:
+        raise errors.Unprocessable(f"Onbekend team '{team}'.", errors={"team": ["Dit team bestaat niet."]})
     if actor is not None and actor.role != "admin" and actor.team != team:
         raise errors.Forbidden("Je kunt alleen het rooster van je eigen team inzien of plannen.")
 
 
-def own_team(actor, team: str | None) -> str:
+def own_team(actor, team: str | None, session: Session) -> str:
     """The team asked for, else the actor's own."""
     team = team or actor.team or ""
-    check_team(actor, team)
+    check_team(actor, team, session)
     return team
 
 
@@ -93,12 +93,12 @@ def _team_nurse(session: Session, *, actor, nurse_id: int, self_allowed: bool) -
 
 def list_shift_types(session: Session, *, actor, team: str | None) -> list[RosterShiftType]:
     """Return the team's shift types, by start time."""
-    return team_shift_types(session, team=own_team(actor, team))
+    return team_shift_types(session, team=own_team(actor, team, session))
 
 
 def create_shift_type(session: Session, *, actor, data: dict) -> RosterShiftType:
     """Add a shift type with its needs to a team."""
-    row = RosterShiftType(**{**data, "team": own_team(actor, data.get("team"))})
+    row = RosterShiftType(**{**data, "team": own_team(actor, data.get("team"), session)})
     session.add(row)
     session.commit()
     return row
@@ -109,7 +109,7 @@ def update_shift_type(session: Session, *, actor, shift_type_id: int, data: dict
     row = get_row(session, RosterShiftType, shift_type_id)
     if row is None:
         raise errors.NotFound(f"Diensttype {shift_type_id} bestaat niet.")
-    check_team(actor, row.team)
+    check_team(actor, row.team, session)
     for key, value in data.items():
         setattr(row, key, value)
     session.add(row)
@@ -119,7 +119,7 @@ def update_shift_type(session: Session, *, actor, shift_type_id: int, data: dict
 
 def list_nurses(session: Session, *, actor, team: str | None) -> list[TeamNurse]:
     """Return the team's nurses with their skills and contract hours."""
-    users = team_nurses(session, team=own_team(actor, team))
+    users = team_nurses(session, team=own_team(actor, team, session))
     contracts = contract_hours(session, [u.id for u in users])
     return [TeamNurse(u.id, u.name, list(u.skills or []), contracts.get(u.id, DEFAULT_CONTRACT_HOURS))
             for u in users]
@@ -154,7 +154,7 @@ def list_unavailability(session: Session, *, actor, team: str | None, start: dat
                         end: datetime | None, now: datetime) -> list[RosterUnavailability]:
     """Return the unavailability of the team's nurses overlapping a window (from now, six weeks by default;
     a nurse: her own)."""
-    team = own_team(actor, team)
+    team = own_team(actor, team, session)
     start = start or now
     end = end or start + 6 * WEEK
     ids = [actor.user_id] if actor.role == "nurse" else [u.id for u in team_nurses(session, team=team)]
@@ -211,7 +211,7 @@ def list_wishes(session: Session, *, actor, team: str | None, start: datetime | 
                 now: datetime) -> list[WishStatus]:
     """Return the wishes in a window (from now, six weeks by default) with whether the roster meets them: the
     team's for a team lead, her own for a nurse."""
-    team = own_team(actor, team)
+    team = own_team(actor, team, session)
     start = start or now
     end = end or start + 6 * WEEK
     nurses = {u.id: u.name for u in team_nurses(session, team=team)}
@@ -255,13 +255,13 @@ def delete_wish(session: Session, *, actor, wish_id: int) -> None:
 
 def get_rules(session: Session, *, actor, team: str) -> WorkingTimeRules:
     """Return the team's working-time rules."""
-    check_team(actor, team)
+    check_team(actor, team, session)
     return team_rules(session, team=team)
 
 
 def set_rules(session: Session, *, actor, team: str, data: dict) -> WorkingTimeRules:
     """Override some of the team's working-time rules."""
-    check_team(actor, team)
+    check_team(actor, team, session)
     row = session.get(RosterTeamRules, team) or RosterTeamRules(team=team, rules={})
     row.rules = {**row.rules, **data}
     session.add(row)
@@ -275,7 +275,7 @@ def list_assignments(session: Session, *, actor, team: str | None, start: dateti
                      now: datetime, nurse_id: int | None = None) -> list[NamedAssignment]:
     """Return adopted assignments in a window (from now, a week by default): the team's for a team lead or
     coordinator, her own for a nurse."""
-    team = own_team(actor, team)
+    team = own_team(actor, team, session)
     if actor.role == "nurse":
         if nurse_id not in (None, actor.user_id):
             raise errors.Forbidden("Een verpleegkundige ziet alleen haar eigen diensten.")
@@ -290,13 +290,13 @@ def _editable(session: Session, *, actor, assignment_id: int) -> RosterAssignmen
     row = get_row(session, RosterAssignment, assignment_id)
     if row is None:
         raise errors.NotFound(f"Dienst {assignment_id} staat niet in het rooster.")
-    check_team(actor, row.team)
+    check_team(actor, row.team, session)
     return row
 
 
 def add_assignment(session: Session, *, actor, data: dict, now: datetime) -> RosterAssignment:
     """Put a nurse on a shift by hand (the checker reports any rule this breaks)."""
-    team = own_team(actor, data.get("team"))
+    team = own_team(actor, data.get("team"), session)
     nurse = get_row(session, User, data["nurse_id"])
     if nurse is None or nurse.role != "nurse" or nurse.team != team:
         raise errors.Unprocessable("Deze verpleegkundige hoort niet bij het team.",

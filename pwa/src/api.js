@@ -49,6 +49,7 @@ export const api = {
   get: (p) => request('GET', p),
   post: (p, body, opts) => request('POST', p, { body: body ?? {}, ...opts }),
   patch: (p, body, opts) => request('PATCH', p, { body, ...opts }),
+  put: (p, body, opts) => request('PUT', p, { body, ...opts }),
   del: (p) => request('DELETE', p),
 };
 

@@ -12,6 +12,7 @@ import { HapApp } from './hap.jsx';
 import { Board } from './board.jsx';
 import { RosterWeek } from './roster.jsx';
 import { RosterMe } from './rosterme.jsx';
+import { BedManagerApp, RegionalBoard } from './region.jsx';
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -98,6 +99,8 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {user.role === 'nurse' ? <NurseApp user={user} onUser={async (u) => { await setMeta('user', u); setUser(u); }} />
           : user.role === 'hap' ? <HapApp user={user} />
+          : user.role === 'bed_manager' ? <BedManagerApp />
+          : user.role === 'regional_coordinator' ? <RegionalBoard />
           : <Board user={user} />}
         {user.role === 'team_lead' && <RosterWeek user={user} />}
         {(user.role === 'team_lead' || user.role === 'regional_coordinator') && <DashboardLoader user={user} />}

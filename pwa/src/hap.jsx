@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { T, coded } from './texts.js';
 import V from './vocab.json';
+import { FreeBedsStrip } from './region.jsx';
 import { api, ApiError } from './api.js';
 import { Field, Select, TextArea, Message, UrgencyBadge, errorText } from './ui.jsx';
 import { formatTime } from './geo.js';
@@ -15,6 +16,7 @@ export function HapApp({ user }) {
   const { calls, refresh } = usePolledCalls();
   return (
     <div class="desk">
+      <FreeBedsStrip />
       <Intake user={user} onCreated={(c) => { setLastCreated(c); refresh(); }} />
       <section aria-labelledby="mine-h" class="card">
         <h2 id="mine-h">{T.hap.myCalls}</h2>

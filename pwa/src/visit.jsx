@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { T, coded } from './texts.js';
 import V from './vocab.json';
+import { PlacementRequest } from './region.jsx';
 import { uuid } from './api.js';
 import { get, put } from './db.js';
 import { enqueue } from './outbox.js';
@@ -203,6 +204,7 @@ function Finish({ visit, call }) {
     <form onSubmit={save} class="stack">
       <Select label={T.visit.outcome} value={outcome} onChange={setOutcome} options={V.outcomes} placeholder="—" required />
       {outcome === 'temporary_stay' && <Select label={T.visit.outcomeDetail} value={stay} onChange={setStay} options={V.temporaryStays} placeholder="—" required />}
+      {outcome === 'temporary_stay' && <PlacementRequest clientId={call.client_id} visitId={visit.id} />}
       {V.referralOutcomes.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
       {outcome === 'follow_up_visit' && <Field label={T.visit.followUpAt} type="datetime-local" value={followUp} onInput={setFollowUp} />}
       <button class="big primary" type="submit" disabled={!outcome}>{T.visit.complete}</button>

@@ -155,8 +155,8 @@ def test_a_failing_intake_with_a_new_client_leaves_no_client_and_no_event(app, c
 
 
 def test_service_failure_after_a_flush_is_rolled_back(app, session):
-    """At service level too: the call's insert fails (unknown team) after the client and its event were
-    flushed, and nothing is left behind."""
+    """At service level too: the call's insert fails (a nurse that does not exist: foreign key) after the
+    client and its event were flushed, and nothing is left behind."""
     from datetime import date
 
     from sqlalchemy.exc import IntegrityError
@@ -167,7 +167,8 @@ def test_service_failure_after_a_flush_is_rolled_back(app, session):
     before = row_counts(app.extensions["db_engine"])
     with session_scope(app.extensions["db_engine"]) as work, pytest.raises(IntegrityError):
         dispatch.create_call(work, actor=actor(hap), now=hap.created_at, data={
-            "client": {**NEW_CLIENT, "birth_date": date(1938, 4, 2)}, "team": "nope", "category": "catheter",
+            "client": {**NEW_CLIENT, "birth_date": date(1938, 4, 2)}, "team": "acute", "nurse_id": 2**31 - 2,
+            "category": "catheter",
             "urgency": "U3", "complaint": "x", "source": "gp"})
     assert row_counts(app.extensions["db_engine"]) == before
 

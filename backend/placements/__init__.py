@@ -1,0 +1,1 @@
+"""Placement requests: a temporary bed for a client, brokered by the region's coordination centre."""
