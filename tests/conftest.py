@@ -58,7 +58,8 @@ def clock():
 def app(database_url, clock):
     """A fresh app on an empty database (teams only)."""
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                      "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1,localhost"})
+                      "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                      "GEOCODER_URL": "http://127.0.0.1:9/free"})  # no internet in tests: refused at once
     engine = app.extensions["db_engine"]
     _clean(engine)
     with Session(engine) as session:

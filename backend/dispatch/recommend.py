@@ -153,7 +153,8 @@ def rank(
             cost = trip.minutes
         else:
             distance_km, eta = None, None
-            reasons.append("geen bekende locatie")
+            reasons.append("adres cliënt niet gevonden: geen reistijd" if destination is None
+                           else "geen bekende locatie")
             cost = UNKNOWN_PLACE_MINUTES
         reasons.extend(SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
                        for skill in sorted(needed))

@@ -20,6 +20,7 @@ from backend.clients.models import Client
 from backend.dispatch import notices
 from backend.dispatch.models import Call, CallEvent
 from backend.dispatch.ranking import rank_for_call
+from backend.geo import service as geo
 from backend.identity.models import User
 from backend.identity.service import get_team
 from backend.push.worker import after_commit
@@ -74,15 +75,28 @@ def _refuse_emergency(urgency: str) -> None:
         raise errors.Unprocessable(message, errors={"urgency": [message]})
 
 
-def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
-    """Take in a call from triage, with a new client or a known one, in one transaction."""
+def create_call(session: Session, *, actor, data: dict, now: datetime, geocoder=None) -> Call:
+    """Take in a call from triage, with a new client or a known one, in one transaction.
+
+    A new client's fields may match an existing client (clients.intake_client); without coordinates her
+    address is looked up (`geocoder`), and a miss never refuses the call.
+    """
     data = dict(data)
     _refuse_emergency(data["urgency"])
     if actor.role in vocab.TEAM_ROLES and data["team"] != actor.team:
         raise errors.Forbidden("Je kunt alleen meldingen voor je eigen team aannemen.")
     new_client = data.pop("client", None)
+    match_client_id = data.pop("match_client_id", None)
+    new_client_confirmed = data.pop("new_client_confirmed", False)
+    matched = None
     if new_client is not None:
-        client_id = clients.build_client(session, actor=actor, data=new_client, now=now).id
+        client, matched = clients.intake_client(session, actor=actor, data=new_client, now=now,
+                                                match_client_id=match_client_id,
+                                                new_client_confirmed=new_client_confirmed)
+        if matched is None and (client.lat is None or client.lon is None):
+            located = geo.locate(geocoder=geocoder, client=new_client)
+            client.lat, client.lon = located["lat"], located["lon"]
+        client_id = client.id
     else:
         client_id = data.pop("client_id")
         if session.get(Client, client_id) is None:
@@ -104,6 +118,8 @@ def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
     if get_team(session, code=call.team).auto_offer:
         after_commit(session, offer_next_task, call_id=call.id, reason="automatisch")
     session.commit()
+    if matched is not None:
+        object.__setattr__(call, "client_match", matched)  # said in the answer only (CallSchema.client_match)
     return call
 
 
