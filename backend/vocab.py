@@ -233,6 +233,7 @@ CONTACT_INVOLVEMENT = {
 AUDIT_ACTIONS = {
     "client.create": "heeft uw gegevens vastgelegd", "client.read": "heeft uw gegevens bekeken",
     "client.lookup": "heeft u opgezocht", "client.match": "herkende u als bestaande cliënt bij een nieuwe melding",
+    "client.position": "legde de plek van uw adres op de kaart vast",
     "call.create": "heeft een melding voor u aangemaakt",
     "call.read": "heeft uw melding bekeken", "call.list": "zag uw melding in een overzicht",
     "call.events": "heeft het verloop van uw melding bekeken", "call.complete": "heeft uw melding afgerond",

@@ -149,7 +149,7 @@ def rank(
             distance_km = round(trip.km, 1)
             eta = max(1, math.ceil(trip.minutes))
             where = "vanaf laatste bezoek" if nurse.place == "last_visit" else "vanaf standplaats"
-            reasons.append(f"{distance_km:.1f} km, ~{eta} min ({where})")
+            reasons.append(f"{distance_km:.1f}".replace(".", ",") + f" km, ~{eta} min ({where})")  # Dutch decimal comma
             cost = trip.minutes
         else:
             distance_km, eta = None, None

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.clients.schemas import POSTCODE
+from backend.clients.schemas import LAT_RANGE, LON_RANGE, POSTCODE
 
 
 class AddressQueryArgsSchema(ma.Schema):
@@ -19,3 +19,10 @@ class AddressSchema(ma.Schema):
     city = ma.fields.String()
     lat = ma.fields.Float()
     lon = ma.fields.Float()
+
+
+class PositionSchema(ma.Schema):
+    """Where the nurse's phone is, at the client's door."""
+
+    lat = ma.fields.Float(required=True, validate=LAT_RANGE)
+    lon = ma.fields.Float(required=True, validate=LON_RANGE)

@@ -1,7 +1,13 @@
 """Find an address for the triagist, and place a new client on the map without ever blocking an intake."""
 import logging
 
+import sqlalchemy as sa
+
 from backend import errors
+from backend.audit import service as audit
+from backend.clients.models import Client
+from backend.dispatch.models import Call
+from backend.vocab import HELD_STATUSES
 from backend.clients.validation import normalise_postcode
 from backend.geo.geocoder import Address, Geocoder, GeocoderUnavailable, house_number_in
 
@@ -53,3 +59,28 @@ def locate(*, geocoder: Geocoder | None, client: dict) -> dict:
     if found is not None:
         located.update(lat=found.lat, lon=found.lon)
     return located
+
+
+def place_client(session, *, actor, client_id: int, lat: float, lon: float, now):
+    """Fix a client's missing coordinates from the phone of the nurse at her door (with the nurse's consent).
+
+    Only the nurse holding a running call for the client, and only while the address was not found: a found
+    address is never moved by a phone's position.
+    """
+    client = session.get(Client, client_id)
+    if client is None:
+        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
+    holds = session.scalar(sa.select(Call.id).where(Call.client_id == client_id, Call.nurse_id == actor.user_id,
+                                                    Call.status.in_(HELD_STATUSES)).limit(1))
+    if holds is None:
+        audit.record_denied(session, actor=actor, action="client.position", client_id=client_id, now=now,
+                            data="adres (plek op de kaart)")
+        raise errors.Forbidden("Alleen de verpleegkundige met een lopende oproep bij deze cliënt kan haar plek "
+                               "vastleggen.")
+    if client.lat is not None and client.lon is not None:
+        raise errors.Conflict("Het adres van deze cliënt staat al op de kaart.")
+    client.lat, client.lon, client.updated_at = lat, lon, now
+    audit.record(session, actor=actor, action="client.position", client_id=client_id, now=now,
+                 data="adres (plek op de kaart)", detail={"source": "telefoon verpleegkundige"})
+    session.commit()
+    return client

@@ -122,7 +122,7 @@ export function App() {
 
 /** Which screens a role gets; a team lead switches between the board and the roster (one at a time). */
 function RoleScreens({ user, onUser }) {
-  const [view, setView] = useState('board');
+  const [view, setView] = useState('roster'); // planning is the team lead's own work; the board is one tap away
   if (user.role === 'nurse') return <Screen name="nurse" user={user} onUser={onUser} />;
   if (user.role === 'hap') return <Screen name="hap" user={user} />;
   if (user.role !== 'team_lead') return <Screen name="board" user={user} />;

@@ -125,7 +125,7 @@ export function Board() {
         {!running.length && <p class="muted">{T.board.none}</p>}
         <table class="board" data-testid="board">
           <thead>
-            <tr><th scope="col">{T.nts}</th><th scope="col">{T.board.call}</th><th scope="col">{T.status}</th><th scope="col">{T.board.timeLeft}</th><th scope="col">{T.board.nurse}</th><th scope="col"><span class="sr-only">{T.board.select}</span></th></tr>
+            <tr><th scope="col" class="c-nts">{T.nts}</th><th scope="col">{T.board.call}</th><th scope="col" class="c-status">{T.board.statusNurse}</th><th scope="col" class="c-time">{T.board.timeLeft}</th><th scope="col" class="c-sel"><span class="sr-only">{T.board.select}</span></th></tr>
           </thead>
           <tbody>
             {running.map((c) => {
@@ -143,10 +143,10 @@ export function Board() {
                   </td>
                   <td>
                     {V.staffStatuses[c.status]}
+                    {c.nurse_id && <span class="nurse-name">{names[c.nurse_id] || `#${c.nurse_id}`}</span>}
                     {d && <span class={`delivery d-${d}`} data-testid="delivery">{d === 'delivered' ? T.board.delivered : d === 'failed' ? T.board.notDelivered : T.board.deliveryPending}</span>}
                   </td>
                   <td class={m !== null && m < 0 ? 'late' : ''}><span class="nowrap" data-testid="time-left">{m === null ? '' : m < 0 ? T.board.overdue(-m) : T.board.left(m)}</span></td>
-                  <td>{c.nurse_id ? names[c.nurse_id] || `#${c.nurse_id}` : ''}</td>
                   <td><button class="secondary" onClick={() => setSelected(c.id)} aria-label={`${T.board.select}: ${V.categories[c.category] || c.category}${c.client ? `, ${c.client.name}` : ''}`}>{T.board.select}</button></td>
                 </tr>
               );

@@ -75,7 +75,31 @@ export function NurseApp({ user, onUser }) {
       {error && <Message kind="error">{error}</Message>}
       {expired && !offer && <div class="banner warn" role="alert" data-testid="offer-expired"><p><strong>{T.nurse.expired}</strong> {T.nurse.expiredText}</p></div>}
       {offer && <OfferCard call={offer} user={user} />}
+      {current?.status === 'on_site' && <PlaceClient call={current} />}
       {current ? <CurrentCall call={current} user={user} /> : <Home user={user} onUser={onUser} />}
+    </div>
+  );
+}
+
+/** At the door of a client whose address was not found: with her consent, the phone's position places it. */
+function PlaceClient({ call }) {
+  const client = useDevice(() => get('clients', call.client_id), [call.client_id]);
+  const [state, setState] = useState('ask');
+  if (!client || client.lat != null || state === 'done') return null;
+  function place() {
+    setState('busy');
+    navigator.geolocation.getCurrentPosition(async (pos) => {
+      const body = { lat: pos.coords.latitude, lon: pos.coords.longitude };
+      await put('clients', { ...client, ...body });
+      await enqueue({ kind: 'position', method: 'POST', path: `/api/clients/${client.id}/position`, body, label: T.nurse.placeLabel, ref: { call_id: call.id } });
+      setState('done');
+    }, () => setState('failed'), { enableHighAccuracy: true, timeout: 15000 });
+  }
+  return (
+    <div class="banner warn" data-testid="place-client">
+      <p><strong>{T.nurse.addressNotFound}.</strong> {T.nurse.placeText}</p>
+      {state === 'failed' && <p>{T.nurse.placeFailed}</p>}
+      <button class="secondary" disabled={state === 'busy'} onClick={place}>{T.nurse.placeButton}</button>
     </div>
   );
 }

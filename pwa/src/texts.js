@@ -100,6 +100,10 @@ export const T = {
     callClient: 'Bel cliënt',
     caller: 'Melder',
     addressNotFound: 'Adres niet gevonden op de kaart — controleer het adres',
+    placeText: 'Sta je bij de cliënt? Leg dan je huidige plek vast als adres op de kaart (alleen nu, alleen met jouw toestemming).',
+    placeButton: 'Mijn plek vastleggen als adres',
+    placeFailed: 'Je plek kon niet bepaald worden (toestemming of GPS).',
+    placeLabel: 'Plek van het adres',
   },
 
   visit: {
@@ -220,6 +224,7 @@ export const T = {
     nurse: 'Verpleegkundige',
     select: 'Details',
     call: 'Oproep',
+    statusNurse: 'Status en verpleegkundige',
     ago: (a) => `${a} geleden`,
     close: 'Sluiten',
     noEta: 'adres onbekend, geen reistijd',

@@ -5,8 +5,9 @@ import pytest
 from sqlmodel import select
 
 from backend.clients.models import Client
+from backend.dispatch import service as dispatch
 from backend.geo.geocoder import GeocoderUnavailable, PdokGeocoder, house_number_in
-from tests.factories import login, make_client, make_user
+from tests.factories import actor, login, make_call, make_client, make_user
 from tests.geo_server import FakeGeocoderServer
 
 
@@ -151,3 +152,25 @@ def test_same_name_birth_date_postcode_is_offered_never_merged(app, client, sess
     someone_else = _raise(client, csrf, client=fresh, new_client_confirmed=True)
     assert someone_else.status_code == 201 and someone_else.get_json()["client_id"] != existing.id
     assert len(_clients(session)) == 2
+
+
+def test_nurse_at_the_door_places_a_client_whose_address_was_not_found(app, client, session, geo):
+    nurse = make_user(session, username="noor", role="nurse")
+    make_user(session, username="anna", role="nurse")
+    lost = make_client(session, lat=None, lon=None)
+    call = make_call(session, client=lost, by=make_user(session, role="coordinator"))
+    session.commit()
+    csrf = login(client, "anna")
+    refused = client.post(f"/api/clients/{lost.id}/position", json={"lat": 52.25, "lon": 6.16},
+                          headers={"X-CSRF-Token": csrf})
+    assert refused.status_code == 403
+    dispatch.offer_call(session, actor=actor(make_user(session, role="coordinator")), call_id=call.id,
+                        nurse_id=nurse.id, now=call.created_at)
+    dispatch.accept_call(session, actor=actor(nurse), call_id=call.id, now=call.created_at)
+    csrf = login(client, "noor")
+    placed = client.post(f"/api/clients/{lost.id}/position", json={"lat": 52.25, "lon": 6.16},
+                         headers={"X-CSRF-Token": csrf})
+    assert placed.status_code == 200 and (placed.get_json()["lat"], placed.get_json()["lon"]) == (52.25, 6.16)
+    again = client.post(f"/api/clients/{lost.id}/position", json={"lat": 52.0, "lon": 6.0},
+                        headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 409
