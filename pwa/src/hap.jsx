@@ -11,6 +11,16 @@ const URGENCIES = coded(V.urgencyLabels);
 const NEW_CLIENT = { name: '', birth_date: '', house_number: '', address: '', postcode: '', city: '', phone: '', bsn: '', gp_name: '' };
 const POSTCODE = /^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$/;
 
+const LABELS = {
+  name: 'name', birth_date: 'birthDate', address: 'address', postcode: 'postcode', city: 'city', phone: 'phone',
+  bsn: 'bsn', gp_name: 'gpName', team: 'team', category: 'category', urgency: 'urgency', complaint: 'complaint',
+  source: 'source', caller_name: 'callerName', caller_phone: 'callerPhone',
+};
+function fieldLabel(key) {
+  const last = key.split('.').at(-1);
+  return T.hap[LABELS[last]] || (key === '_schema' ? T.hap.form : last);
+}
+
 export function HapApp({ user }) {
   const [lastCreated, setLastCreated] = useState(null);
   const { calls, refresh } = usePolledCalls();
@@ -130,8 +140,11 @@ function Intake({ user, onCreated }) {
       if (err instanceof ApiError && err.status === 409 && err.body.matches) {
         setMatches(err.body.matches);
       } else {
-        setError(errorText(err));
-        setErrors(fieldErrors(err));
+        const fields = fieldErrors(err);
+        const named = Object.entries(fields).map(([k, why]) => `${fieldLabel(k)}: ${why}`);
+        // The server's message names fields by code; the form names them as the triagist sees them.
+        setError(named.length ? T.hap.checkFields(named) : errorText(err));
+        setErrors(fields);
         focusFirstError(formRef.current);
       }
     } finally {

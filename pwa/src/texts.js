@@ -185,6 +185,8 @@ export const T = {
     addressNotFound: 'adres niet gevonden',
     newWithThese: 'Nieuwe cliënt met dit BSN',
     needClient: 'een cliënt (zoeken of nieuw)',
+    checkFields: (list) => `Niet verstuurd — controleer ${list.length === 1 ? 'dit veld' : 'deze velden'}: ${list.join('; ')}`,
+    form: 'formulier',
     stillNeeded: (list) => `Nog nodig: ${list.join(', ')}.`,
     likelyTitle: 'Mogelijk bestaande cliënt.',
     likelyText: 'Er staat al iemand met dezelfde naam, geboortedatum en postcode ingeschreven. Is dit dezelfde persoon?',

@@ -128,8 +128,8 @@ def test_field_error_in_dutch_beside_its_field(server, new_page, geo, clean, vie
     expect(phone).to_be_focused()
     field = hap.locator(".field", has=phone)
     expect(field.locator(".field-error")).to_have_text("Geen geldig telefoonnummer.")
-    top = hap.get_by_role("alert").filter(has_text="Niet verwerkt")
-    expect(top).to_contain_text("caller_phone")
+    top = hap.get_by_role("alert").filter(has_text="Niet verstuurd")
+    expect(top).to_contain_text("Telefoon melder: Geen geldig telefoonnummer.")
     assert "The request" not in hap.locator("main").inner_text()
     box = phone.bounding_box()
     assert box["y"] >= hap.evaluate(HEADER_BOTTOM), "the focused field hides under the sticky header"
