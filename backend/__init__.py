@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-PWA_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+PWA_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https://tile.openstreetmap.org; "
            "connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; "
            "base-uri 'self'; form-action 'self'")
 

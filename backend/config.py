@@ -58,6 +58,9 @@ def load_config() -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("LOGIN_WINDOW_SECONDS", "900")),
+        # Addresses: the PDOK Locatieserver (BAG) by default; a geocoder slower than the timeout counts as down.
+        "GEOCODER_URL": os.environ.get("GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"),
+        "GEOCODER_TIMEOUT_SECONDS": float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "3")),
         "ROSTER_TIME_LIMIT": float(os.environ.get("ROSTER_TIME_LIMIT") or 20.0),  # seconds one roster solve may take
         "API_TITLE": "Wijkspoed API",
         "API_VERSION": "v1",

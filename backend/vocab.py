@@ -261,7 +261,9 @@ CONTACT_INVOLVEMENT = {
 # What an audit action means, in words a client understands (NEN 7513 client view).
 AUDIT_ACTIONS = {
     "client.create": "heeft uw gegevens vastgelegd", "client.read": "heeft uw gegevens bekeken",
-    "client.lookup": "heeft u opgezocht", "call.create": "heeft een melding voor u aangemaakt",
+    "client.lookup": "heeft u opgezocht", "client.match": "herkende u als bestaande cliënt bij een nieuwe melding",
+    "client.position": "legde de plek van uw adres op de kaart vast",
+    "call.create": "heeft een melding voor u aangemaakt",
     "call.read": "heeft uw melding bekeken", "call.list": "zag uw melding in een overzicht",
     "call.events": "heeft het verloop van uw melding bekeken", "call.complete": "heeft uw melding afgerond",
     "visit.create": "is bij u op bezoek gekomen", "visit.read": "heeft uw bezoekverslag bekeken",

@@ -13,6 +13,7 @@ from backend.db import make_engine
 from backend.identity.service import ensure_teams
 from backend.timeutil import FixedClock
 from tests.factories import START
+from tests.geo_server import NoAddresses
 
 
 def _reset_schema(engine) -> None:
@@ -59,6 +60,7 @@ def app(database_url, clock):
     """A fresh app on an empty database (teams only)."""
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
                       "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1,localhost"})
+    app.extensions["geocoder"] = NoAddresses()  # no internet in tests; tests/geo use a local fake PDOK server
     engine = app.extensions["db_engine"]
     _clean(engine)
     with Session(engine) as session:

@@ -29,7 +29,7 @@ ENDPOINTS = {
     "tokens": ("admin", lambda w: "/api/tokens", lambda w: {"username": w.hap.username, "label": "koppeling"}, 201,
                ["username", "label"], {"label": 5, "username": {"id": 1}}),
     "clients": ("hap", lambda w: "/api/clients", lambda w: NEW_CLIENT, 201,
-                ["name", "birth_date", "address", "postcode", "city", "lat", "lon"],
+                ["name", "birth_date", "address", "postcode", "city"],  # lat, lon: found by the geocoder
                 {"lat": "noord", "birth_date": 19380402, "bsn": 111222333, "name": True}),
     "calls": ("coordinator", lambda w: "/api/calls", lambda w: {
         "client_id": w.client.id, "team": "acute", "category": "catheter", "urgency": "U3",

@@ -17,8 +17,9 @@ class Client(SQLModel, table=True):
     address: str = Field(max_length=200)
     postcode: str = Field(max_length=7)
     city: str = Field(max_length=80)
-    lat: float
-    lon: float
+    # Empty when the address was not found at intake ("adres niet gevonden"): the call is never refused for it.
+    lat: float | None = None
+    lon: float | None = None
     phone: str | None = Field(default=None, max_length=30)
     bsn: str | None = Field(default=None, max_length=9, sa_column_kwargs={"unique": True})
     gp_name: str | None = Field(default=None, max_length=120)

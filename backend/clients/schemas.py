@@ -36,8 +36,9 @@ class ClientCreateSchema(ma.Schema):
     address = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     postcode = ma.fields.String(required=True, validate=[validate.Length(max=10), POSTCODE])
     city = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
-    lat = ma.fields.Float(required=True, validate=LAT_RANGE)
-    lon = ma.fields.Float(required=True, validate=LON_RANGE)
+    # Without coordinates the server finds them from postcode + the address's house number (backend/geo).
+    lat = ma.fields.Float(validate=LAT_RANGE, allow_none=True)
+    lon = ma.fields.Float(validate=LON_RANGE, allow_none=True)
     phone = ma.fields.String(validate=PHONE, allow_none=True)
     bsn = ma.fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{8,9}$", error="Een BSN is 9 cijfers."))
     gp_name = ma.fields.String(validate=validate.Length(max=120), allow_none=True)

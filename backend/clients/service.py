@@ -72,3 +72,58 @@ def lookup_client(session: Session, *, actor, bsn: str, birth_date, now: datetim
                  now=now, data="personalia", detail={"found": client is not None})
     session.commit()
     return [client] if client else []
+
+
+# -- intake: one person, one record ------------------------------------------------------------------
+
+LIKELY_MATCH_MESSAGE = ("Deze cliënt staat mogelijk al ingeschreven (zelfde naam, geboortedatum en postcode). "
+                        "Kies de bestaande cliënt, of bevestig dat het iemand anders is.")
+
+
+def _same_name(a: str, b: str) -> bool:
+    norm = lambda s: " ".join(s.replace(".", " ").lower().split())  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def likely_matches(session: Session, *, data: dict) -> list[Client]:
+    """Return existing clients with the same name, birth date and postcode (and no other BSN)."""
+    found = session.scalars(
+        select(Client).where(Client.birth_date == data["birth_date"], Client.postcode == data["postcode"])
+        .order_by(Client.id).limit(20)
+    ).all()
+    bsn = data.get("bsn")
+    return [c for c in found if _same_name(c.name, data["name"]) and not (bsn and c.bsn and c.bsn != bsn)]
+
+
+def intake_client(session: Session, *, actor, data: dict, now: datetime, match_client_id: int | None = None,
+                  new_client_confirmed: bool = False) -> tuple[Client, str | None]:
+    """Return the client of a new call's client fields, and how it was matched (None: newly registered).
+
+    The same BSN and birth date is the same person: the call links to her (the rule that grants sight in a
+    lookup). The same name, birth date and postcode is only likely the same person: the triagist confirms
+    (`match_client_id`) or says it is someone else (`new_client_confirmed`); never merged silently (409).
+    """
+    if data.get("bsn"):
+        same = session.scalar(select(Client).where(Client.bsn == data["bsn"]))
+        if same is not None and same.birth_date == data["birth_date"]:
+            audit.record(session, actor=actor, action="client.match", client_id=same.id, now=now,
+                         data="personalia", detail={"rule": "bsn_birth_date"})
+            return same, "bsn"
+    if match_client_id is not None:
+        chosen = session.get(Client, match_client_id)
+        if chosen is None or chosen not in likely_matches(session, data=data):
+            raise errors.Unprocessable("De gekozen cliënt komt niet overeen met naam, geboortedatum en postcode.",
+                                       errors={"match_client_id": ["Komt niet overeen."]})
+        audit.record(session, actor=actor, action="client.match", client_id=chosen.id, now=now,
+                     data="personalia", detail={"rule": "name_birth_date_postcode", "confirmed": True})
+        return chosen, "confirmed"
+    if not new_client_confirmed:
+        likely = likely_matches(session, data=data)
+        if likely:
+            audit.record_many(session, actor=actor, action="client.match", client_ids=[c.id for c in likely],
+                              now=now, data="personalia (mogelijke dubbele)")
+            session.commit()  # nothing else was written yet: the answer below is a refusal, its audit stays
+            raise errors.Conflict(LIKELY_MATCH_MESSAGE, extra={"matches": [
+                {"id": c.id, "name": c.name, "birth_date": c.birth_date.isoformat(), "address": c.address,
+                 "postcode": c.postcode, "city": c.city} for c in likely]})
+    return build_client(session, actor=actor, data=data, now=now), None

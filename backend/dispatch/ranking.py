@@ -50,7 +50,7 @@ def candidates(session: Session, *, call: Call, now: datetime) -> list[Candidate
             pending[nurse_id] = pending.get(nurse_id, 0) + 1
         if accepted_at is not None and accepted_at >= recent_since:
             recent[nurse_id] = recent.get(nurse_id, 0) + 1
-        if on_site_at is not None and on_site_at >= place_since and (
+        if lat is not None and on_site_at is not None and on_site_at >= place_since and (
                 nurse_id not in last_at or on_site_at > last_at[nurse_id]):
             last_at[nurse_id], places[nurse_id] = on_site_at, (lat, lon)
     refused = set(
@@ -147,7 +147,9 @@ def rank_for_call(session: Session, *, call: Call, now: datetime, end_reads: boo
     category, urgency = call.category, call.urgency
     if end_reads:
         session.rollback()  # on SQLite every transaction holds the write lock: don't rank while holding it
-    destination = tuple(place) if place else None
+    # A client whose address was not found has no coordinates: ranked without a travel time.
+    known = place is not None and place.lat is not None and place.lon is not None
+    destination = (place.lat, place.lon) if known else None
     if around is None:  # the whiteboard rule: only who is free now (kept to measure against)
         return rank(found, destination=destination, category=category, urgency=urgency)
     return rank_ahead(found, ahead=around, destination=destination, category=category, urgency=urgency)

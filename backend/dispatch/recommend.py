@@ -150,11 +150,12 @@ def rank(
             distance_km = round(trip.km, 1)
             eta = max(1, math.ceil(trip.minutes))
             where = "vanaf laatste bezoek" if nurse.place == "last_visit" else "vanaf standplaats"
-            reasons.append(f"{distance_km:.1f} km, ~{eta} min ({where})")
+            reasons.append(f"{distance_km:.1f}".replace(".", ",") + f" km, ~{eta} min ({where})")  # Dutch decimal comma
             cost = trip.minutes
         else:
             distance_km, eta = None, None
-            reasons.append("geen bekende locatie")
+            reasons.append("adres cliënt niet gevonden: geen reistijd" if destination is None
+                           else "geen bekende locatie")
             cost = UNKNOWN_PLACE_MINUTES
         reasons.extend(SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
                        for skill in sorted(needed))

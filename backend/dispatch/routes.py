@@ -9,6 +9,7 @@ from backend.dispatch.schemas import (
     MyStatusResultSchema, MyStatusSchema, OfferSchema, RecommendationQueryArgsSchema, RecommendationSchema,
     RetriageSchema, StatusSchema,
 )
+from backend.geo.routes import current_geocoder
 from backend.vocab import CALL_READ_ROLES
 
 blp = Blueprint("calls", __name__, url_prefix="/api", description="Calls: intake and dispatch")
@@ -31,7 +32,8 @@ class CallViews(MethodView):
     @blp.response(201, CallSchema)
     def post(self, data):
         """Raise a call (U0/U1 are refused: call 112); with an Idempotency-Key a retry gets the first answer"""
-        return service.build_call(get_session(), actor=current_actor(), data=data, now=get_clock().now())
+        return service.build_call(get_session(), actor=current_actor(), data=data, now=get_clock().now(),
+                                  geocoder=current_geocoder())
 
 
 @blp.route("/calls/<int:call_id>")

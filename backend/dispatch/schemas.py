@@ -16,6 +16,9 @@ class CallSchema(AutoSchema):
         exclude = ("created_by_id", "offer_next_at")
 
     client = ma.fields.Nested(ClientSummarySchema, dump_only=True)
+    # Only in the answer to an intake with a new client's fields: "bsn" (same BSN and birth date: linked),
+    # "confirmed" (the triagist chose a likely match), absent when a new client was registered.
+    client_match = ma.fields.String(dump_only=True)
 
 
 class CallCreateSchema(ma.Schema):
@@ -29,11 +32,17 @@ class CallCreateSchema(ma.Schema):
     source = ma.fields.String(required=True, validate=validate.OneOf(tuple(vocab.SOURCES)))
     caller_name = ma.fields.String(validate=validate.Length(max=120), allow_none=True)
     caller_phone = ma.fields.String(validate=PHONE, allow_none=True)
+    # With `client`: the likely match (same name, birth date, postcode) the triagist confirmed, or her word
+    # that the new client is someone else.
+    match_client_id = ma.fields.Integer(validate=ID)
+    new_client_confirmed = ma.fields.Boolean()
 
     @ma.validates_schema
     def _one_client(self, data, **_):
         if ("client_id" in data) == ("client" in data):
             raise ma.ValidationError("Geef precies één van 'client_id' of 'client'.", "client_id")
+        if "client" not in data and ("match_client_id" in data or "new_client_confirmed" in data):
+            raise ma.ValidationError("Alleen bij een nieuwe cliënt ('client').", "match_client_id")
 
 
 class CallQueryArgsSchema(ma.Schema):

@@ -20,6 +20,7 @@ from backend.clients.models import Client
 from backend.dispatch import notices
 from backend.dispatch.models import Call, CallEvent
 from backend.dispatch.ranking import rank_for_call
+from backend.geo import service as geo
 from backend.identity.models import User
 from backend.identity.service import get_team, require_team
 from backend.region import service as region
@@ -76,25 +77,38 @@ def _refuse_emergency(urgency: str) -> None:
         raise errors.Unprocessable(message, errors={"urgency": [message]})
 
 
-def create_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
+def create_call(session: Session, *, actor, data: dict, now: datetime, geocoder=None) -> Call:
     """Take in a call from triage, with a new client or a known one, in one transaction."""
-    call = build_call(session, actor=actor, data=data, now=now)
+    call = build_call(session, actor=actor, data=data, now=now, geocoder=geocoder)
     session.commit()
     return call
 
 
-def build_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
+def build_call(session: Session, *, actor, data: dict, now: datetime, geocoder=None) -> Call:
     """Take in a call as `create_call` does, inside the caller's write: flushes, the caller commits once
     (POST /api/calls, behind `@blp.idempotent`). The call comes back with its client loaded in this
-    transaction, so the answer needs no query after the commit."""
+    transaction, so the answer needs no query after the commit.
+
+    A new client's fields may match an existing client (clients.intake_client); without coordinates her
+    address is looked up (`geocoder`), and a miss never refuses the call.
+    """
     data = dict(data)
     _refuse_emergency(data["urgency"])
     data["team"] = _team_for(session, data=data)
     if actor.role in vocab.TEAM_ROLES and data["team"] != actor.team:
         raise errors.Forbidden("Je kunt alleen meldingen voor je eigen team aannemen.")
     new_client = data.pop("client", None)
+    match_client_id = data.pop("match_client_id", None)
+    new_client_confirmed = data.pop("new_client_confirmed", False)
+    matched = None
     if new_client is not None:
-        client_id = clients.build_client(session, actor=actor, data=new_client, now=now).id
+        client, matched = clients.intake_client(session, actor=actor, data=new_client, now=now,
+                                                match_client_id=match_client_id,
+                                                new_client_confirmed=new_client_confirmed)
+        if matched is None and (client.lat is None or client.lon is None):
+            located = geo.locate(geocoder=geocoder, client=new_client)
+            client.lat, client.lon = located["lat"], located["lon"]
+        client_id = client.id
     else:
         client_id = data.pop("client_id")
         if session.get(Client, client_id) is None:
@@ -118,6 +132,8 @@ def build_call(session: Session, *, actor, data: dict, now: datetime) -> Call:
         after_commit(session, offer_next_task, call_id=call.id, reason="automatisch")
     session.flush()
     session.refresh(call)  # loads `client` (joined) now, inside the transaction
+    if matched is not None:
+        object.__setattr__(call, "client_match", matched)  # said in the answer only (CallSchema.client_match)
     return call
 
 

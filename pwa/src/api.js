@@ -12,6 +12,27 @@ export class ApiError extends Error {
 
 export class NetworkError extends Error {}
 
+/** The server did not answer in time (one bar, a captive portal): handled like being offline. */
+export class TimeoutError extends NetworkError {}
+
+// Long enough for a slow 3G answer, short enough that nobody stares at a greyed-out button.
+export const TIMEOUT_MS = 8000;
+
+/** The server's per-field messages of a refused request, flattened: {"client.postcode": "…"}. */
+export function fieldErrors(e) {
+  const out = {};
+  const walk = (node, prefix) => {
+    for (const [k, v] of Object.entries(node || {})) {
+      const name = ['json', 'query', 'form'].includes(k) ? prefix : prefix ? `${prefix}.${k}` : k;
+      if (Array.isArray(v)) out[name || '_schema'] = v.join(' ');
+      else if (v && typeof v === 'object') walk(v, name);
+      else out[name] = String(v);
+    }
+  };
+  walk(e?.body?.errors, '');
+  return out;
+}
+
 export function setCsrf(token) {
   csrfToken = token || null;
 }
@@ -20,29 +41,42 @@ export function hasCsrf() {
   return !!csrfToken;
 }
 
-export async function request(method, path, { body, headers = {}, idempotencyKey } = {}) {
+export async function request(method, path, { body, headers = {}, idempotencyKey, timeout = TIMEOUT_MS } = {}) {
   const h = { Accept: 'application/json', ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) h['X-CSRF-Token'] = csrfToken;
   if (idempotencyKey) h['Idempotency-Key'] = idempotencyKey;
-  let res;
+  // Every request ends: a connection that stays up but never answers counts as no connection.
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, timeout);
   try {
-    res = await fetch(path, {
-      method,
-      headers: h,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch (e) {
-    throw new NetworkError(e.message);
+    let res;
+    try {
+      res = await fetch(path, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: abort.signal,
+      });
+    } catch (e) {
+      throw timedOut ? new TimeoutError('timeout') : new NetworkError(e.message);
+    }
+    if (res.status === 204) return null;
+    let data = null;
+    const type = res.headers.get('Content-Type') || '';
+    if (type.includes('json')) data = await res.json().catch(() => (timedOut ? undefined : null));
+    if (timedOut) throw new TimeoutError('timeout');
+    if (!res.ok) throw new ApiError(res.status, data);
+    return data;
+  } finally {
+    clearTimeout(timer);
   }
-  if (res.status === 204) return null;
-  let data = null;
-  const type = res.headers.get('Content-Type') || '';
-  if (type.includes('json')) data = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
 }
 
 export const api = {

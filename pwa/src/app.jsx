@@ -7,12 +7,30 @@ import { getMeta, setMeta, wipeDevice, all, lockDevice, unlockDevice, deviceHasD
 import { replay, onOutboxEvent } from './outbox.js';
 import { dropPushSubscription } from './push.js';
 import { Field, Message, useDevice, useOnline } from './ui.jsx';
-import { NurseApp } from './nurse.jsx';
-import { HapApp } from './hap.jsx';
-import { Board } from './board.jsx';
-import { RosterWeek } from './roster.jsx';
-import { RosterMe } from './rosterme.jsx';
-import { BedManagerApp, RegionalBoard } from './region.jsx';
+
+// Each role's screens are their own chunk: the login page loads none of them (all are precached for offline).
+const SCREENS = {
+  nurse: () => import('./nurse.jsx').then((m) => m.NurseApp),
+  hap: () => import('./hap.jsx').then((m) => m.HapApp),
+  board: () => import('./board.jsx').then((m) => m.Board),
+  roster: () => import('./roster.jsx').then((m) => m.RosterWeek),
+  rosterMe: () => import('./rosterme.jsx').then((m) => m.RosterMe),
+  bedManager: () => import('./region.jsx').then((m) => m.BedManagerApp),
+  region: () => import('./region.jsx').then((m) => m.RegionalBoard),
+};
+
+/** Render a role's screen once its chunk has loaded. */
+function Screen({ name, ...props }) {
+  const [Component, setComponent] = useState(null);
+  useEffect(() => {
+    let alive = true;
+    SCREENS[name]().then((c) => alive && setComponent(() => c));
+    return () => {
+      alive = false;
+    };
+  }, [name]);
+  return Component ? <Component {...props} /> : <p>{T.loading}</p>;
+}
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -38,21 +56,23 @@ export function App() {
       const stored = (await deviceHasData()) ? await getMeta('user').catch(() => null) : null;
       if (!stored) {
         lockDevice();
-        setUser(null); // show the login form at once; a still-valid session replaces it when /me answers
+        setUser(null); // nobody on this device: the login form, without asking the server (no 401 to log)
+        return;
       }
+      // Cache first: the stored work shows at once; the server confirms the session when it answers.
+      setUser(stored);
       try {
         const fresh = await me();
-        if (stored && stored.id !== fresh.id) await wipeDevice();
+        if (stored.id !== fresh.id) await wipeDevice();
         unlockDevice();
         await setMeta('user', fresh);
         setUser(fresh);
         replay();
       } catch (e) {
-        if (e instanceof NetworkError && stored) setUser(stored); // offline start: keep working
-        else {
-          if (e instanceof ApiError && e.status === 401 && stored) setNotice(T.errors.sessionExpired);
+        if (e instanceof ApiError && e.status === 401) {
+          setNotice(T.errors.sessionExpired);
           setUser(null);
-        }
+        } // no answer (offline, hanging): keep working on the device
       }
     })();
     return onOutboxEvent((e) => {
@@ -97,14 +117,7 @@ export function App() {
       <a class="skip" href="#main">{T.skipToContent}</a>
       <Header user={user} theme={theme} onTheme={toggleTheme} onLogout={doLogout} />
       <main id="main" tabIndex={-1}>
-        {user.role === 'nurse' ? <NurseApp user={user} onUser={async (u) => { await setMeta('user', u); setUser(u); }} />
-          : user.role === 'hap' ? <HapApp user={user} />
-          : user.role === 'bed_manager' ? <BedManagerApp />
-          : user.role === 'regional_coordinator' ? <RegionalBoard />
-          : <Board user={user} />}
-        {user.role === 'team_lead' && <RosterWeek user={user} />}
-        {(user.role === 'team_lead' || user.role === 'regional_coordinator') && <DashboardLoader user={user} />}
-        {user.role === 'nurse' && <RosterMe user={user} />}
+        <RoleScreens user={user} onUser={async (u) => { await setMeta('user', u); setUser(u); }} />
       </main>
     </>
   );
@@ -124,32 +137,50 @@ function DashboardLoader({ user }) {
   );
 }
 
+/** Which screens a role gets; a team lead switches between the board and the roster (one at a time). */
+function RoleScreens({ user, onUser }) {
+  const [view, setView] = useState('roster'); // planning is the team lead's own work; the board is one tap away
+  if (user.role === 'nurse') return <><Screen name="nurse" user={user} onUser={onUser} /><Screen name="rosterMe" user={user} /></>;
+  if (user.role === 'hap') return <Screen name="hap" user={user} />;
+  if (user.role === 'bed_manager') return <Screen name="bedManager" user={user} />;
+  if (user.role === 'regional_coordinator') return <><Screen name="region" user={user} /><DashboardLoader user={user} /></>;
+  if (user.role !== 'team_lead') return <Screen name="board" user={user} />;
+  return (
+    <>
+      <nav class="views" aria-label={T.views.label}>
+        {['board', 'roster'].map((v) => (
+          <button class={view === v ? 'on' : ''} aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>{T.views[v]}</button>
+        ))}
+      </nav>
+      <Screen name={view} user={user} />
+      <DashboardLoader user={user} />
+    </>
+  );
+}
+
 function Header({ user, theme, onTheme, onLogout }) {
   const online = useOnline();
   const queued = useDevice(() => all('outbox'), []);
   const n = queued ? queued.length : 0;
+  // One slim row: who (wide screens only), connection, outbox, theme, logout.
   return (
     <header class="top">
       <div class="brand">
         <strong>{T.appName}</strong>
         <span class="who">{user.name || user.username} · {V.roles[user.role] || user.role}</span>
       </div>
-      <div class="top-actions">
-        <button class="ghost icon" onClick={onTheme} aria-label={theme === 'dark' ? T.theme.light : T.theme.dark}
-          title={theme === 'dark' ? T.theme.light : T.theme.dark}>{theme === 'dark' ? '☀' : '☾'}</button>
-        <button class="ghost" onClick={onLogout}>{T.logout}</button>
-      </div>
-      <div class="status-bar">
-        <span class={`net ${online ? 'up' : 'down'}`} role="status" aria-live="polite" data-testid="net">
-          {online ? T.online : T.offline}
-        </span>
-        {(user.role === 'nurse' || n > 0) && (
-          <button class={`outbox ${n ? 'has' : ''}`} onClick={() => replay()} data-testid="outbox-count" aria-live="polite"
-            title={T.outbox.sendNow}>
-            {n ? T.outbox.pending(n) : T.outbox.allSent}
-          </button>
-        )}
-      </div>
+      <span class={`net ${online ? 'up' : 'down'}`} role="status" aria-live="polite" data-testid="net" title={online ? T.online : T.offline}>
+        {online ? <span class="net-word">{T.online}</span> : T.offlineShort}
+      </span>
+      {(user.role === 'nurse' || n > 0) && (
+        <button class={`outbox ${n ? 'has' : ''}`} onClick={() => replay()} data-testid="outbox-count" aria-live="polite"
+          title={T.outbox.sendNow}>
+          {n ? T.outbox.pending(n) : T.outbox.allSent}
+        </button>
+      )}
+      <button class="ghost icon" onClick={onTheme} aria-label={theme === 'dark' ? T.theme.light : T.theme.dark}
+        title={theme === 'dark' ? T.theme.light : T.theme.dark}>{theme === 'dark' ? '☀' : '☾'}</button>
+      <button class="ghost" onClick={onLogout}>{T.logout}</button>
     </header>
   );
 }

@@ -23,3 +23,27 @@ export function formatTime(iso) {
 export function minutesUntil(iso, now = Date.now()) {
   return Math.round((new Date(iso).getTime() - now) / 60000);
 }
+
+/** 27-07-1942: a date as the Dutch write it (birth dates come as 1942-07-27). */
+export function formatDate(iso) {
+  if (!iso) return '';
+  const [y, m, d] = String(iso).slice(0, 10).split('-');
+  return d && m && y ? `${d}-${m}-${y}` : String(iso);
+}
+
+/** "29-11 02:14": date and time, for lists that span more than one day. */
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString('nl-NL', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).replace(',', '');
+}
+
+/** "12 min", "1 u 5 min": how long ago. */
+export function age(iso, now = Date.now()) {
+  const m = Math.max(0, Math.round((now - new Date(iso).getTime()) / 60000));
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} u ${m % 60} min`;
+}
+
+/** 0,3 — one decimal comma everywhere a number is shown. */
+export function decimal(x, digits = 1) {
+  return x === null || x === undefined ? '' : Number(x).toFixed(digits).replace('.', ',');
+}

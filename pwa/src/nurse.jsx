@@ -10,6 +10,7 @@ import { enablePush, pushState } from './push.js';
 import { distanceKm, mapLink, formatTime } from './geo.js';
 import { Message, UrgencyBadge, useDevice, useOnline, errorText } from './ui.jsx';
 import { VisitView } from './visit.jsx';
+import { ring } from './audio.js';
 
 const POLL_MS = 5000;
 
@@ -50,18 +51,117 @@ export function NurseApp({ user, onUser }) {
     if (online) replay().then(() => refreshNurse(user)).catch(() => {});
   }, [online]);
 
-  if (!calls) return <p>{T.loading}</p>;
-  const offer = calls.find((c) => c.status === 'offered' && c.nurse_id === user.id);
-  const current = calls.find((c) => ['accepted', 'en_route', 'on_site', 'completed', 'cancelled'].includes(c.status));
+  const offer = calls?.find((c) => c.status === 'offered' && c.nurse_id === user.id);
+  const current = calls?.find((c) => ['accepted', 'en_route', 'on_site', 'completed', 'cancelled'].includes(c.status));
+  const expired = useExpiredOffer(offer, current);
+  const [pushStep, setPushStep] = usePushStep(user);
+
+  // A new offer rings while the app is open (the service worker's notification rings when it is not).
+  const rung = useRef(null);
+  useEffect(() => {
+    if (offer && rung.current !== offer.id) {
+      rung.current = offer.id;
+      ring();
+    }
+  }, [offer?.id]);
+
+  if (!calls || pushStep === null) return <p>{T.loading}</p>;
+  if (pushStep) return <>{offer && <OfferCard call={offer} user={user} />}<PushStep onDone={() => setPushStep(false)} /></>;
   const stuck = (outbox || []).filter((e) => e.state !== 'pending');
 
   return (
     <div class="nurse">
       {stuck.map((e) => <OutboxProblem key={e.seq} entry={e} />)}
       {error && <Message kind="error">{error}</Message>}
+      {expired && !offer && <div class="banner warn" role="alert" data-testid="offer-expired"><p><strong>{T.nurse.expired}</strong> {T.nurse.expiredText}</p></div>}
       {offer && <OfferCard call={offer} user={user} />}
+      {current?.status === 'on_site' && <PlaceClient call={current} />}
       {current ? <CurrentCall call={current} user={user} /> : <Home user={user} onUser={onUser} />}
     </div>
+  );
+}
+
+/** At the door of a client whose address was not found: with her consent, the phone's position places it. */
+function PlaceClient({ call }) {
+  const client = useDevice(() => get('clients', call.client_id), [call.client_id]);
+  const [state, setState] = useState('ask');
+  if (!client || client.lat != null || state === 'done') return null;
+  function place() {
+    setState('busy');
+    navigator.geolocation.getCurrentPosition(async (pos) => {
+      const body = { lat: pos.coords.latitude, lon: pos.coords.longitude };
+      await put('clients', { ...client, ...body });
+      await enqueue({ kind: 'position', method: 'POST', path: `/api/clients/${client.id}/position`, body, label: T.nurse.placeLabel, ref: { call_id: call.id } });
+      setState('done');
+    }, () => setState('failed'), { enableHighAccuracy: true, timeout: 15000 });
+  }
+  return (
+    <div class="banner warn" data-testid="place-client">
+      <p><strong>{T.nurse.addressNotFound}.</strong> {T.nurse.placeText}</p>
+      {state === 'failed' && <p>{T.nurse.placeFailed}</p>}
+      <button class="secondary" disabled={state === 'busy'} onClick={place}>{T.nurse.placeButton}</button>
+    </div>
+  );
+}
+
+/** An offer that left the phone unanswered after its time: say so ("Verlopen — doorgezet"), don't just vanish. */
+function useExpiredOffer(offer, current) {
+  const seen = useRef(null);
+  const [expired, setExpired] = useState(null);
+  useEffect(() => {
+    if (offer) {
+      seen.current = offer;
+      setExpired(null);
+      return;
+    }
+    const last = seen.current;
+    seen.current = null;
+    if (last && current?.id !== last.id && last.offer_expires_at && Date.now() >= new Date(last.offer_expires_at).getTime() - 2000) {
+      setExpired(last);
+    }
+  }, [offer?.id, current?.id]);
+  useEffect(() => {
+    if (!expired) return;
+    const t = setTimeout(() => setExpired(null), 5 * 60000);
+    return () => clearTimeout(t);
+  }, [expired]);
+  return expired;
+}
+
+/** On her first login on this device, notifications are a full step with the reason, not a banner to miss. */
+function usePushStep(user) {
+  const key = `push-asked:${user.id}`;
+  const [step, setStep] = useState(localStorage.getItem(key) ? false : null); // null: still finding out
+  useEffect(() => {
+    if (step === false) return;
+    pushState().then((state) => setStep(state === 'off')).catch(() => setStep(false));
+  }, [user.id]);
+  return [step, (v) => {
+    localStorage.setItem(key, '1');
+    setStep(v);
+  }];
+}
+
+function PushStep({ onDone }) {
+  const [state, setState] = useState('off');
+  async function enable() {
+    try {
+      const result = await enablePush();
+      setState(result);
+      if (result === 'on') onDone();
+    } catch {
+      setState('failed');
+    }
+  }
+  return (
+    <section class="stack push-step" aria-labelledby="push-step-h" data-testid="push-step">
+      <h1 id="push-step-h">{T.push.stepTitle}</h1>
+      <p>{T.push.stepWhy}</p>
+      <ul>{T.push.stepPoints.map((x) => <li>{x}</li>)}</ul>
+      {state !== 'off' && <Message kind="warn">{state === 'denied' ? T.push.denied : state === 'unsupported' ? T.push.unsupported : T.push.failed}</Message>}
+      <button class="big primary" onClick={enable}>{T.push.enable}</button>
+      <button class="big secondary" onClick={onDone}>{T.push.later}</button>
+    </section>
   );
 }
 
@@ -124,13 +224,18 @@ function PushBanner() {
   );
 }
 
-function Countdown({ until }) {
+function useNow(ms) {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
+    const t = setInterval(() => setNow(Date.now()), ms);
     return () => clearInterval(t);
   }, []);
+  return now;
+}
+
+function Countdown({ until, now }) {
   const s = Math.max(0, Math.round((new Date(until) - now) / 1000));
+  if (!s) return <p class="countdown expired" role="alert" data-testid="offer-expired"><strong>{T.nurse.expired}.</strong> {T.nurse.expiredText}</p>;
   return <p class="countdown" aria-live="off">{T.nurse.expiresIn(`${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`)}</p>;
 }
 
@@ -158,6 +263,8 @@ function OfferCard({ call, user }) {
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const km = client ? distanceKm(user.base_lat, user.base_lon, client.lat, client.lon) : null;
+  const now = useNow(1000);
+  const over = call.offer_expires_at && new Date(call.offer_expires_at).getTime() <= now;
   const dialog = useRef();
   useEffect(() => dialog.current?.focus(), [call.id]);
 
@@ -169,7 +276,7 @@ function OfferCard({ call, user }) {
       if (kind === 'accept') await put('calls', { ...call, ...result });
       else await forgetCall(call.id);
     } catch (e) {
-      if (e instanceof NetworkError) setError(T.nurse.needOnline);
+      if (e instanceof NetworkError) setError(e.message === 'timeout' ? T.nurse.noAnswer : T.nurse.needOnline);
       else if (e instanceof ApiError && e.status === 409) {
         setError(T.nurse.offerGone);
         setTimeout(() => forgetCall(call.id), 2500);
@@ -185,16 +292,16 @@ function OfferCard({ call, user }) {
         <h1 id="offer-h">{T.nurse.offerTitle}</h1>
         <p class="offer-urgency"><UrgencyBadge urgency={call.urgency} /> {V.urgencyLabels[call.urgency]}</p>
         <p class="offer-cat">{V.categories[call.category] || call.category}</p>
-        <p class="offer-dist">{km !== null ? T.nurse.distance(km) : T.nurse.unknownDistance}{client ? ` · ${client.city || ''}` : ''}</p>
+        <p class="offer-dist">{km !== null ? T.nurse.distance(km) : client && client.lat == null ? T.nurse.addressNotFound : T.nurse.unknownDistance}{client ? ` · ${client.city || ''}` : ''}</p>
         {call.complaint && <p class="complaint">{call.complaint}</p>}
         <Wishes client={client} />
-        {call.offer_expires_at && <Countdown until={call.offer_expires_at} />}
+        {call.offer_expires_at && <Countdown until={call.offer_expires_at} now={now} />}
         {error && <Message kind="error">{error}</Message>}
         <div class="offer-actions">
-          <button class="big primary" disabled={busy} onClick={() => answer('accept')}>{T.nurse.accept}</button>
+          <button class="big primary" disabled={busy || over} onClick={() => answer('accept')}>{busy ? T.nurse.sending : T.nurse.accept}</button>
           <label class="sr-only" for="decline-reason">{T.nurse.declineReason}</label>
           <input id="decline-reason" placeholder={T.nurse.declineReason} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-          <button class="big danger" disabled={busy} onClick={() => answer('decline')}>{T.nurse.decline}</button>
+          <button class="big danger" disabled={busy || over} onClick={() => answer('decline')}>{T.nurse.decline}</button>
         </div>
       </div>
     </div>
@@ -236,28 +343,35 @@ function CurrentCall({ call, user }) {
   if ((call.status === 'on_site' || call.status === 'completed') && visit) {
     return <VisitView call={call} visit={visit} client={client} user={user} />;
   }
+  // The next step sits at the top, above the fold; then who, where, and who called.
   return (
     <section class="stack" aria-labelledby="call-h">
-      <h1 id="call-h">{T.nurse.currentCall}</h1>
-      <div class="card">
-        <p><UrgencyBadge urgency={call.urgency} /> <strong>{V.categories[call.category] || call.category}</strong></p>
-        <p class="status-line" data-testid="call-status">{V.staffStatuses[call.status]}</p>
-        {client && (
-          <>
-            <p class="client-name">{client.name}</p>
-            <p>{client.address}, {client.postcode} {client.city}</p>
-            {client.phone && <p><a href={`tel:${client.phone}`}>{client.phone}</a></p>}
-            <a class="big link-button" href={mapLink(client)}>{T.nurse.openMap}</a>
-          </>
-        )}
-        {call.complaint && <p class="complaint">{call.complaint}</p>}
-        {call.target_at && <p class="muted">{T.target}: {formatTime(call.target_at)}</p>}
-      </div>
-      <Wishes client={client} />
+      <h1 id="call-h" class="call-h"><UrgencyBadge urgency={call.urgency} /> {V.categories[call.category] || call.category}</h1>
+      <p class="status-line"><span data-testid="call-status">{V.staffStatuses[call.status]}</span>{call.target_at && <span class="muted"> · {T.target} {formatTime(call.target_at)}</span>}</p>
       {call.status === 'accepted' && <button class="big primary" onClick={() => step('en_route')}>{T.nurse.enRoute}</button>}
       {call.status === 'en_route' && <button class="big primary" onClick={() => step('on_site')}>{T.nurse.onSite}</button>}
       {call.status === 'on_site' && visit === undefined && <p>{T.loading}</p>}
       {call.status === 'on_site' && visit === null && <button class="big primary" onClick={startVisit}>{T.nurse.recordVisit}</button>}
+      <div class="card">
+        {client && (
+          <>
+            <p class="client-name">{client.name}</p>
+            <p>{client.address}, {client.postcode} {client.city}</p>
+            {client.lat == null && <p class="warn-text">{T.nurse.addressNotFound}</p>}
+            <div class="actions2">
+              {client.phone && <a class="link-button secondary" href={`tel:${client.phone}`}>{T.nurse.callClient}</a>}
+              <a class="link-button secondary" href={mapLink(client)}>{T.nurse.openMap}</a>
+            </div>
+          </>
+        )}
+        {(call.caller_name || call.caller_phone) && (
+          <p class="caller" data-testid="caller">
+            <strong>{T.nurse.caller}:</strong> {call.caller_name || ''}{call.caller_phone && <> · <a href={`tel:${call.caller_phone}`}>{call.caller_phone}</a></>}
+          </p>
+        )}
+        {call.complaint && <p class="complaint">{call.complaint}</p>}
+      </div>
+      <Wishes client={client} />
     </section>
   );
 }

@@ -33,38 +33,57 @@ export function useOnline() {
   return online;
 }
 
-export function Field({ label, hint, value, onInput, type = 'text', ...rest }) {
+/** A field's own error, beside it and announced with it (aria-describedby). */
+function FieldError({ id, error }) {
+  return error ? <small class="field-error" id={id}>{error}</small> : null;
+}
+const invalid = (id, error) => (error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-err` } : {});
+
+export function Field({ label, hint, value, onInput, type = 'text', error, inputRef, ...rest }) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={`field${error ? ' has-error' : ''}`}>
       <label for={id}>{label}</label>
-      <input id={id} type={type} value={value ?? ''} onInput={(e) => onInput(e.currentTarget.value)} {...rest} />
+      <input id={id} ref={inputRef} type={type} value={value ?? ''} onInput={(e) => onInput(e.currentTarget.value)} {...invalid(id, error)} {...rest} />
+      <FieldError id={`${id}-err`} error={error} />
       {hint && <small>{hint}</small>}
     </div>
   );
 }
 
-export function TextArea({ label, value, onInput, rows = 3, ...rest }) {
+export function TextArea({ label, value, onInput, rows = 3, error, ...rest }) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={`field${error ? ' has-error' : ''}`}>
       <label for={id}>{label}</label>
-      <textarea id={id} rows={rows} value={value ?? ''} onInput={(e) => onInput(e.currentTarget.value)} {...rest} />
+      <textarea id={id} rows={rows} value={value ?? ''} onInput={(e) => onInput(e.currentTarget.value)} {...invalid(id, error)} {...rest} />
+      <FieldError id={`${id}-err`} error={error} />
     </div>
   );
 }
 
-export function Select({ label, value, onChange: change, options, placeholder, ...rest }) {
+/** After a refused form renders its field errors: focus the first, scrolled clear of the sticky header. */
+export function focusFirstError(root) {
+  requestAnimationFrame(() => {
+    const el = (root || document).querySelector('[aria-invalid="true"]');
+    if (!el) return;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'center' });
+  });
+}
+
+export function Select({ label, value, onChange: change, options, placeholder, error, ...rest }) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={`field${error ? ' has-error' : ''}`}>
       <label for={id}>{label}</label>
-      <select id={id} value={value ?? ''} onChange={(e) => change(e.currentTarget.value)} {...rest}>
+      <select id={id} value={value ?? ''} onChange={(e) => change(e.currentTarget.value)} {...invalid(id, error)} {...rest}>
         {placeholder !== undefined && <option value="">{placeholder}</option>}
         {Object.entries(options).map(([k, v]) => (
           <option value={k}>{v}</option>
         ))}
       </select>
+      <FieldError id={`${id}-err`} error={error} />
     </div>
   );
 }
@@ -90,6 +109,7 @@ export function Message({ kind = 'info', children }) {
 export function errorText(e) {
   if (!e) return '';
   if (e.status === 403) return T.errors.forbidden;
+  if (e.message === 'timeout') return T.errors.timeout;
   if (e.status === undefined) return T.errors.network;
   return e.message || T.errors.generic;
 }

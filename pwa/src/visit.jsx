@@ -73,7 +73,7 @@ function Vitals({ visit, call, onSaved }) {
   return (
     <form onSubmit={save} class="stack">
       <div class={`news2 band-${score ? score.band : 'none'}`} aria-live="polite" data-testid="news2">
-        {score ? <><strong>{T.visit.news2} {score.score}</strong> — {V.news2Bands[score.band]}{T.visit.bandAdvice[score.band] ? ` — ${T.visit.bandAdvice[score.band]}` : ''}</> : T.visit.news2Incomplete}
+        {score ? <><strong>{T.visit.news2} {score.score}</strong> — {V.news2Bands[score.band]}<span class="advice">{T.visit.bandAdvice[score.band]}</span></> : T.visit.news2Incomplete}
       </div>
       <div class="grid2">
         <Field label={T.visit.resp_rate} type="number" inputMode="numeric" min="3" max="70" value={v.resp_rate} onInput={set('resp_rate')} required />
@@ -180,6 +180,7 @@ function Finish({ visit, call }) {
   const [referral, setReferral] = useState('');
   const [stay, setStay] = useState('');
   const [followUp, setFollowUp] = useState('');
+  const [confirming, setConfirming] = useState(null);
   const pendingHere = useDevice(() => hasPendingWork(call.id), [call.id, visit.completedSent]);
   if (visit.completed) {
     return (
@@ -191,6 +192,13 @@ function Finish({ visit, call }) {
   }
   async function save(e) {
     e.preventDefault();
+    const missing = [];
+    if (!(visit.vitals || []).length) missing.push(T.visit.missingVitals);
+    if (!visit.handover) missing.push(T.visit.missingHandover);
+    if (missing.length && !confirming) {
+      setConfirming(missing); // asked on the screen, not in a browser dialog
+      return;
+    }
     const body = { outcome, departed_at: new Date().toISOString() };
     if (V.referralOutcomes.includes(outcome)) body.referral_question = referral;
     if (outcome === 'temporary_stay') body.outcome_detail = stay;
@@ -207,7 +215,8 @@ function Finish({ visit, call }) {
       {outcome === 'temporary_stay' && <PlacementRequest clientId={call.client_id} visitId={visit.id} />}
       {V.referralOutcomes.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
       {outcome === 'follow_up_visit' && <Field label={T.visit.followUpAt} type="datetime-local" value={followUp} onInput={setFollowUp} />}
-      <button class="big primary" type="submit" disabled={!outcome}>{T.visit.complete}</button>
+      {confirming && <Message kind="warn">{T.visit.confirmIncomplete(confirming)}</Message>}
+      <button class="big primary" type="submit" disabled={!outcome}>{confirming ? T.visit.completeAnyway : T.visit.complete}</button>
     </form>
   );
 }

@@ -46,7 +46,7 @@ def test_nearest_first_and_missing_skill_excluded():
     assert [r.nurse_id for r in result] == [1, 2]
     top = result[0]
     assert top.eta_minutes >= 1 and top.distance_km < 1
-    assert top.reasons[0].startswith(f"{top.distance_km:.1f} km, ~{top.eta_minutes} min")
+    assert top.reasons[0].startswith(f"{top.distance_km:.1f} km, ~{top.eta_minutes} min".replace(".", ","))
     assert "heeft IV-bevoegdheid" in top.reasons
     assert result[0].score > result[1].score
 

@@ -33,7 +33,7 @@ def test_order_and_exclusions(app, session, pusher):  # noqa: F811
     top = body[0]
     assert top["name"] == "Dichtbij"
     assert 0 < top["distance_km"] < 2 and top["eta_minutes"] >= 1
-    assert top["reasons"][0] == f"{top['distance_km']:.1f} km, ~{top['eta_minutes']} min (vanaf standplaats)"
+    assert top["reasons"][0] == f"{top['distance_km']:.1f}".replace(".", ",") + f" km, ~{top['eta_minutes']} min (vanaf standplaats)"
     assert "heeft IV-bevoegdheid" in top["reasons"]
     assert body[0]["score"] > body[1]["score"]
     assert [r["nurse_id"] for r in client.get(f"/api/calls/{call.id}/recommendations?limit=1").get_json()] == [near.id]

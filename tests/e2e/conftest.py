@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.e2e.helpers import PASSWORD, Api
+from tests.geo_server import FakeGeocoderServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -70,11 +71,28 @@ def _flask(env: dict, *args: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server():
+def geocoder():
+    """The local stand-in for the PDOK Locatieserver that the server looks addresses up in."""
+    with FakeGeocoderServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def geo(geocoder):
+    """The fake geocoder, answering again after the test (a test may take it down)."""
+    geocoder.mode = "ok"
+    yield geocoder
+    geocoder.mode = "ok"
+
+
+@pytest.fixture(scope="session")
+def server(geocoder):
     """The real app under gunicorn, migrated, with the users of the story."""
     assert (DIST / "index.html").is_file(), "pwa/dist is missing: run `make install` (npm ci && npm run build) first"
     tmp = Path(tempfile.mkdtemp(prefix="wijkspoed-e2e-"))
     env = {
+        "GEOCODER_URL": geocoder.url,
+        "GEOCODER_TIMEOUT_SECONDS": "1",
         **os.environ,
         "DATABASE_URL": _database_url(tmp),
         "WIJKSPOED_INSTANCE": str(tmp),

@@ -37,12 +37,19 @@ class Api:
         return r.json() if r.content else None
 
 
-def login(page, username: str):
+def login(page, username: str, push_step: str = "Later"):
+    """Log in; a nurse's first-login push step is answered with `push_step` (or left open when None)."""
     page.goto("/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("button", name="Uitloggen").wait_for()
+    if push_step and username.startswith("nurse"):
+        step = page.get_by_test_id("push-step")
+        home = page.get_by_test_id("availability")
+        step.or_(home).first.wait_for()
+        if step.is_visible():
+            step.get_by_role("button", name=push_step).click()
 
 
 def screenshot(page, name: str):

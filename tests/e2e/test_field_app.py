@@ -51,8 +51,6 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     hap.get_by_label("Adres").fill("Lange Nieuwstraat 12")
     hap.get_by_label("Postcode").fill("3512 PH")
     hap.get_by_label("Plaats").fill("Utrecht")
-    hap.get_by_label("Breedtegraad").fill("52.088")
-    hap.get_by_label("Lengtegraad").fill("5.121")
     hap.get_by_label("Categorie").select_option("catheter")
     hap.get_by_label("Urgentie (NTS)").select_option("U3")
     hap.get_by_label("Klacht zoals getrieerd").fill("Verstopte verblijfskatheter, pijn in de onderbuik sinds vanmiddag.")

@@ -15,8 +15,6 @@ def test_hap_intake_known_client_cancel_and_board_order(server, new_page):
     hap.get_by_label("Adres").fill("Vismarkt 3")
     hap.get_by_label("Postcode").fill("3511 AB")
     hap.get_by_label("Plaats").fill("Utrecht")
-    hap.get_by_label("Breedtegraad").fill("52.091")
-    hap.get_by_label("Lengtegraad").fill("5.120")
     hap.get_by_label("BSN", exact=True).fill(BSN)
     hap.get_by_label("Categorie").select_option("diabetes")
     hap.get_by_label("Urgentie (NTS)").select_option("U4")
@@ -60,8 +58,10 @@ def test_hap_intake_known_client_cancel_and_board_order(server, new_page):
     assert_accessible(board, "board")
 
     # The HAP cancels the diabetes call; board and list follow.
-    hap.once("dialog", lambda d: d.accept("Familie regelt huisarts"))
-    calls.locator("li", has_text="Ontregelde diabetes").get_by_role("button", name="Annuleren").click()
+    row = calls.locator("li", has_text="Ontregelde diabetes")
+    row.get_by_role("button", name="Annuleren").click()
+    row.get_by_label("Reden van annuleren").fill("Familie regelt huisarts")
+    row.get_by_role("button", name="Annulering bevestigen").click()
     expect(calls.locator("li", has_text="Ontregelde diabetes")).to_contain_text("Geannuleerd")
     expect(diabetes).to_have_count(0, timeout=15_000)
     screenshot(board, "coordinator-board-after-cancel")
