@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
-from backend import errors, idempotency, vocab
+from backend import boundary, errors, idempotency, vocab
 from backend.audit import service as audit
 from backend.db import UTCDateTime, get_session
 from backend.identity import credentials
@@ -38,6 +38,7 @@ def request_meta() -> dict:
     """Return the request id and access point, for audit events of anonymous access."""
     return {
         "request_id": g.get("request_id") or str(uuid.uuid4()),
+        "client_request_id": g.get("client_request_id"),
         "ip": request.remote_addr,
         "user_agent": (request.user_agent.string or "")[:255] or None,
     }
@@ -51,7 +52,7 @@ def _authenticate():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise errors.Unauthorized("Ongeldige Authorization-header: gebruik 'Bearer <token>'.")
-        found = credentials.user_for_token(db, token=token.strip())
+        found = credentials.user_for_token(db, token=token.strip(), now=get_clock().now())
         if found is None:
             raise errors.Unauthorized("Onbekend of ingetrokken token.")
         return found
@@ -75,7 +76,7 @@ def authenticate_actor() -> Actor:
     user, token_label = _authenticate()
     meta = request_meta()
     g.actor = Actor.of(user, request_id=meta["request_id"], token_label=token_label, ip=meta["ip"],
-                       user_agent=meta["user_agent"])
+                       user_agent=meta["user_agent"], client_request_id=meta["client_request_id"])
     return g.actor
 
 
@@ -113,25 +114,13 @@ class AutoSchema(SQLAlchemyAutoSchema):
     OPTIONS_CLASS = AutoSchemaOpts
 
 
-def _has_nul(value) -> bool:
-    """Return whether text anywhere in a loaded body or query holds a NUL character."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class Parser(FlaskParser):
-    """webargs' parser, refusing text with a NUL character: no person types one and PostgreSQL can't store it."""
+    """webargs' parser with the boundary guard on what it loaded: the dates, texts and integers of every field."""
 
-    def pre_load(self, location_data, *, schema, req, location):
-        raw = list(req.args.items(multi=True)) if location == "query" else location_data
-        if _has_nul(raw):
-            raise ma.ValidationError("Tekst met een NUL-teken (\\u0000) wordt niet aangenomen.")
-        return location_data
+    def parse(self, *args, **kwargs):
+        parsed = super().parse(*args, **kwargs)
+        boundary.check(parsed, kwargs.get("location") or "arguments")
+        return parsed
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -307,10 +296,8 @@ def init_app(app) -> Api:
         """Serve Swagger UI from the installed package: the docs work without internet."""
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
-    @app.before_request
-    def _request_id():
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
+    app.before_request(_request_id)
+    app.before_request(_input_guard)
 
     @app.before_request
     def _body_limit():
@@ -319,13 +306,50 @@ def init_app(app) -> Api:
         if limit and (request.content_length or 0) > limit:
             abort(413)
 
-    @app.after_request
-    def _headers(response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.after_request(_security_headers)
 
     return api
+
+
+def _request_id():
+    """Make the request id on the server; keep what a client sent only as `client_request_id`."""
+    g.request_id = str(uuid.uuid4())
+    incoming = request.headers.get("X-Request-ID", "")
+    g.client_request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else None
+
+
+def _input_guard():
+    """Refuse, before any view runs, what no field accepts: see `backend.boundary` (path, query, form, JSON)."""
+    boundary.check(request.path, "path")
+    boundary.check(list(request.args.items(multi=True)), "query")
+    if request.mimetype == "application/x-www-form-urlencoded" or request.mimetype == "multipart/form-data":
+        boundary.check(list(request.form.items(multi=True)), "form")
+        return
+    if not request.is_json or not request.content_length:
+        return
+    raw = request.get_data(cache=True)
+    if boundary.json_depth_exceeds(raw):
+        raise errors.DomainError(f"JSON is dieper genest dan {boundary.MAX_JSON_DEPTH} niveaus.")
+    body = request.get_json(silent=True)
+    boundary.check(body, "json")
+
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI runs the bundle from /api/docs/static and one inline initialiser; it may never be framed.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+def _security_headers(response):
+    """Headers of every answer: request id, HSTS, no sniffing or framing, a CSP for the API and its docs."""
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+        docs = request.path.startswith("/api/docs")
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else API_CSP)
+    return response

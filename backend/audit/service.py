@@ -17,6 +17,7 @@ def _actor_fields(actor) -> dict:
         "role": actor.role,
         "on_behalf_of": actor.token_label or actor.organisation,
         "request_id": actor.request_id,
+        "client_request_id": getattr(actor, "client_request_id", None),
         "ip": actor.ip,
         "user_agent": actor.user_agent,
     }
