@@ -178,7 +178,7 @@ class Blueprint(flask_smorest.Blueprint):
 
         return with_our_rules
 
-    def idempotent(self, *, required: bool, client_of=None):
+    def idempotent(self, *, required: bool, client_of=None, secret_fields: tuple = (), restore=None):
         """Answer a replayed write (same user and `Idempotency-Key`) with the answer stored the first time.
 
         Place it under `@blp.arguments` and above `@blp.response`: a new write runs the view (its service
@@ -187,6 +187,7 @@ class Blueprint(flask_smorest.Blueprint):
         body, audited as `write.replay` for the client `client_of(session, body)` names (default: the body's
         `client_id`); the same key with another request is a 422; a missing key is a 400 when `required`.
         When a concurrent replay wins the race (IntegrityError or Conflict), its stored answer is ours too.
+        `secret_fields` (e.g. a share token) are never stored; a replay gets them from `restore(session, body)`.
         """
 
         def decorator(func):
@@ -205,19 +206,22 @@ class Blueprint(flask_smorest.Blueprint):
                     audit.record(db, actor=actor, action="write.replay", client_id=client_id, now=now,
                                  data="herhaald verzoek", detail={"idempotency_key": claim.key})
                     db.commit()
-                    return _stored_response(stored)
+                    return _stored_response(stored, db, restore)
                 try:
                     response = func(*args, **kwargs)
                     if claim is not None:
-                        idempotency.store_answer(db, claim=claim, status_code=response.status_code,
-                                                 body=response.get_json(), now=now)
+                        body = response.get_json()
+                        if secret_fields and isinstance(body, dict):
+                            body = {key: value for key, value in body.items() if key not in secret_fields}
+                        idempotency.store_answer(db, claim=claim, status_code=response.status_code, body=body,
+                                                 now=now)
                     db.commit()
                 except (IntegrityError, errors.Conflict):
                     db.rollback()
                     stored = idempotency.stored_answer(db, claim=claim) if claim else None
                     if stored is None:
                         raise
-                    return _stored_response(stored)
+                    return _stored_response(stored, db, restore)
                 return response
 
             wrapper = self.alt_response(400, description=f"{IDEMPOTENCY_HEADER} missing or malformed")(wrapper)
@@ -236,8 +240,9 @@ def _client_in(session, body: dict) -> int | None:
     return body.get("client_id")
 
 
-def _stored_response(stored: idempotency.IdempotencyKey) -> Response:
-    response = current_app.json.response(stored.response_body)
+def _stored_response(stored: idempotency.IdempotencyKey, db=None, restore=None) -> Response:
+    body = stored.response_body if restore is None else restore(db, dict(stored.response_body))
+    response = current_app.json.response(body)
     response.status_code = stored.status_code
     return response
 
@@ -257,6 +262,7 @@ class Api(flask_smorest.Api):
 
     def handle_domain_error(self, error: errors.DomainError):
         _rollback()
+        _audit_refusal(error.status_code)
         payload = {
             "code": error.status_code,
             "status": HTTPStatus(error.status_code).phrase,
@@ -306,6 +312,7 @@ def init_app(app) -> Api:
         if limit and (request.content_length or 0) > limit:
             abort(413)
 
+    app.after_request(_audit_client_data)
     app.after_request(_security_headers)
 
     return api
@@ -352,4 +359,43 @@ def _security_headers(response):
         response.headers.setdefault("Cache-Control", "no-store")
         docs = request.path.startswith("/api/docs")
         response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else API_CSP)
+    return response
+
+
+# The audit from one place: whatever a service recorded, every answer that shows a client and every refused
+# attempt of a known user leaves a row. The audit trail itself is not audited again.
+REFUSALS = (403, 404)
+UNAUDITED_PATHS = ("/api/audit",)
+
+
+def _names_of_request() -> dict:
+    """Return the ids a request names in its path and its JSON body (what a refusal was about)."""
+    names = {key: str(value) if isinstance(value, uuid.UUID) else value
+             for key, value in (request.view_args or {}).items()}
+    body = request.get_json(silent=True) if request.is_json else None
+    if isinstance(body, dict):
+        names.update({key: body[key] for key in ("client_id", "call_id", "visit_id") if key in body
+                      and key not in names})
+    return names
+
+
+def _audit_refusal(status: int) -> None:
+    """Audit a refused attempt (read or write) by a known user, once per request."""
+    actor = g.get("actor")
+    if actor is None or status not in REFUSALS or request.path.startswith(UNAUDITED_PATHS):
+        return
+    rule = request.url_rule.rule if request.url_rule else request.path
+    audit.record_refusal(get_session(), actor=actor, action=f"refused {request.method} {rule}",
+                         names=_names_of_request(), now=get_clock().now(), status=status)
+
+
+def _audit_client_data(response):
+    """Audit every client an answer shows that the request's services did not record (sync, 409 `current`, …)."""
+    actor = g.get("actor")
+    if (actor is None or response.status_code >= 500 or not response.is_json or response.direct_passthrough
+            or not request.path.startswith("/api/") or request.path.startswith(UNAUDITED_PATHS)):
+        return response
+    action = "response.read" if request.method in SAFE_METHODS else "response.write"
+    audit.record_response(get_session(), actor=actor, action=action, body=response.get_json(silent=True),
+                          now=get_clock().now())
     return response

@@ -189,10 +189,11 @@ def test_a_refused_read_leaves_a_denied_event_and_nothing_else(app, client, sess
     ]
 
 
-def test_a_refused_role_is_not_an_access_to_client_data(app, client, session):
-    """A 403 for the role comes before any data is touched, so there is nothing to audit."""
+def test_a_refused_role_is_audited_as_an_attempt_and_changes_nothing_else(app, client, session):
+    """A 403 for the role comes before any data is touched; the attempt itself is kept (issue 12, finding 3)."""
     call = make_call(session)
     _as(client, session, "admin")
     before = row_counts(app.extensions["db_engine"])
     assert_error(client.get(f"/api/calls/{call.id}"), 403)
-    assert row_counts(app.extensions["db_engine"]) == before
+    after = row_counts(app.extensions["db_engine"])
+    assert after == {**before, "audit_events": before["audit_events"] + 1}
