@@ -48,13 +48,13 @@ def test_register_without_login_is_401(client):
     assert_error(client.post("/api/clients", json=NEW), 401)
 
 
-def test_duplicate_bsn_is_409_and_writes_nothing(app, client, session):
+def test_duplicate_bsn_is_409_naming_no_bsn_and_keeps_only_the_attempt(app, client, session):
     make_client(session, bsn="111222333")
     _, h = _as(client, session, "hap")
     before = row_counts(app.extensions["db_engine"])
     body = assert_error(client.post("/api/clients", json=NEW, headers=h), 409)
-    assert "bsn" in body["errors"]
-    assert row_counts(app.extensions["db_engine"]) == before
+    assert "bsn" not in body.get("errors", {}) and "BSN ingeschreven" not in body["message"]
+    assert row_counts(app.extensions["db_engine"]) == {**before, "audit_events": before["audit_events"] + 1}
 
 
 # -- BSN and postcode ------------------------------------------------------------------------------
