@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
-from backend import errors, idempotency, vocab
+from backend import boundary, errors, idempotency, vocab
 from backend.audit import service as audit
 from backend.db import UNAVAILABLE_ERRORS, UTCDateTime, close_quietly, get_session
 from backend.identity import credentials
@@ -38,6 +38,7 @@ def request_meta() -> dict:
     """Return the request id and access point, for audit events of anonymous access."""
     return {
         "request_id": g.get("request_id") or str(uuid.uuid4()),
+        "client_request_id": g.get("client_request_id"),
         "ip": request.remote_addr,
         "user_agent": (request.user_agent.string or "")[:255] or None,
     }
@@ -51,7 +52,7 @@ def _authenticate():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise errors.Unauthorized("Ongeldige Authorization-header: gebruik 'Bearer <token>'.")
-        found = credentials.user_for_token(db, token=token.strip())
+        found = credentials.user_for_token(db, token=token.strip(), now=get_clock().now())
         if found is None:
             raise errors.Unauthorized("Onbekend of ingetrokken token.")
         return found
@@ -75,7 +76,7 @@ def authenticate_actor() -> Actor:
     user, token_label = _authenticate()
     meta = request_meta()
     g.actor = Actor.of(user, request_id=meta["request_id"], token_label=token_label, ip=meta["ip"],
-                       user_agent=meta["user_agent"])
+                       user_agent=meta["user_agent"], client_request_id=meta["client_request_id"])
     return g.actor
 
 
@@ -113,25 +114,13 @@ class AutoSchema(SQLAlchemyAutoSchema):
     OPTIONS_CLASS = AutoSchemaOpts
 
 
-def _has_nul(value) -> bool:
-    """Return whether text anywhere in a loaded body or query holds a NUL character."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class Parser(FlaskParser):
-    """webargs' parser, refusing text with a NUL character: no person types one and PostgreSQL can't store it."""
+    """webargs' parser with the boundary guard on what it loaded: the dates, texts and integers of every field."""
 
-    def pre_load(self, location_data, *, schema, req, location):
-        raw = list(req.args.items(multi=True)) if location == "query" else location_data
-        if _has_nul(raw):
-            raise ma.ValidationError("Tekst met een NUL-teken (\\u0000) wordt niet aangenomen.")
-        return location_data
+    def parse(self, *args, **kwargs):
+        parsed = super().parse(*args, **kwargs)
+        boundary.check(parsed, kwargs.get("location") or "arguments")
+        return parsed
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -189,7 +178,7 @@ class Blueprint(flask_smorest.Blueprint):
 
         return with_our_rules
 
-    def idempotent(self, *, required: bool, client_of=None):
+    def idempotent(self, *, required: bool, client_of=None, secret_fields: tuple = (), restore=None):
         """Answer a replayed write (same user and `Idempotency-Key`) with the answer stored the first time.
 
         Place it under `@blp.arguments` and above `@blp.response`: a new write runs the view (its service
@@ -198,6 +187,7 @@ class Blueprint(flask_smorest.Blueprint):
         body, audited as `write.replay` for the client `client_of(session, body)` names (default: the body's
         `client_id`); the same key with another request is a 422; a missing key is a 400 when `required`.
         When a concurrent replay wins the race (IntegrityError or Conflict), its stored answer is ours too.
+        `secret_fields` (e.g. a share token) are never stored; a replay gets them from `restore(session, body)`.
         """
 
         def decorator(func):
@@ -216,19 +206,22 @@ class Blueprint(flask_smorest.Blueprint):
                     audit.record(db, actor=actor, action="write.replay", client_id=client_id, now=now,
                                  data="herhaald verzoek", detail={"idempotency_key": claim.key})
                     db.commit()
-                    return _stored_response(stored)
+                    return _stored_response(stored, db, restore)
                 try:
                     response = func(*args, **kwargs)
                     if claim is not None:
-                        idempotency.store_answer(db, claim=claim, status_code=response.status_code,
-                                                 body=response.get_json(), now=now)
+                        body = response.get_json()
+                        if secret_fields and isinstance(body, dict):
+                            body = {key: value for key, value in body.items() if key not in secret_fields}
+                        idempotency.store_answer(db, claim=claim, status_code=response.status_code, body=body,
+                                                 now=now)
                     db.commit()
                 except (IntegrityError, errors.Conflict):
                     db.rollback()
                     stored = idempotency.stored_answer(db, claim=claim) if claim else None
                     if stored is None:
                         raise
-                    return _stored_response(stored)
+                    return _stored_response(stored, db, restore)
                 return response
 
             wrapper = self.alt_response(400, description=f"{IDEMPOTENCY_HEADER} missing or malformed")(wrapper)
@@ -247,8 +240,9 @@ def _client_in(session, body: dict) -> int | None:
     return body.get("client_id")
 
 
-def _stored_response(stored: idempotency.IdempotencyKey) -> Response:
-    response = current_app.json.response(stored.response_body)
+def _stored_response(stored: idempotency.IdempotencyKey, db=None, restore=None) -> Response:
+    body = stored.response_body if restore is None else restore(db, dict(stored.response_body))
+    response = current_app.json.response(body)
     response.status_code = stored.status_code
     return response
 
@@ -271,6 +265,7 @@ class Api(flask_smorest.Api):
 
     def handle_domain_error(self, error: errors.DomainError):
         _rollback()
+        _audit_refusal(error.status_code)
         payload = {
             "code": error.status_code,
             "status": HTTPStatus(error.status_code).phrase,
@@ -398,10 +393,8 @@ def init_app(app) -> Api:
         """Serve Swagger UI from the installed package: the docs work without internet."""
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
-    @app.before_request
-    def _request_id():
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
+    app.before_request(_request_id)
+    app.before_request(_input_guard)
 
     @app.before_request
     def _body_limit():
@@ -410,13 +403,90 @@ def init_app(app) -> Api:
         if limit and (request.content_length or 0) > limit:
             abort(413)
 
-    @app.after_request
-    def _headers(response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.after_request(_audit_client_data)
+    app.after_request(_security_headers)
 
     return api
+
+
+def _request_id():
+    """Make the request id on the server; keep what a client sent only as `client_request_id`."""
+    g.request_id = str(uuid.uuid4())
+    incoming = request.headers.get("X-Request-ID", "")
+    g.client_request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else None
+
+
+def _input_guard():
+    """Refuse, before any view runs, what no field accepts: see `backend.boundary` (path, query, form, JSON)."""
+    boundary.check(request.path, "path")
+    boundary.check(list(request.args.items(multi=True)), "query")
+    if request.mimetype == "application/x-www-form-urlencoded" or request.mimetype == "multipart/form-data":
+        boundary.check(list(request.form.items(multi=True)), "form")
+        return
+    if not request.is_json or not request.content_length:
+        return
+    raw = request.get_data(cache=True)
+    if boundary.json_depth_exceeds(raw):
+        raise errors.DomainError(f"JSON is dieper genest dan {boundary.MAX_JSON_DEPTH} niveaus.")
+    body = request.get_json(silent=True)
+    boundary.check(body, "json")
+
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI runs the bundle from /api/docs/static and one inline initialiser; it may never be framed.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+def _security_headers(response):
+    """Headers of every answer: request id, HSTS, no sniffing or framing, a CSP for the API and its docs."""
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+        docs = request.path.startswith("/api/docs")
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else API_CSP)
+    return response
+
+
+# The audit from one place: whatever a service recorded, every answer that shows a client and every refused
+# attempt of a known user leaves a row. The audit trail itself is not audited again.
+REFUSALS = (403, 404)
+UNAUDITED_PATHS = ("/api/audit",)
+
+
+def _names_of_request() -> dict:
+    """Return the ids a request names in its path and its JSON body (what a refusal was about)."""
+    names = {key: str(value) if isinstance(value, uuid.UUID) else value
+             for key, value in (request.view_args or {}).items()}
+    body = request.get_json(silent=True) if request.is_json else None
+    if isinstance(body, dict):
+        names.update({key: body[key] for key in ("client_id", "call_id", "visit_id") if key in body
+                      and key not in names})
+    return names
+
+
+def _audit_refusal(status: int) -> None:
+    """Audit a refused attempt (read or write) by a known user, once per request."""
+    actor = g.get("actor")
+    if actor is None or status not in REFUSALS or request.path.startswith(UNAUDITED_PATHS):
+        return
+    rule = request.url_rule.rule if request.url_rule else request.path
+    audit.record_refusal(get_session(), actor=actor, action=f"refused {request.method} {rule}",
+                         names=_names_of_request(), now=get_clock().now(), status=status)
+
+
+def _audit_client_data(response):
+    """Audit every client an answer shows that the request's services did not record (sync, 409 `current`, …)."""
+    actor = g.get("actor")
+    if (actor is None or response.status_code >= 500 or not response.is_json or response.direct_passthrough
+            or not request.path.startswith("/api/") or request.path.startswith(UNAUDITED_PATHS)):
+        return response
+    action = "response.read" if request.method in SAFE_METHODS else "response.write"
+    audit.record_response(get_session(), actor=actor, action=action, body=response.get_json(silent=True),
+                          now=get_clock().now())
+    return response

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import PASSWORD, assert_error, bearer, make_client, make_user, make_world, row_counts
+from tests.factories import PASSWORD, assert_error, assert_only_the_attempt_kept, bearer, make_client, make_user, make_world, row_counts
 
 UNKNOWN = 999_999
 HUGE = 2**63  # beyond any integer column: must be a 404, not a 500
@@ -192,8 +192,8 @@ def test_bad_input_is_refused_and_changes_nothing(app, client, session, name, ca
     assert set(body) <= {"code", "status", "message", "errors", "current_status", "retry_after"}, body
     if case == "wrong password":  # a failed login is counted, by design, and nothing else
         assert after == {**before, "login_attempts": before["login_attempts"] + 1}
-    else:
-        assert after == before
+    else:  # a refusal of a known user keeps the attempt in the audit trail (issue 12, finding 3)
+        assert_only_the_attempt_kept(before, after, expected)
 
 
 def test_every_write_endpoint_of_the_foundation_is_in_the_table(app):

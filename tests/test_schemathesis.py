@@ -92,7 +92,7 @@ def _strategy(operation, mode, ids):
 
 
 @pytest.mark.parametrize("username, via", [
-    ("admin", "cookie"), ("anna", "cookie"), ("coordinator", "bearer"), ("hap", "bearer"),
+    ("admin", "cookie"), ("anna", "cookie"), ("coordinator", "cookie"), ("hap", "bearer"),
 ])
 def test_api_conforms_to_its_openapi_schema(app, demo, username, via):
     admin_client = app.test_client()

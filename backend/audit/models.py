@@ -23,5 +23,6 @@ class AuditEvent(SQLModel, table=True):
     data: str | None = Field(default=None, max_length=255)
     detail: dict = Field(default_factory=dict, sa_type=JSON)
     request_id: str | None = Field(default=None, max_length=64)
+    client_request_id: str | None = Field(default=None, max_length=64)
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=255)

@@ -5,7 +5,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend.audit.models import AuditEvent
+from backend.clients.models import Client
 from backend.clients.visibility import visible_client_ids_query
+from backend.dispatch.models import Call
+from backend.visits.models import Handover, Visit
+
+# Where an answer names a client: these keys hold a client id, these hold client objects (their `id`).
+_CLIENT_ID_KEYS = ("client_id",)
+_CLIENT_OBJECT_KEYS = ("client", "clients")
+# How a request's path or body names the client it is about, through the row it targets.
+_TARGETS = {"client_id": None, "call_id": Call, "visit_id": Visit, "handover_id": Handover}
 
 
 def _actor_fields(actor) -> dict:
@@ -17,6 +26,7 @@ def _actor_fields(actor) -> dict:
         "role": actor.role,
         "on_behalf_of": actor.token_label or actor.organisation,
         "request_id": actor.request_id,
+        "client_request_id": getattr(actor, "client_request_id", None),
         "ip": actor.ip,
         "user_agent": actor.user_agent,
     }
@@ -59,3 +69,74 @@ def list_events(session: Session, *, actor, client_id: int | None = None, limit:
     if client_id is not None:
         query = query.where(AuditEvent.client_id == client_id)
     return list(session.exec(query).all())
+
+
+def client_ids_in(body) -> set[int]:
+    """Return the ids of every client an answer shows (any `client_id`, any `client`/`clients` object)."""
+    found: set[int] = set()
+    stack = [body]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in _CLIENT_ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
+                    found.add(value)
+                elif key in _CLIENT_OBJECT_KEYS:
+                    for obj in value if isinstance(value, list) else [value]:
+                        if isinstance(obj, dict) and isinstance(obj.get("id"), int):
+                            found.add(obj["id"])
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def audited_client_ids(session: Session, *, request_id: str) -> set[int | None]:
+    """Return the clients this request's audit events already name (successful access)."""
+    return set(session.exec(
+        select(AuditEvent.client_id).where(AuditEvent.request_id == request_id, AuditEvent.outcome == "ok")
+    ).all())
+
+
+def record_response(session: Session, *, actor, action: str, body, now: datetime) -> None:
+    """Audit every client an answer shows that the request's own events did not name yet; commits."""
+    shown = client_ids_in(body)
+    if not shown:
+        return
+    missing = shown - audited_client_ids(session, request_id=actor.request_id)
+    existing = set(session.exec(select(Client.id).where(Client.id.in_(missing))).all()) if missing else set()
+    if existing:
+        record_many(session, actor=actor, action=action, client_ids=existing, now=now, data="antwoord")
+        session.commit()
+
+
+def client_of_target(session: Session, *, names: dict) -> int | None:
+    """Return the client a request is about, from ids in its path or body (client, call, visit, handover)."""
+    for key, model in _TARGETS.items():
+        value = names.get(key)
+        if value is None or isinstance(value, bool):
+            continue
+        if model is None:
+            if isinstance(value, int):
+                return session.scalar(select(Client.id).where(Client.id == value))
+            continue
+        try:
+            found = session.scalar(select(model.client_id).where(model.id == value))
+        except sa.exc.StatementError:  # an id of the wrong type: nothing to name
+            session.rollback()
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def record_refusal(session: Session, *, actor, action: str, names: dict, now: datetime, status: int,
+                   meta: dict | None = None) -> None:
+    """Audit a refused attempt (read or write) once per request, naming the client it was about; commits."""
+    already = session.scalar(select(AuditEvent.id).where(AuditEvent.request_id == (meta or {}).get(
+        "request_id", getattr(actor, "request_id", None)), AuditEvent.outcome == "denied").limit(1))
+    if already is not None:
+        return
+    record(session, actor=actor, action=action[:60], client_id=client_of_target(session, names=names), now=now,
+           outcome="denied", detail={"status": status}, meta=meta)
+    session.commit()

@@ -1,6 +1,7 @@
 """Clients: register, find, and read them — each access audited, each visible only to its care circle."""
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors
@@ -27,13 +28,41 @@ def may_raise_call_for(session: Session, *, actor, client_id: int, now: datetime
     return looked_up is not None
 
 
+# Lookups by BSN (and registrations that hit a known BSN) per user in the window: enough for a busy triage
+# shift, far too few to guess a client's identity.
+LOOKUP_LIMIT = 30
+LOOKUP_WINDOW = timedelta(minutes=15)
+_BSN_PROBES = ("client.lookup", "client.create.conflict")
+
+
+def _throttle_bsn_probes(session: Session, *, actor, now: datetime) -> None:
+    """Refuse (429, audited) a user who looked up or hit known BSNs too often in the window."""
+    probes = session.scalar(
+        select(sa.func.count()).select_from(AuditEvent)
+        .where(AuditEvent.user_id == actor.user_id, AuditEvent.action.in_(_BSN_PROBES),
+               AuditEvent.at >= now - LOOKUP_WINDOW)
+    )
+    if probes >= LOOKUP_LIMIT:
+        audit.record_denied(session, actor=actor, action="client.lookup.throttled", client_id=None, now=now,
+                            data="personalia")
+        raise errors.TooManyRequests("Te veel zoekacties op BSN; probeer het over een kwartier opnieuw.",
+                                     extra={"retry_after": int(LOOKUP_WINDOW.total_seconds())})
+
+
 def build_client(session: Session, *, actor, data: dict, now: datetime) -> Client:
-    """Add a new client to the session (no commit), refusing a BSN that is already registered."""
-    if data.get("bsn") and session.scalar(select(Client.id).where(Client.bsn == data["bsn"])) is not None:
-        raise errors.Conflict(
-            "Er staat al een cliënt met dit BSN ingeschreven; zoek de cliënt op met BSN en geboortedatum.",
-            errors={"bsn": ["Al ingeschreven."]},
-        )
+    """Add a new client to the session (no commit), refusing a BSN that is already registered.
+
+    The refusal is throttled and audited like a lookup, and names no BSN: it tells the caller only to look
+    the client up (with BSN and birth date), which is the one way to reach someone else's client.
+    """
+    known = session.scalar(select(Client.id).where(Client.bsn == data["bsn"])) if data.get("bsn") else None
+    if known is not None:
+        _throttle_bsn_probes(session, actor=actor, now=now)
+        session.rollback()
+        audit.record(session, actor=actor, action="client.create.conflict", client_id=known, now=now,
+                     outcome="denied", data="personalia")
+        session.commit()
+        raise errors.Conflict("Inschrijven lukt zo niet; zoek de cliënt op met BSN en geboortedatum.")
     client = Client(**data, created_by_id=actor.user_id, created_team=actor.team,
                     created_org=organisation_of(actor) if actor.role == "hap" else None,
                     created_at=now, updated_at=now)
@@ -66,7 +95,8 @@ def get_client(session: Session, *, actor, client_id: int, now: datetime) -> Cli
 
 
 def lookup_client(session: Session, *, actor, bsn: str, birth_date, now: datetime) -> list[Client]:
-    """Find a client by exact BSN and birth date (what a triagist has on the phone); audited."""
+    """Find a client by exact BSN and birth date (what a triagist has on the phone); throttled, audited."""
+    _throttle_bsn_probes(session, actor=actor, now=now)
     client = session.scalar(select(Client).where(Client.bsn == bsn.zfill(9), Client.birth_date == birth_date))
     audit.record(session, actor=actor, action="client.lookup", client_id=client.id if client else None,
                  now=now, data="personalia", detail={"found": client is not None})

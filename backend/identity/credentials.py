@@ -1,10 +1,15 @@
 """Who a bearer token or a session cookie belongs to: what `api.py` asks on every request."""
 import hashlib
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend.identity.models import ApiToken, LoginSession, User
+
+# `last_used_at` is refreshed at most this often: a bearer request doesn't write on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def digest(secret: str) -> str:
@@ -12,14 +17,32 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def user_for_token(session: Session, *, token: str) -> tuple[User, str] | None:
-    """Return (user, token label) for a live bearer token, else None."""
+def new_token(session: Session, *, user: User, label: str, now: datetime,
+              created_by_id: int | None = None) -> tuple[ApiToken, str]:
+    """Add a bearer token for a user (no commit) and return (row, secret); only its digest is kept."""
+    secret = "wsp_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, label=label, token_hash=digest(secret), created_at=now,
+                   created_by_id=created_by_id)
+    session.add(row)
+    session.flush()
+    return row, secret
+
+
+def user_for_token(session: Session, *, token: str, now: datetime | None = None) -> tuple[User, str] | None:
+    """Return (user, token label) for a live bearer token of an active user, else None; notes its use."""
     row = session.exec(
-        select(User, ApiToken.label)
+        select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None), User.active == True)  # noqa: E712
     ).first()
-    return None if row is None else (row[0], row[1])
+    if row is None:
+        return None
+    user, api_token = row
+    if now is not None and (api_token.last_used_at is None
+                            or api_token.last_used_at < now - LAST_USED_RESOLUTION):
+        session.execute(sa.update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now))
+        session.commit()
+    return user, api_token.label
 
 
 def login_session_for(session: Session, *, secret: str, now: datetime) -> tuple[User, LoginSession] | None:
@@ -30,3 +53,10 @@ def login_session_for(session: Session, *, secret: str, now: datetime) -> tuple[
         .where(LoginSession.id == digest(secret), LoginSession.expires_at > now, User.active == True)  # noqa: E712
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+def end_all_credentials(session: Session, *, user_id: int, now: datetime) -> None:
+    """End every login session and revoke every token of a user (no commit): the next request is a 401."""
+    session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user_id))
+    session.execute(sa.update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now))

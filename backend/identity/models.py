@@ -53,6 +53,8 @@ class User(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint(f"role IN {ROLES}", name="ck_users_role"),
         sa.CheckConstraint(f"availability IN {AVAILABILITY}", name="ck_users_availability"),
+        # Usernames are stored lower-case, so the unique constraint is case-insensitive (no `ANNA` beside `anna`).
+        sa.CheckConstraint("username = lower(username)", name="ck_users_username_lower"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +90,8 @@ class ApiToken(SQLModel, table=True):
     label: str = Field(max_length=120)
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -6,8 +6,8 @@ from backend.api import Blueprint, current_actor, get_clock, request_meta
 from backend.db import get_session
 from backend.identity import service
 from backend.identity.schemas import (
-    LoginResultSchema, LoginSchema, MeSchema, TokenCreateSchema, TokenSchema, UserCreateSchema,
-    UserQueryArgsSchema, UserSchema,
+    LoginResultSchema, LoginSchema, MeSchema, TokenCreateSchema, TokenInfoSchema,
+    TokenSchema, UserCreateSchema, UserQueryArgsSchema, UserSchema, UserUpdateSchema,
 )
 
 blp = Blueprint("identity", __name__, url_prefix="/api", description="Log in, users and machine tokens")
@@ -68,15 +68,42 @@ class UserViews(MethodView):
     @blp.response(201, UserSchema)
     def post(self, data):
         """Create a user"""
-        return service.create_user(get_session(), data=data, now=get_clock().now())
+        return service.create_user(get_session(), data=data, now=get_clock().now(), actor=current_actor())
+
+
+@blp.route("/users/<int:user_id>")
+class UserByIdViews(MethodView):
+    @blp.auth("admin")
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, changes, user_id):
+        """Change an account; `active: false` ends its sessions and tokens at once"""
+        return service.update_user(get_session(), actor=current_actor(), user_id=user_id, changes=changes,
+                                   now=get_clock().now())
 
 
 @blp.route("/tokens")
 class TokenViews(MethodView):
     @blp.auth("admin")
+    @blp.response(200, TokenInfoSchema(many=True))
+    def get(self):
+        """List the live machine tokens (never their secrets)"""
+        return service.list_tokens(get_session())
+
+    @blp.auth("admin")
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenSchema)
     def post(self, data):
         """Create a bearer token for a machine client; it is shown only this once"""
-        return service.create_token(get_session(), username=data["username"], label=data["label"],
-                                    now=get_clock().now())
+        return service.create_token(get_session(), actor=current_actor(), username=data["username"],
+                                    label=data["label"], now=get_clock().now())
+
+
+@blp.route("/tokens/<int:token_id>")
+class TokenByIdViews(MethodView):
+    @blp.auth("admin")
+    @blp.response(204)
+    def delete(self, token_id):
+        """Revoke a machine token: it stops working at once"""
+        service.revoke_token(get_session(), actor=current_actor(), token_id=token_id, now=get_clock().now())
+

@@ -43,6 +43,16 @@ class UserCreateSchema(ma.Schema):
     base_lon = ma.fields.Float(validate=validate.Range(-180, 180), allow_none=True)
 
 
+class UserUpdateSchema(ma.Schema):
+    """What an admin may change on an account; `active: false` ends its sessions and tokens at once."""
+
+    active = ma.fields.Boolean()
+    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    team = ma.fields.String(validate=TEAM_CODE, allow_none=True)
+    skills = ma.fields.List(ma.fields.String(validate=SKILL), validate=validate.Length(max=30))
+    name = ma.fields.String(validate=validate.Length(min=1, max=120))
+
+
 class UserQueryArgsSchema(ma.Schema):
     role = ma.fields.String(validate=validate.OneOf(ROLES))
     team = ma.fields.String(validate=TEAM_CODE)
@@ -66,3 +76,15 @@ class TokenCreateSchema(ma.Schema):
 class TokenSchema(ma.Schema):
     token = ma.fields.String()
     label = ma.fields.String()
+
+
+class TokenInfoSchema(ma.Schema):
+    """A token as an admin sees it in the list: never the secret."""
+
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    label = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    created_by = ma.fields.String(allow_none=True)
+    last_used_at = ma.fields.AwareDateTime(allow_none=True)
+

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import logging
+import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -46,12 +49,34 @@ def _b64_len(value: str) -> int | None:
         return None
 
 
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _host_name_problem(endpoint: str) -> str | None:
+    """Return why an endpoint's host is no valid host name (spaces, escapes, empty labels), else None."""
+    try:
+        parts = urlsplit(endpoint)
+        netloc, host = parts.netloc, (parts.hostname or "").rstrip(".")
+    except (ValueError, AttributeError):
+        return "endpoint is not a valid URL"
+    if any(ch in netloc for ch in " %\\\t\r\n") or not netloc.isascii():
+        return "endpoint host is not a valid host name"
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    if not host or not all(_LABEL.match(label) for label in host.split(".")):
+        return "endpoint host is not a valid host name"
+    return None
+
+
 def subscribe(
     session: Session, *, user_id: int, endpoint: str, p256dh: str, auth: str,
     allowed_hosts: tuple[str, ...], now: datetime, user_agent: str | None = None,
 ) -> PushSubscription:
-    """Store a subscription for the user (one row per endpoint, the newest owner wins)."""
-    problem = endpoint_problem(endpoint, allowed_hosts)
+    """Store a subscription for the user: one row per endpoint, which belongs to one user (another's → 409)."""
+    problem = _host_name_problem(endpoint) or endpoint_problem(endpoint, allowed_hosts)
     if problem:
         raise errors.Unprocessable("Dit push-adres is niet toegestaan.", errors={"endpoint": [problem]})
     key_errors = {}
@@ -62,9 +87,13 @@ def subscribe(
     if key_errors:
         raise errors.Unprocessable("Ongeldige sleutels in de push-inschrijving.", errors={"keys": key_errors})
     existing = session.exec(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
+    if existing is not None and existing.user_id != user_id:
+        # Taking over another user's endpoint would send her pushes to us: she logs out (unsubscribes) first.
+        raise errors.Conflict("Dit push-adres hoort bij een ander account; log op dit toestel eerst uit.",
+                              errors={"endpoint": ["Van een ander account."]})
     if existing is not None:
-        # The same browser re-subscribing (or a new user on a shared phone): the newest owner wins.
-        existing.user_id, existing.p256dh, existing.auth = user_id, p256dh, auth
+        # The same browser re-subscribing: its keys may have changed.
+        existing.p256dh, existing.auth = p256dh, auth
         existing.user_agent = user_agent
         session.add(existing)
         session.commit()

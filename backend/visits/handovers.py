@@ -1,4 +1,7 @@
 """Warm handovers: SBAR plus what the record already knows, shared by link, confirmed by the receiver."""
+import base64
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -59,7 +62,36 @@ def _load(session: Session, handover_id: str) -> Handover:
     return handover
 
 
-def create_handover(session: Session, *, actor, data: dict, now: datetime, base_url: str) -> NewHandover:
+# What the stored answer of an idempotent write leaves out: the share secret is never kept in plain text.
+SHARE_FIELDS = ("share_token", "share_url")
+
+
+def share_token_for(handover_id: str, *, share_key: str | None) -> str:
+    """Return a handover's share token: an HMAC of its id under the server's key (re-derivable, never stored)."""
+    if share_key is None:
+        return secrets.token_urlsafe(32)
+    mac = hmac.new(share_key.encode(), f"handover-share:{handover_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def share_url_for(token: str, *, base_url: str) -> str:
+    """Return the page a recipient opens with the token."""
+    return f"{base_url.rstrip('/')}/overdracht/{token}"
+
+
+def with_share_link(session: Session, *, answer: dict, share_key: str, base_url: str) -> dict:
+    """Return a stored handover answer with its share link re-derived (what a replay gets; nothing else)."""
+    handover = session.get(Handover, str(answer.get("id")))
+    if handover is None or not handover.token_hash:
+        return answer
+    token = share_token_for(handover.id, share_key=share_key)
+    if not hmac.compare_digest(digest(token), handover.token_hash):
+        return answer
+    return {**answer, "share_token": token, "share_url": share_url_for(token, base_url=base_url)}
+
+
+def create_handover(session: Session, *, actor, data: dict, now: datetime, base_url: str,
+                    share_key: str | None = None) -> NewHandover:
     """Write a handover for a visit; medication, wishes and contacts come from the record (flushes only)."""
     visit = session.get(Visit, str(data["visit_id"]))
     if visit is None:
@@ -72,7 +104,7 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
     if session.get(Handover, handover_id) is not None:
         raise errors.Conflict("Er bestaat al een overdracht met dit id.")
     client = session.get(Client, visit.client_id)
-    token = secrets.token_urlsafe(32)
+    token = share_token_for(handover_id, share_key=share_key)
     handover = Handover(
         id=handover_id, visit_id=visit.id, call_id=visit.call_id, client_id=visit.client_id, team=visit.team,
         author_id=actor.user_id, recipient_type=data["recipient_type"], recipient_name=data["recipient_name"],
@@ -90,8 +122,7 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
                 detail={"recipient_type": handover.recipient_type, "recipient_name": handover.recipient_name})
     audit.record(session, actor=actor, action="handover.create", client_id=client.id, now=now,
                  data="overdracht (SBAR, medicatie, wensen, contactpersonen)", detail={"handover_id": handover.id})
-    return NewHandover(handover=handover, share_token=token,
-                       share_url=f"{base_url.rstrip('/')}/overdracht/{token}")
+    return NewHandover(handover=handover, share_token=token, share_url=share_url_for(token, base_url=base_url))
 
 
 def _team_handover(session: Session, *, actor, handover_id: str, action: str, now: datetime) -> Handover:

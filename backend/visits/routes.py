@@ -26,6 +26,15 @@ def _base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
 
 
+def _share_key() -> str:
+    """The key share tokens are derived under (so a replay re-derives the link; it is never stored)."""
+    return current_app.config["SECRET_KEY"]
+
+
+def _restore_share_link(session, answer: dict) -> dict:
+    return handovers.with_share_link(session, answer=answer, share_key=_share_key(), base_url=_base_url())
+
+
 # -- visits --------------------------------------------------------------------------------------
 
 @blp.route("/visits")
@@ -114,12 +123,12 @@ class HandoverViews(MethodView):
 
     @blp.auth(*TEAM_ROLES)
     @blp.arguments(HandoverCreateSchema)
-    @blp.idempotent(required=False)
+    @blp.idempotent(required=False, secret_fields=handovers.SHARE_FIELDS, restore=_restore_share_link)
     @blp.response(201, HandoverCreatedSchema)
     def post(self, data):
         """Write a warm SBAR handover; the answer holds its share link (shown once)"""
         return handovers.create_handover(get_session(), actor=current_actor(), data=data, now=get_clock().now(),
-                                         base_url=_base_url())
+                                         base_url=_base_url(), share_key=_share_key())
 
 
 @blp.route("/handovers/<uuid:handover_id>")

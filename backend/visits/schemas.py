@@ -343,9 +343,24 @@ class AccessLogSchema(AutoSchema):
     refused = fields.Function(lambda e: e.outcome != "ok")
 
 
+class PortalVitalsSchema(VitalsSchema):
+    """Vitals as the client sees them: no internal staff ids (issue 12, finding 12)."""
+
+    class Meta(VitalsSchema.Meta):
+        exclude = VitalsSchema.Meta.exclude + ("recorded_by_id",)
+
+
+class PortalNoteSchema(NoteSchema):
+    class Meta(NoteSchema.Meta):
+        exclude = ("author_id",)
+
+
 class PortalVisitSchema(VisitSchema):
     class Meta(VisitSchema.Meta):
-        exclude = ("wishes", "contacts", "version")
+        exclude = ("wishes", "contacts", "version", "nurse_id")
+
+    vitals = fields.List(fields.Nested(PortalVitalsSchema))
+    notes = fields.List(fields.Nested(PortalNoteSchema))
 
 
 class PortalHandoverSchema(HandoverSchema):

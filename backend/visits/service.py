@@ -165,18 +165,23 @@ def _arrive(session: Session, *, actor, data: dict, now: datetime) -> None:
 
 
 def create_visit(session: Session, *, actor, data: dict, now: datetime) -> VisitRecord:
-    """Open the visit of a call the nurse holds; the call moves on to on site (those steps commit by themselves)."""
-    _arrive(session, actor=actor, data=data, now=now)
+    """Open the visit of a call the nurse holds; the call moves on to on site (those steps commit by themselves).
+
+    Everything that can refuse the request is checked before the first step changes the call: a 4xx writes
+    nothing.
+    """
     call = _held_call(session, actor=actor, call_id=data["call_id"], now=now)
     existing = session.scalar(select(Visit).where(Visit.call_id == call.id))
     if existing is not None:
         raise errors.Conflict("Voor deze melding is al een bezoek vastgelegd.",
                               extra={"current": visit_record(session, visit=existing)})
-    if call.status != "on_site":
-        raise errors.InvalidTransition(f"De melding is '{vocab.dutch(vocab.CALL_STATUS_LABELS, call.status)}'.")
     visit_id = str(data.get("id") or uuid.uuid4())
     if session.get(Visit, visit_id) is not None:
         raise errors.Conflict("Er bestaat al een bezoek met dit id.")
+    _arrive(session, actor=actor, data=data, now=now)
+    session.refresh(call)
+    if call.status != "on_site":
+        raise errors.InvalidTransition(f"De melding is '{vocab.dutch(vocab.CALL_STATUS_LABELS, call.status)}'.")
     previous = data.get("previous_visit_id")
     visit = Visit(id=visit_id, call_id=call.id, client_id=call.client_id, nurse_id=actor.user_id,
                   team=call.team, previous_visit_id=str(previous) if previous else None,

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from backend import errors
 from backend.audit import service as audit
+from backend.boundary import in_range
 from backend.clients.models import Client
 from backend.dispatch.models import Call
 from backend.timeutil import as_utc
@@ -49,8 +50,11 @@ def decode_cursor(cursor: str) -> datetime:
     """Return the moment of a cursor; a malformed one is a 422."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        return as_utc(datetime.fromisoformat(raw))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        moment = datetime.fromisoformat(raw)
+        if not in_range(moment):  # a forged cursor of year 1 or 9999 can't even become UTC
+            raise ValueError(raw)
+        return as_utc(moment)
+    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
         raise errors.Unprocessable("Onbekende cursor; haal alles opnieuw op zonder cursor.",
                                    errors={"cursor": ["Ongeldig."]}) from None
 

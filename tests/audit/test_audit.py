@@ -143,7 +143,8 @@ def test_a_write_that_fails_halfway_leaves_neither_the_write_nor_its_event(app, 
 
 
 def test_a_failing_intake_with_a_new_client_leaves_no_client_and_no_event(app, client, session):
-    """A new client whose BSN is already registered refuses the whole intake: no client, call or event."""
+    """A new client whose BSN is already registered refuses the whole intake: no client, call or event — only the
+    attempt itself is audited (a BSN probe, issue 12 finding 5)."""
     _, h = _as(client, session, "nurse")
     make_client(session, bsn="111222333")
     before = row_counts(app.extensions["db_engine"])
@@ -151,7 +152,8 @@ def test_a_failing_intake_with_a_new_client_leaves_no_client_and_no_event(app, c
                                                 "category": "catheter", "urgency": "U3", "complaint": "x",
                                                 "source": "gp"}, headers=h)
     assert_error(response, 409)
-    assert row_counts(app.extensions["db_engine"]) == before
+    assert row_counts(app.extensions["db_engine"]) == {**before, "audit_events": before["audit_events"] + 1}
+    assert [(e.action, e.outcome) for e in _events(session)][-1] == ("client.create.conflict", "denied")
 
 
 def test_service_failure_after_a_flush_is_rolled_back(app, session):
@@ -190,10 +192,11 @@ def test_a_refused_read_leaves_a_denied_event_and_nothing_else(app, client, sess
     ]
 
 
-def test_a_refused_role_is_not_an_access_to_client_data(app, client, session):
-    """A 403 for the role comes before any data is touched, so there is nothing to audit."""
+def test_a_refused_role_is_audited_as_an_attempt_and_changes_nothing_else(app, client, session):
+    """A 403 for the role comes before any data is touched; the attempt itself is kept (issue 12, finding 3)."""
     call = make_call(session)
     _as(client, session, "admin")
     before = row_counts(app.extensions["db_engine"])
     assert_error(client.get(f"/api/calls/{call.id}"), 403)
-    assert row_counts(app.extensions["db_engine"]) == before
+    after = row_counts(app.extensions["db_engine"])
+    assert after == {**before, "audit_events": before["audit_events"] + 1}

@@ -7,7 +7,7 @@ from werkzeug.serving import make_server
 
 from backend.db import session_scope
 from backend.dispatch import escalation
-from backend.identity import service as identity
+from backend.identity.credentials import new_token
 from backend.push.models import PushOutbox, PushSubscription
 from tests.factories import START, login
 from tests.push_receiver import PushReceiver
@@ -64,7 +64,9 @@ def subscriptions(session) -> list[PushSubscription]:
 
 def token_for(app, user) -> str:
     with Session(app.extensions["db_engine"]) as s:
-        return identity.create_token(s, username=user.username, label="test", now=START).token
+        _, token = new_token(s, user=s.get(type(user), user.id), label="test", now=START)
+        s.commit()
+        return token
 
 
 class LiveServer:

@@ -182,12 +182,13 @@ def test_unsubscribe_removes_only_your_own_subscription(app, session, pusher, re
     assert subscriptions(session) == []
 
 
-def test_resubscribing_the_same_browser_moves_it_to_the_new_user(app, session, pusher, receiver):  # noqa: F811
+def test_another_user_cannot_take_over_a_subscribed_browser(app, session, pusher, receiver):  # noqa: F811
+    """An endpoint belongs to one user (issue 12, finding 10): she unsubscribes (logs out) before another takes it."""
     anna, bram = make_user(session), make_user(session)
     sub = subscribe(app, anna, receiver)
     bram_client, bram_headers = logged_in(app, bram)
-    assert bram_client.post("/api/push/subscriptions", json=sub, headers=bram_headers).status_code == 201
-    assert [s.user_id for s in subscriptions(session)] == [bram.id]
+    assert bram_client.post("/api/push/subscriptions", json=sub, headers=bram_headers).status_code == 409
+    assert [s.user_id for s in subscriptions(session)] == [anna.id]
 
 
 def test_a_retry_of_an_offer_that_was_cancelled_does_not_ring(app, session, pusher, receiver, clock):  # noqa: F811
