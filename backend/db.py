@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from backend import errors
 from backend.timeutil import as_utc
 
 log = logging.getLogger(__name__)
@@ -135,3 +136,11 @@ def advance(session: Session, row, *, from_statuses, values: dict, now: datetime
         return None
     session.rollback()
     return session.get(model, row.id).status
+
+
+def get_or_404(session: Session, model, ident, message: str):
+    """Return the row with this primary key, or raise NotFound with a Dutch `message`."""
+    row = session.get(model, ident)
+    if row is None:
+        raise errors.NotFound(message)
+    return row

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from backend import errors, vocab
 from backend.audit import service as audit
-from backend.db import advance
+from backend.db import advance, get_or_404
 from backend.clients import service as clients
 from backend.clients.models import Client
 from backend.dispatch import notices
@@ -59,9 +59,7 @@ class SystemActor:
 
 
 def _load(session: Session, call_id: int) -> Call:
-    call = session.get(Call, call_id)
-    if call is None:
-        raise errors.NotFound(f"Melding {call_id} bestaat niet.")
+    call = get_or_404(session, Call, call_id, f"Melding {call_id} bestaat niet.")
     return call
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from backend import errors, vocab
 from backend.audit import service as audit
-from backend.db import advance
+from backend.db import advance, get_or_404
 from backend.capacity import service as capacity
 from backend.capacity.models import Capacity, Location
 from backend.clients.models import Client
@@ -44,9 +44,7 @@ def visible_query(actor):
 
 def _visible(session: Session, *, actor, placement_id: int, now: datetime, action: str) -> Placement:
     """Return a placement the actor may see; another's → 404 for those who never may, audited refusal."""
-    placement = session.get(Placement, placement_id)
-    if placement is None:
-        raise errors.NotFound(f"Aanvraag {placement_id} bestaat niet.")
+    placement = get_or_404(session, Placement, placement_id, f"Aanvraag {placement_id} bestaat niet.")
     if session.scalar(visible_query(actor).with_only_columns(Placement.id).where(Placement.id == placement_id)) is None:
         audit.record_denied(session, actor=actor, action=action, client_id=placement.client_id, now=now,
                             detail={"placement_id": placement_id})
