@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from backend import errors
 from backend.timeutil import as_utc
 
 log = logging.getLogger(__name__)
@@ -116,3 +117,30 @@ def session_scope(engine: Engine):
         raise
     finally:
         close_quietly(session)
+
+
+def advance(session: Session, row, *, from_statuses, values: dict, now: datetime, extra_where=None) -> str | None:
+    """Move a row with a `status` on with one conditional UPDATE (`status IN from_statuses`, version + 1).
+
+    Return None when this request won the row (now refreshed); else roll back and return the status the row
+    has now, for the caller's 409 in its own words. Of two racing requests exactly one wins.
+    """
+    model = type(row)
+    stmt = (sa.update(model).where(model.id == row.id, model.status.in_(from_statuses))
+            .values(**values, updated_at=now, version=model.version + 1)
+            .execution_options(synchronize_session=False))
+    if extra_where is not None:
+        stmt = stmt.where(extra_where)
+    if session.execute(stmt).rowcount == 1:
+        session.refresh(row)
+        return None
+    session.rollback()
+    return session.get(model, row.id).status
+
+
+def get_or_404(session: Session, model, ident, message: str):
+    """Return the row with this primary key, or raise NotFound with a Dutch `message`."""
+    row = session.get(model, ident)
+    if row is None:
+        raise errors.NotFound(message)
+    return row

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.db import get_or_404
 from backend.capacity.models import Capacity, CapacityChange, Location
 from backend.identity.models import Organisation, User
 from backend.vocab import STALE_CAPACITY_HOURS
@@ -39,9 +40,7 @@ def organisation_id_of(actor) -> int | None:
 
 
 def get_location(session: Session, *, location_id: int) -> Location:
-    location = session.get(Location, location_id)
-    if location is None:
-        raise errors.NotFound(f"Locatie {location_id} bestaat niet.")
+    location = get_or_404(session, Location, location_id, f"Locatie {location_id} bestaat niet.")
     return location
 
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
@@ -82,9 +83,7 @@ def create_client(session: Session, *, actor, data: dict, now: datetime) -> Clie
 
 def get_client(session: Session, *, actor, client_id: int, now: datetime) -> Client:
     """Return a client the actor may see, audited; a refused look is audited too."""
-    client = session.get(Client, client_id)
-    if client is None:
-        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
+    client = get_or_404(session, Client, client_id, f"Cliënt {client_id} bestaat niet.")
     if not can_see_client(session, actor=actor, client_id=client_id):
         audit.record_denied(session, actor=actor, action="client.read",
                             client_id=client_id, now=now, data="personalia")

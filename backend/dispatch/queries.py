@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients import service as clients
 from backend.dispatch.models import Call, CallEvent
@@ -25,9 +26,7 @@ def visible_calls_query(actor):
 def get_visible_call(session: Session, *, actor, call_id: int, now: datetime, action: str = "call.read",
                      data: str = "melding") -> Call:
     """Return a call the actor may see and audit the read; a refused read is audited as denied."""
-    call = session.get(Call, call_id)
-    if call is None:
-        raise errors.NotFound(f"Melding {call_id} bestaat niet.")
+    call = get_or_404(session, Call, call_id, f"Melding {call_id} bestaat niet.")
     allowed = session.scalar(visible_calls_query(actor).where(Call.id == call_id).with_only_columns(Call.id))
     if allowed is None:
         audit.record_denied(session, actor=actor, action=action, client_id=call.client_id,

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from backend import errors, vocab
 from backend.audit import service as audit
+from backend.db import advance, get_or_404
 from backend.clients import service as clients
 from backend.clients.models import Client
 from backend.dispatch import notices
@@ -58,9 +59,7 @@ class SystemActor:
 
 
 def _load(session: Session, call_id: int) -> Call:
-    call = session.get(Call, call_id)
-    if call is None:
-        raise errors.NotFound(f"Melding {call_id} bestaat niet.")
+    call = get_or_404(session, Call, call_id, f"Melding {call_id} bestaat niet.")
     return call
 
 
@@ -176,19 +175,10 @@ def _event(session: Session, *, call: Call, type: str, actor, now: datetime, fro
 def _update(session: Session, *, call: Call, from_statuses, values: dict, now: datetime, action: str,
             extra_where=None) -> None:
     """Apply a change only if the call is still in one of `from_statuses`; otherwise 409."""
-    stmt = (sa.update(Call).where(Call.id == call.id, Call.status.in_(from_statuses))
-            .values(**values, updated_at=now, version=Call.version + 1)
-            .execution_options(synchronize_session=False))
-    if extra_where is not None:
-        stmt = stmt.where(extra_where)
-    if session.execute(stmt).rowcount != 1:
-        session.rollback()
-        current = session.get(Call, call.id)
-        raise errors.InvalidTransition(
-            f"Kan niet {action}: de melding is nu '{_status_label(current.status)}'.",
-            extra={"current_status": current.status},
-        )
-    session.refresh(call)
+    current = advance(session, call, from_statuses=from_statuses, values=values, now=now, extra_where=extra_where)
+    if current is not None:
+        raise errors.InvalidTransition(f"Kan niet {action}: de melding is nu '{_status_label(current)}'.",
+                                       extra={"current_status": current})
 
 
 def _finish(session: Session, *, call: Call, actor, now: datetime, action: str) -> Call:

@@ -4,6 +4,7 @@ import logging
 import sqlalchemy as sa
 
 from backend import errors
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch.models import Call
@@ -67,9 +68,7 @@ def place_client(session, *, actor, client_id: int, lat: float, lon: float, now)
     Only the nurse holding a running call for the client, and only while the address was not found: a found
     address is never moved by a phone's position.
     """
-    client = session.get(Client, client_id)
-    if client is None:
-        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
+    client = get_or_404(session, Client, client_id, f"Cliënt {client_id} bestaat niet.")
     holds = session.scalar(sa.select(Call.id).where(Call.client_id == client_id, Call.nurse_id == actor.user_id,
                                                     Call.status.in_(HELD_STATUSES)).limit(1))
     if holds is None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.config import LOW_PASSWORD_COST
 from backend.identity import credentials
@@ -143,9 +144,7 @@ def create_user(session: Session, *, data: dict, now: datetime, actor=None) -> U
 
 def update_user(session: Session, *, actor, user_id: int, changes: dict, now: datetime) -> User:
     """Change a user; `active: False` ends every session and token at once, a role change off `hap` its tokens."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise errors.NotFound(f"Gebruiker {user_id} bestaat niet.")
+    user = get_or_404(session, User, user_id, f"Gebruiker {user_id} bestaat niet.")
     if user.id == actor.user_id and (changes.get("active") is False or changes.get("role", "admin") != "admin"):
         raise errors.Unprocessable("Je kunt jezelf niet uitschakelen of je eigen rol afnemen.",
                                    errors={"active": ["Niet voor je eigen account."]})

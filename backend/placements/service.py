@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from backend import errors, vocab
 from backend.audit import service as audit
+from backend.db import advance, get_or_404
 from backend.capacity import service as capacity
 from backend.capacity.models import Capacity, Location
 from backend.clients.models import Client
@@ -43,9 +44,7 @@ def visible_query(actor):
 
 def _visible(session: Session, *, actor, placement_id: int, now: datetime, action: str) -> Placement:
     """Return a placement the actor may see; another's → 404 for those who never may, audited refusal."""
-    placement = session.get(Placement, placement_id)
-    if placement is None:
-        raise errors.NotFound(f"Aanvraag {placement_id} bestaat niet.")
+    placement = get_or_404(session, Placement, placement_id, f"Aanvraag {placement_id} bestaat niet.")
     if session.scalar(visible_query(actor).with_only_columns(Placement.id).where(Placement.id == placement_id)) is None:
         audit.record_denied(session, actor=actor, action=action, client_id=placement.client_id, now=now,
                             detail={"placement_id": placement_id})
@@ -64,17 +63,12 @@ def _event(session: Session, *, placement: Placement, type: str, actor, now: dat
 def _update(session: Session, *, placement: Placement, from_statuses, values: dict, now: datetime,
             extra_where=None) -> None:
     """Change a placement only if it is still in one of `from_statuses` (and `extra_where`); otherwise 409."""
-    stmt = (sa.update(Placement).where(Placement.id == placement.id, Placement.status.in_(from_statuses))
-            .values(**values, updated_at=now, version=Placement.version + 1))
-    if extra_where is not None:
-        stmt = stmt.where(extra_where)
-    if session.execute(stmt).rowcount != 1:
-        session.rollback()
-        current = session.get(Placement, placement.id)
+    current = advance(session, placement, from_statuses=from_statuses, values=values, now=now,
+                      extra_where=extra_where)
+    if current is not None:
         raise errors.InvalidTransition(
-            f"Deze aanvraag is intussen '{_status_label(current.status)}': de stap kan niet meer.",
-            extra={"current_status": current.status})
-    session.refresh(placement)
+            f"Deze aanvraag is intussen '{_status_label(current)}': de stap kan niet meer.",
+            extra={"current_status": current})
 
 
 def _finish(session: Session, *, placement: Placement, actor, action: str, now: datetime) -> Placement:

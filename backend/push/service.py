@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.dispatch.models import Call, CallEvent
 from backend.push import worker
@@ -322,9 +323,7 @@ def deliver_new(session: Session, *, now: datetime, ids: list[int]) -> None:
 
 def record_receipt(session: Session, *, actor, call_id: int, status: str, now: datetime) -> CallEvent:
     """Record that the current offer was shown on the nurse's phone (or not); a repeat returns the first."""
-    call = session.get(Call, call_id)
-    if call is None:
-        raise errors.NotFound(f"Melding {call_id} bestaat niet.")
+    call = get_or_404(session, Call, call_id, f"Melding {call_id} bestaat niet.")
     if call.nurse_id != actor.user_id or call.status != "offered" or call.offered_at is None:
         raise errors.Conflict("Deze melding is niet (meer) aan jou aangeboden.")
     earlier = session.exec(

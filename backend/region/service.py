@@ -4,6 +4,7 @@ import re
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.db import get_or_404
 from backend.identity.models import Organisation, Team
 from backend.identity.service import ensure_teams
 
@@ -92,9 +93,7 @@ def create_team(session: Session, *, data: dict) -> Team:
 
 def update_team(session: Session, *, actor, code: str, changes: dict) -> Team:
     """Change a team's settings or area: its own team lead, or an admin."""
-    team = session.get(Team, code)
-    if team is None:
-        raise errors.NotFound(f"Team '{code}' bestaat niet.")
+    team = get_or_404(session, Team, code, f"Team '{code}' bestaat niet.")
     if actor.role != "admin" and actor.team != code:
         raise errors.Forbidden("Je kunt alleen de instellingen van je eigen team wijzigen.")
     for key, value in changes.items():

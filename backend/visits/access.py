@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from backend import errors, vocab
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients import service as clients
 from backend.clients.models import Client
@@ -33,9 +34,7 @@ def require_team(session: Session, *, actor, team: str, client_id: int, action: 
 
 def visible_client(session: Session, *, actor, client_id: int, action: str, now: datetime) -> Client:
     """Return a client the actor's team may see (a team's staff only); anyone else: audited 403."""
-    client = session.get(Client, client_id)
-    if client is None:
-        raise errors.NotFound(f"Cliënt {client_id} bestaat niet.")
+    client = get_or_404(session, Client, client_id, f"Cliënt {client_id} bestaat niet.")
     if actor.role not in vocab.TEAM_ROLES or not clients.can_see_client(session, actor=actor, client_id=client_id):
         deny(session, actor=actor, action=action, client_id=client_id, now=now,
              message="Deze cliënt hoort niet bij het werk van jouw team.")

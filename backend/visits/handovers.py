@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch.models import CallEvent
@@ -56,9 +57,7 @@ def _call_event(session: Session, *, handover: Handover, type: str, now: datetim
 
 
 def _load(session: Session, handover_id: str) -> Handover:
-    handover = session.get(Handover, str(handover_id))
-    if handover is None:
-        raise errors.NotFound(f"Overdracht {handover_id} bestaat niet.")
+    handover = get_or_404(session, Handover, str(handover_id), f"Overdracht {handover_id} bestaat niet.")
     return handover
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
+from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch import service as dispatch
@@ -65,9 +66,7 @@ def client_of_answer(session: Session, answer: dict) -> int | None:
 
 
 def _load_visit(session: Session, visit_id: str) -> Visit:
-    visit = session.get(Visit, str(visit_id))
-    if visit is None:
-        raise errors.NotFound(f"Bezoek {visit_id} bestaat niet.")
+    visit = get_or_404(session, Visit, str(visit_id), f"Bezoek {visit_id} bestaat niet.")
     return visit
 
 
