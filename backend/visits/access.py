@@ -1,4 +1,6 @@
 """Who may see and change visit data, and the audit events that go with every access."""
+import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
@@ -41,3 +43,22 @@ def visible_client(session: Session, *, actor, client_id: int, action: str, now:
     return client
 
 
+
+
+ID_TAKEN = "Dit id is al in gebruik; kies een ander id."
+
+
+def claim_id(session: Session, model, chosen, *, replay: Callable) -> tuple[str, object | None]:
+    """Return the id for a new row of `model` (the phone's own choice, else a fresh one) and, when a row with
+    that id already exists under the same parent the actor was just allowed to write to, that row (a replay).
+
+    The one rule for every client-chosen id: a row with this id anywhere else gets the same 422 on `id`,
+    whether or not the actor could see it (another team's, another nurse's): the answer never tells her
+    what the id belongs to."""
+    row_id = str(chosen or uuid.uuid4())
+    existing = session.get(model, row_id) if chosen else None
+    if existing is None:
+        return row_id, None
+    if replay(existing):
+        return row_id, existing
+    raise errors.Unprocessable(ID_TAKEN, errors={"id": [ID_TAKEN]})

@@ -3,7 +3,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +16,7 @@ from backend.clients.models import Client
 from backend.dispatch.models import CallEvent
 from backend.identity.models import Team, User
 from backend.visits import fhir
-from backend.visits.access import deny, digest, require_team
+from backend.visits.access import claim_id, deny, digest, require_team
 from backend.visits.models import Handover, Visit, VitalSigns
 from backend.visits.wishes import contact_record, contacts_of, wishes_of, wishes_record
 
@@ -99,8 +98,8 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
                  now=now, detail={"visit_id": visit.id})
     if actor.role == "nurse" and visit.nurse_id != actor.user_id:
         raise errors.Forbidden("Alleen de verpleegkundige van het bezoek of een coördinator draagt over.")
-    handover_id = str(data.get("id") or uuid.uuid4())
-    if session.get(Handover, handover_id) is not None:
+    handover_id, replayed = claim_id(session, Handover, data.get("id"), replay=lambda row: row.visit_id == visit.id)
+    if replayed is not None:
         raise errors.Conflict("Er bestaat al een overdracht met dit id.")
     client = session.get(Client, visit.client_id)
     token = share_token_for(handover_id, share_key=share_key)

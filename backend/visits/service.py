@@ -3,7 +3,6 @@
 Writes a phone may replay run under `@blp.idempotent`: they flush and never commit, and the decorator
 commits the write together with its stored answer.
 """
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
-from backend.visits.access import in_team, require_team
+from backend.visits.access import claim_id, in_team, require_team
 from backend.visits.models import ClientContact, Visit, VisitNote, VitalSigns
 from backend.visits.news2 import news2
 from backend.visits.vitals import implausible
@@ -174,9 +173,7 @@ def create_visit(session: Session, *, actor, data: dict, now: datetime) -> Visit
     if existing is not None:
         raise errors.Conflict("Voor deze melding is al een bezoek vastgelegd.",
                               extra={"current": visit_record(session, visit=existing)})
-    visit_id = str(data.get("id") or uuid.uuid4())
-    if session.get(Visit, visit_id) is not None:
-        raise errors.Conflict("Er bestaat al een bezoek met dit id.")
+    visit_id, _ = claim_id(session, Visit, data.get("id"), replay=lambda row: False)  # same call: 409 above
     _arrive(session, actor=actor, data=data, now=now)
     session.refresh(call)
     if call.status != "on_site":
@@ -233,8 +230,8 @@ def add_vitals(session: Session, *, actor, visit_id: str, data: dict, now: datet
         raise errors.Unprocessable("Onwaarschijnlijke of ontbrekende meetwaarden.", errors=problems)
     _not_in_future(data["measured_at"], now=now, field="measured_at")
     values = {k: v for k, v in data.items() if k != "id"}
-    vitals_id = str(data.get("id") or uuid.uuid4())
-    if session.get(VitalSigns, vitals_id) is not None:
+    vitals_id, replayed = claim_id(session, VitalSigns, data.get("id"), replay=lambda row: row.visit_id == visit.id)
+    if replayed is not None:
         raise errors.Conflict("Er bestaat al een meting met dit id.")
     score = news2(**{k: values[k] for k in ("resp_rate", "spo2", "on_oxygen", "systolic_bp", "heart_rate",
                                             "consciousness", "temperature", "spo2_scale")})
@@ -252,8 +249,8 @@ def add_note(session: Session, *, actor, visit_id: str, data: dict, now: datetim
     """Append a note to a visit (also after completion: the record grows, it is never rewritten)."""
     visit = _own_visit(session, actor=actor, visit_id=visit_id, action="note.create", now=now)
     _not_in_future(data.get("recorded_at"), now=now, field="recorded_at")
-    note_id = str(data.get("id") or uuid.uuid4())
-    if session.get(VisitNote, note_id) is not None:
+    note_id, replayed = claim_id(session, VisitNote, data.get("id"), replay=lambda row: row.visit_id == visit.id)
+    if replayed is not None:
         raise errors.Conflict("Er bestaat al een notitie met dit id.")
     note = VisitNote(id=note_id, visit_id=visit.id, author_id=actor.user_id, text=data["text"],
                      recorded_at=data.get("recorded_at") or now, created_at=now)

@@ -1,5 +1,4 @@
 """Client wishes (advance care planning) and the care network: read, record, and show them everywhere."""
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -9,7 +8,7 @@ from sqlmodel import Session, select
 from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients.models import Client
-from backend.visits.access import visible_client
+from backend.visits.access import claim_id, visible_client
 from backend.visits.models import ClientContact, ClientWishes
 
 WISH_FIELDS = ("resuscitation", "hospital_admission", "preferred_place_of_care", "preferred_place_of_death",
@@ -122,11 +121,9 @@ def add_contact(session: Session, *, actor, client_id: int, data: dict, now: dat
     """Add a mantelzorger or other contact to a client."""
     visible_client(session, actor=actor, client_id=client_id, action="contact.create", now=now)
     data = dict(data)
-    contact_id = str(data.pop("id", None) or uuid.uuid4())
-    existing = session.get(ClientContact, contact_id)
+    contact_id, existing = claim_id(session, ClientContact, data.pop("id", None),
+                                    replay=lambda row: row.client_id == client_id)
     if existing is not None:
-        if existing.client_id != client_id:
-            raise errors.Conflict("Dit id is al in gebruik.")
         return existing  # a replay of the same offline write
     contact = ClientContact(id=contact_id, client_id=client_id, **data, created_at=now, updated_at=now)
     session.add(contact)
