@@ -11,13 +11,14 @@ from flask import Response, abort, current_app, g, request, send_from_directory,
 from flask_smorest.utils import resolve_schema_instance
 from marshmallow import validate
 from marshmallow_sqlalchemy import ModelConverter, SQLAlchemyAutoSchema, SQLAlchemyAutoSchemaOpts
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from backend import boundary, errors, idempotency, vocab
 from backend.audit import service as audit
-from backend.db import UNAVAILABLE_ERRORS, UTCDateTime, close_quietly, get_session
+from backend.db import UNAVAILABLE_ERRORS, UTCDateTime, close_quietly, get_session, is_unavailable
 from backend.identity import credentials
 from backend.identity.actor import Actor
 
@@ -372,10 +373,20 @@ def handle_database_unavailable(error):
     return response
 
 
+def handle_database_error(error):
+    """Any other database error: a 503 when it too means the connection was lost (invalidated, or the session
+    still holds a transaction a lost connection rolled back); otherwise it is a bug and stays a 500."""
+    if is_unavailable(error) or isinstance(error, sa_exc.PendingRollbackError):
+        return handle_database_unavailable(error)
+    raise error
+
+
 def register_database_handler(app) -> None:
     """Answer every lost-database error with `handle_database_unavailable`."""
     for error_class in UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, handle_database_unavailable)
+    for error_class in (sa_exc.DBAPIError, sa_exc.PendingRollbackError):
+        app.register_error_handler(error_class, handle_database_error)
 
 
 def init_app(app) -> Api:
@@ -487,6 +498,13 @@ def _audit_client_data(response):
             or not request.path.startswith("/api/") or request.path.startswith(UNAUDITED_PATHS)):
         return response
     action = "response.read" if request.method in SAFE_METHODS else "response.write"
-    audit.record_response(get_session(), actor=actor, action=action, body=response.get_json(silent=True),
-                          now=get_clock().now())
+    try:
+        audit.record_response(get_session(), actor=actor, action=action, body=response.get_json(silent=True),
+                              now=get_clock().now())
+    except (sa_exc.DBAPIError, sa_exc.PendingRollbackError) as error:
+        # The database went away after the answer was made: no client data leaves without its audit row, and
+        # an error here is past Flask's error handlers, so answer the 503 ourselves.
+        if is_unavailable(error) or isinstance(error, sa_exc.PendingRollbackError):
+            return handle_database_unavailable(error)
+        raise
     return response

@@ -14,7 +14,7 @@ from tests.geo_server import FakeGeocoderServer
 @pytest.fixture
 def geo(app):
     with FakeGeocoderServer() as server:
-        app.extensions["geocoder"] = PdokGeocoder(url=server.url, timeout=0.5)
+        app.extensions["geocoder"] = PdokGeocoder(url=server.url, timeout=3)
         yield server
 
 
