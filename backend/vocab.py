@@ -21,14 +21,25 @@ ROLE_LABELS = {
     "admin": ("beheerder", "administrator"),
     "bed_manager": ("beddenbeheerder", "bed manager"),
     "regional_coordinator": ("regionaal coördinator", "regional coordinator"),
+    "physician": ("arts (SO/VS/PA)", "physician (SO/NP/PA)"),
 }
 ROLES = tuple(ROLE_LABELS)
 # The roles of a team's staff: they see their team's calls, the clients of those calls and their dossiers.
 TEAM_ROLES = ("nurse", "coordinator", "team_lead")
+# Who subscribes a phone to web push: a team's staff, and the physician on call (consults).
+PUSH_ROLES = TEAM_ROLES + ("physician",)
 # Who reads calls: a team's staff, and a HAP its organisation's calls.
 CALL_READ_ROLES = ("hap",) + TEAM_ROLES
 # Who reads the temporary-bed board: everyone but the administrator (who sees no care data).
-CAPACITY_READ_ROLES = tuple(r for r in ROLES if r != "admin")
+CAPACITY_READ_ROLES = tuple(r for r in ROLES if r not in ("admin", "physician"))
+# A physician's profession: elderly-care physician, nurse practitioner or physician assistant.
+PROFESSIONS = {
+    "so": ("specialist ouderengeneeskunde", "elderly-care physician"),
+    "vs": ("verpleegkundig specialist", "nurse practitioner"),
+    "pa": ("physician assistant", "physician assistant"),
+}
+# Whom a roster's shift types are for: the nurses' shifts, or the physicians' on-call duty (a roster of their own).
+ROSTER_ROLES = ("nurse", "physician")
 # Who else appears in a client's access log: the client (portal link) and a handover's receiver (share link).
 LINK_ROLE_LABELS = {
     "portal": ("uzelf of uw naaste (via link)", "the client or a relative (link)"),
@@ -164,6 +175,16 @@ TEMPORARY_STAYS = {
     "wijkkliniek": ("Wijkkliniek / herstelkliniek", "Neighbourhood clinic"),
 }
 
+# -- consults with the on-call physician ----------------------------------------------------------
+CONSULT_STATUSES = {
+    "requested": ("Gevraagd", "Requested"),
+    "acknowledged": ("Arts belt terug", "Acknowledged"),
+    "advised": ("Advies gegeven", "Advised"),
+}
+OPEN_CONSULT_STATUSES = ("requested", "acknowledged")
+# Not acknowledged in this time: the next physician on call is asked, after the last one the team lead.
+CONSULT_ACK_MINUTES = 10
+
 # -- region: temporary beds and placement requests ----------------------------------------------
 BED_TYPES = {
     "elv_low": ("ELV laagcomplex", "Primary-care short stay, low complexity"),
@@ -285,6 +306,10 @@ AUDIT_ACTIONS = {
     "placement.offer": "heeft uw aanvraag aan een zorglocatie voorgelegd",
     "placement.accept": "heeft een bed voor u toegezegd", "placement.decline": "kon u geen bed bieden",
     "placement.admitted": "heeft uw opname vastgelegd", "placement.cancel": "heeft uw aanvraag geannuleerd",
+    "consult.create": "vroeg een arts om overleg over u", "consult.read": "(arts) heeft de overlegvraag over u bekeken",
+    "consult.list": "zag een overlegvraag over u in een overzicht",
+    "consult.acknowledge": "(arts) heeft de overlegvraag over u aangenomen",
+    "consult.advice": "(arts) heeft een advies over u gegeven",
 }
 
 
@@ -309,7 +334,7 @@ PWA_LISTS = {
     "medicationChanges": MEDICATION_CHANGES, "consciousness": CONSCIOUSNESS, "news2Bands": NEWS2_BANDS,
     "resuscitation": RESUSCITATION, "hospitalAdmission": HOSPITAL_ADMISSION,
     "contactInvolvement": CONTACT_INVOLVEMENT, "organisationKinds": ORGANISATION_KINDS, "bedTypes": BED_TYPES,
-    "placementStatuses": PLACEMENT_STATUSES,
+    "placementStatuses": PLACEMENT_STATUSES, "professions": PROFESSIONS, "consultStatuses": CONSULT_STATUSES,
 }
 
 

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
 from backend.clients.visibility import visible_client_ids_query
+from backend.consults.models import Consult
 from backend.dispatch.models import Call
 from backend.visits.models import Handover, Visit
 
@@ -14,7 +15,7 @@ from backend.visits.models import Handover, Visit
 _CLIENT_ID_KEYS = ("client_id",)
 _CLIENT_OBJECT_KEYS = ("client", "clients")
 # How a request's path or body names the client it is about, through the row it targets.
-_TARGETS = {"client_id": None, "call_id": Call, "visit_id": Visit, "handover_id": Handover}
+_TARGETS = {"client_id": None, "call_id": Call, "visit_id": Visit, "handover_id": Handover, "consult_id": Consult}
 
 
 def _actor_fields(actor) -> dict:

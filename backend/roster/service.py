@@ -297,15 +297,17 @@ def _editable(session: Session, *, actor, assignment_id: int) -> RosterAssignmen
 def add_assignment(session: Session, *, actor, data: dict, now: datetime) -> RosterAssignment:
     """Put a nurse on a shift by hand (the checker reports any rule this breaks)."""
     team = own_team(actor, data.get("team"), session)
-    nurse = get_row(session, User, data["nurse_id"])
-    if nurse is None or nurse.role != "nurse" or nurse.team != team:
-        raise errors.Unprocessable("Deze verpleegkundige hoort niet bij het team.",
-                                   errors={"nurse_id": ["Geen verpleegkundige van dit team."]})
     shift_type = session.exec(select(RosterShiftType).where(
         RosterShiftType.team == team, RosterShiftType.code == data["shift"])).first()
     if shift_type is None:
         raise errors.Unprocessable(f"Diensttype '{data['shift']}' bestaat niet voor team {team}.",
                                    errors={"shift": ["Onbekend diensttype."]})
+    nurse = get_row(session, User, data["nurse_id"])
+    # A physicians' on-call shift takes a physician of the team, every other shift a nurse.
+    if nurse is None or nurse.role != shift_type.role or nurse.team != team:
+        who = "arts" if shift_type.role == "physician" else "verpleegkundige"
+        raise errors.Unprocessable(f"Deze {who} hoort niet bij het team.",
+                                   errors={"nurse_id": [f"Geen {who} van dit team."]})
     planner_type = to_shift_type(shift_type)
     if not planner_type.occurs_on(data["day"]):
         raise errors.Unprocessable(f"{shift_type.name} valt niet op {data['day']:%A %d-%m-%Y}.",

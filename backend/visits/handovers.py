@@ -3,7 +3,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from backend import errors, vocab
 from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
+from backend.consults.records import advice_lines
 from backend.dispatch.models import CallEvent
 from backend.identity.models import Team, User
 from backend.visits import fhir
@@ -43,6 +44,7 @@ class SharedHandover:
     author_name: str
     team_name: str
     latest_vitals: VitalSigns | None
+    consult_advice: list[str] = dataclass_field(default_factory=list)  # the on-call physician's advice
 
     def __getattr__(self, name):
         return getattr(self.handover, name)
@@ -187,6 +189,7 @@ def fhir_document(session: Session, *, actor, handover_id: str, now: datetime) -
         author={"id": author.id, "name": author.name},
         vitals=[v.model_dump() for v in vitals],
         contacts=handover.contacts,
+        consult_advice=advice_lines(session, visit_id=visit.id),
     )
     audit.record(session, actor=actor, action="handover.fhir", client_id=client.id, now=now,
                  data="overdracht als FHIR-document", detail={"handover_id": handover.id})
@@ -226,7 +229,8 @@ def shared_view(session: Session, *, token: str, now: datetime, meta: dict) -> S
     session.commit()
     return SharedHandover(handover=handover, client=client, visit=visit,
                           author_name=session.get(User, handover.author_id).name,
-                          team_name=team.name if team else handover.team, latest_vitals=latest)
+                          team_name=team.name if team else handover.team, latest_vitals=latest,
+                          consult_advice=advice_lines(session, visit_id=visit.id))
 
 
 def acknowledge(session: Session, *, token: str, name: str, now: datetime, meta: dict) -> Handover:

@@ -3,7 +3,7 @@
 Writes a phone may replay run under `@blp.idempotent`: they flush and never commit, and the decorator
 commits the write together with its stored answer.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from backend import errors, vocab
 from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
+from backend.consults.records import VisitConsult, consults_of_visit
 from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
 from backend.visits.access import claim_id, in_team, require_team
@@ -35,6 +36,7 @@ class VisitRecord:
     notes: list[VisitNote]
     wishes: Wishes
     contacts: list[ClientContact]
+    consults: list[VisitConsult] = dataclass_field(default_factory=list)  # asked of the on-call physician, with her advice
 
     def __getattr__(self, name):
         return getattr(self.visit, name)
@@ -54,7 +56,8 @@ def visit_record(session: Session, *, visit: Visit) -> VisitRecord:
     ).all())
     client = session.get(Client, visit.client_id)
     return VisitRecord(visit=visit, vitals=vitals, notes=notes, wishes=wishes_of(session, client=client),
-                       contacts=contacts_of(session, client_id=visit.client_id))
+                       contacts=contacts_of(session, client_id=visit.client_id),
+                       consults=consults_of_visit(session, visit_id=visit.id))
 
 
 def client_of_answer(session: Session, answer: dict) -> int | None:
@@ -85,8 +88,13 @@ def _not_in_future(moment: datetime | None, *, now: datetime, field: str) -> Non
 
 
 def _touch(session: Session, *, visit: Visit, now: datetime) -> None:
-    """Mark the visit changed for sync without a new version: appends never conflict with edits."""
-    session.execute(sa.update(Visit).where(Visit.id == visit.id).values(updated_at=now)
+    touch_visit(session, visit_id=visit.id, now=now)
+
+
+def touch_visit(session: Session, *, visit_id: str, now: datetime) -> None:
+    """Mark the visit changed for sync without a new version: appends (vitals, notes, consults) never conflict
+    with edits."""
+    session.execute(sa.update(Visit).where(Visit.id == visit_id).values(updated_at=now)
                     .execution_options(synchronize_session=False))
 
 
