@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { T, coded } from './texts.js';
 import V from './vocab.json';
 import { PlacementRequest } from './region.jsx';
+import { ConsultPanel } from './consult.jsx';
 import { uuid } from './api.js';
 import { get, put } from './db.js';
 import { enqueue } from './outbox.js';
@@ -24,6 +25,7 @@ export function VisitView({ call, visit, client }) {
     <section class="stack" aria-labelledby="visit-h">
       <h1 id="visit-h">{T.visit.title}: {client?.name || ''}</h1>
       <p><UrgencyBadge urgency={call.urgency} /> {V.categories[call.category] || call.category}</p>
+      <ConsultPanel visit={visit} call={call} />
       <div class="tabs" role="tablist" aria-label={T.visit.title}>
         {TABS.map((t) => (
           <button role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} class={tab === t ? 'on' : ''}
