@@ -4,6 +4,9 @@ Every step is durable work in the database: a due time (`offer_expires_at`, `lea
 the push outbox's `next_attempt_at`) that a step claims with a conditional UPDATE. So a clock that dies loses
 nothing, a restarted one resumes within one tick, and two clocks (or a clock and a web process's fast path
 after commit) do each step once. `tick` runs them in order, then queues push's retries.
+
+`run_due` and `claim` are that machinery on its own: other domains' ladders run on them too (consults:
+the next physician on call, then the team lead).
 """
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -68,6 +71,7 @@ def alert_leads_due(session: Session, *, now: datetime, limit: int = 100) -> int
 
 
 def _alert_lead(session: Session, *, call_id: int, now: datetime) -> bool:
+    """Claim one call's lead alert, note it on the call's timeline and push the team lead; commits."""
     if not claim(session, Call, call_id, Call.lead_alerted_at.is_(None), Call.status.in_(WAITING),
                  values={"lead_alerted_at": now}, now=now):
         return False

@@ -36,7 +36,8 @@ class VisitRecord:
     notes: list[VisitNote]
     wishes: Wishes
     contacts: list[ClientContact]
-    consults: list[VisitConsult] = dataclass_field(default_factory=list)  # asked of the on-call physician, with her advice
+    # asked of the on-call physician, with her advice
+    consults: list[VisitConsult] = dataclass_field(default_factory=list)
 
     def __getattr__(self, name):
         return getattr(self.visit, name)

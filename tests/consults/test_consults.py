@@ -119,9 +119,10 @@ def test_the_physician_is_refused_everything_else_and_refusals_are_audited(app, 
 
 def test_only_the_visits_nurse_asks_and_the_team_reads(app, session, world):
     colleague = As(app.test_client(), make_user(session, role="nurse"))
-    assert colleague.post(f"/api/visits/{world['visit']['id']}/consults", json={"question": QUESTION}).status_code == 403
+    path = f"/api/visits/{world['visit']['id']}/consults"
+    assert colleague.post(path, json={"question": QUESTION}).status_code == 403
     outsider = As(app.test_client(), make_user(session, role="nurse", team="fact"))
-    assert outsider.post(f"/api/visits/{world['visit']['id']}/consults", json={"question": QUESTION}).status_code == 403
+    assert outsider.post(path, json={"question": QUESTION}).status_code == 403
     consult = ask(world)
     lead = As(app.test_client(), world["lead"])
     assert [c["id"] for c in lead.get("/api/consults?status=requested").get_json()] == [consult["id"]]

@@ -9,6 +9,7 @@ from backend.consults.models import Consult, ConsultAsk
 from backend.db import session_scope
 from tests.consults.conftest import QUESTION, make_physician
 from tests.dispatch.dispatch_fixtures import subscribe
+from tests.dispatch.test_dispatch_escalation import kinds_by_user
 from tests.visits.conftest import As
 
 
@@ -16,14 +17,6 @@ def escalate(pusher):
     """Run the clock's consult job once at the injected clock's now, as the clock process does."""
     with session_scope(pusher.engine) as session:
         return service.escalate_due(session, now=pusher.clock.now())
-
-
-def kinds_by_user(receiver, subs):
-    by_token = {sub["endpoint"].rsplit("/", 1)[1]: owner for owner, sub in subs.items()}
-    result = {owner: [] for owner in subs}
-    for m in receiver.delivered():
-        result[by_token[m.token]].append(m.payload["type"])
-    return result
 
 
 def consult_row(session, consult_id):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot
-from tests.e2e.test_field_app import READ_DEVICE, go_available, nurse_phone, wait_all_sent
+from tests.e2e.test_field_app import READ_DEVICE, arrive, nurse_phone, wait_all_sent
 
 QUESTION = "Mevrouw is benauwd, NEWS2 5. Mag ik de morfine ophogen of moet ze naar de SEH?"
 ADVICE = "Morfine 2,5 mg s.c. extra, over een uur opnieuw NEWS2 meten. Geen SEH: past niet bij haar wensen."
@@ -33,20 +33,13 @@ def physician_on_call(server):
 
 
 def nurse_on_site(server, nurse):
-    hap_api, coord_api = server.api("hap"), server.api("coord")
-    call = hap_api.post("/api/calls", {
+    call = server.api("hap").post("/api/calls", {
         "client": {"name": "Mevrouw T. Kramer", "birth_date": "1931-04-12", "address": "Lange Nieuwstraat 8",
                    "postcode": "3512 PH", "city": "Utrecht", "lat": 52.087, "lon": 5.119},
         "team": "acute", "category": "palliative", "urgency": "U3",
         "complaint": "Palliatieve cliënt, toenemend benauwd.", "source": "hap",
     }, expect=201)
-    go_available(nurse)
-    coord_api.post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
-    nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
-    nurse.get_by_role("button", name="Ik ben onderweg").click()
-    nurse.get_by_role("button", name="Ik ben ter plaatse").click()
-    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
-    wait_all_sent(nurse)
+    arrive(server, nurse, call)
     return call
 
 
