@@ -33,10 +33,7 @@ class ConsultSchema(VisitConsultSchema):
     wishes, and the nurse to call back."""
 
     class Meta(VisitConsultSchema.Meta):
-        fields = VisitConsultSchema.Meta.fields + (
-            "call_id", "team", "nurse_id", "escalate_at", "lead_alerted_at", "seconds_to_acknowledge",
-            "seconds_to_advice", "nurse_name", "nurse_phone", "complaint", "category", "urgency", "client",
-            "latest_vitals", "wishes")
+        exclude = ("version",)
 
     nurse_name = fields.String()
     nurse_phone = fields.String(allow_none=True)

@@ -232,8 +232,8 @@ class VisitConsultSchema(AutoSchema):
 
     class Meta:
         model = Consult
-        fields = ("id", "visit_id", "client_id", "status", "question", "advice", "physician_id", "created_at",
-                  "acknowledged_at", "advised_at", "physician_name", "status_label")
+        exclude = ("call_id", "team", "nurse_id", "escalate_at", "lead_alerted_at", "seconds_to_acknowledge",
+                   "seconds_to_advice", "updated_at", "version")
 
     physician_name = fields.String(allow_none=True)
     status_label = _label(vocab.CONSULT_STATUSES, "status")
@@ -370,12 +370,18 @@ class PortalNoteSchema(NoteSchema):
         exclude = ("author_id",)
 
 
+class PortalConsultSchema(VisitConsultSchema):
+    class Meta(VisitConsultSchema.Meta):
+        exclude = VisitConsultSchema.Meta.exclude + ("physician_id",)
+
+
 class PortalVisitSchema(VisitSchema):
     class Meta(VisitSchema.Meta):
         exclude = ("wishes", "contacts", "version", "nurse_id")
 
     vitals = fields.List(fields.Nested(PortalVitalsSchema))
     notes = fields.List(fields.Nested(PortalNoteSchema))
+    consults = fields.List(fields.Nested(PortalConsultSchema))
 
 
 class PortalHandoverSchema(HandoverSchema):
