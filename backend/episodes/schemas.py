@@ -26,7 +26,8 @@ class EpisodeCreateSchema(ma.Schema):
     team = fields.String(validate=validate.Regexp(vocab.TEAM_CODE_PATTERN))
     case_manager_id = fields.Integer(required=True, validate=ID)
     goals = fields.List(GOAL, required=True, validate=validate.Length(min=1, max=20))
-    network = fields.List(fields.Nested(NetworkMemberInSchema), load_default=list, validate=validate.Length(max=30))
+    # Left out: every current contact of the client, without a role yet.
+    network = fields.List(fields.Nested(NetworkMemberInSchema), validate=validate.Length(max=30))
     call_id = fields.Integer(validate=ID)  # the first crisis call (default: the client's latest of the team)
 
 

@@ -239,6 +239,12 @@ def _network(session: Session, *, client_id: int, members: list[dict]) -> list[d
     return [{"contact_id": m["contact_id"], "role": m.get("role")} for m in members]
 
 
+def _whole_network(session: Session, *, client_id: int) -> list[dict]:
+    """Every current contact of the client, mantelzorgers first, without a role yet (the default network)."""
+    contacts = sorted(_contacts(session, client_id).values(), key=lambda c: (not c.is_mantelzorger, c.created_at))
+    return [{"contact_id": c.id, "role": None} for c in contacts]
+
+
 # -- reading -------------------------------------------------------------------------------------
 
 def get_episode(session: Session, *, actor, episode_id: int, now: datetime) -> EpisodeView:
@@ -272,6 +278,15 @@ def _first_call(session: Session, *, client_id: int, team: str, call_id: int | N
         if call is None or call.client_id != client_id or call.team != team:
             raise errors.Unprocessable("Deze melding hoort niet bij deze cliënt en dit team.",
                                        errors={"call_id": ["Geen melding van deze cliënt bij dit team."]})
+        # A planned follow-up is not the crisis call: walk back along the visits to the call that began it.
+        seen = set()
+        while call.previous_visit_id and call.id not in seen:
+            seen.add(call.id)
+            visit = session.get(Visit, call.previous_visit_id)
+            earlier = session.get(Call, visit.call_id) if visit else None
+            if earlier is None or earlier.client_id != client_id or earlier.team != team:
+                break
+            call = earlier
         return call
     return session.exec(
         select(Call).where(Call.client_id == client_id, Call.team == team, Call.created_at >= now - FIRST_CALL_WINDOW,
@@ -296,7 +311,8 @@ def create_episode(session: Session, *, actor, data: dict, now: datetime) -> Epi
     first = _first_call(session, client_id=data["client_id"], team=team, call_id=data.get("call_id"), now=now)
     episode = Episode(client_id=data["client_id"], team=team, case_manager_id=data["case_manager_id"],
                       goals=[g.strip() for g in data["goals"]],
-                      network=_network(session, client_id=data["client_id"], members=data.get("network", [])),
+                      network=_network(session, client_id=data["client_id"], members=data["network"])
+                      if "network" in data else _whole_network(session, client_id=data["client_id"]),
                       first_call_id=first.id if first else None, started_at=first.created_at if first else now,
                       created_by_id=actor.user_id, created_at=now, updated_at=now)
     session.add(episode)

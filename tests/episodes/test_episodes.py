@@ -173,3 +173,17 @@ def test_the_plan_of_planned_visits_and_updates(app, client, session):
     response = api.patch(f"/api/episodes/{episode['id']}", json={"goals": ["Rustig slapen."]})
     assert response.status_code == 200 and response.get_json()["goals"] == ["Rustig slapen."]
     assert colleague.patch(f"/api/episodes/{episode['id']}", json={"goals": ["x"]}).status_code == 403
+
+
+def test_started_from_a_follow_up_the_episode_begins_at_the_crisis_call(app, client, session):
+    client_row = make_client(session)
+    els = carer(session, client_row)
+    api, first, visit = visit_on_site(client, session, client=client_row)
+    complete_with_follow_up(api, visit)
+    follow = api.get("/api/calls?status=planned").get_json()[0]
+    lead = as_user(app, make_user(session, role="team_lead"))
+    episode = _start(lead, client_id=client_row.id, case_manager_id=api.user.id, call_id=follow["id"])
+    assert episode["first_call_id"] == first.id
+    assert [c["id"] for c in episode["calls"]] == [first.id, follow["id"]]
+    # Without a network named, every current contact is in it, without a role yet.
+    assert [(m["contact_id"], m["role"]) for m in episode["network"]] == [(els.id, None)]
