@@ -250,7 +250,7 @@ export function EpisodeScreen({ id, user, onBack }) {
         </ul>
       )}
       {active && (
-        <form onSubmit={plan} class="row wrap">
+        <form onSubmit={plan} class="row end">
           <Field label={T.episode.when} type="datetime-local" value={when} onInput={setWhen} required />
           <Field label={T.episode.note} value={note} onInput={setNote} />
           <button class="secondary" type="submit">{T.episode.addVisit}</button>

@@ -83,4 +83,35 @@ def test_planned_follow_up_and_the_episode_screen(server, new_page):
     lead.get_by_test_id("open-episode").click()
     expect(lead.get_by_test_id("episode")).to_contain_text(GOAL)
     assert episode_id
+
+    # A new call in the episode: the offer card on her phone shows the goals and the last visit's summary.
+    again = hap.post("/api/calls", {"client_id": call["client_id"], "team": "acute", "category": "pg_crisis",
+                                    "urgency": "U3", "source": "hap", "complaint": "Weer onrustig vannacht."})
+    coord.post(f"/api/calls/{again['id']}/offer", {"nurse_id": nurse.user["id"]})
+    offer = phone.get_by_test_id("offer")
+    expect(offer).to_be_visible(timeout=20_000)
+    box = offer.get_by_test_id("episode-box")
+    expect(box).to_contain_text(GOAL)
+    expect(box).to_contain_text("Rustgevend gesprek")
+    screenshot(phone, "nurse-offer-episode")
+    offer.get_by_role("button", name="Accepteren").click()
+    phone.get_by_role("button", name="Ik ben onderweg").click()
+    phone.get_by_role("button", name="Ik ben ter plaatse").click()
+    expect(phone.get_by_test_id("episode-box")).to_contain_text(GOAL)  # on the visit screen too
+
+    # The mantelzorger's EDIZ on the visit: nine statements, sent through the outbox; the trend goes down.
+    phone.get_by_role("tab", name="Mantelzorger").click()
+    form = phone.get_by_test_id("ediz-form")
+    expect(form).to_contain_text("Els Jansen")
+    answers = ["Ja", "Nee", "Nee", "Min of meer", "Nee!", "Ja!", "Nee", "Nee", "Nee"]  # 3 points: Ja, Min of meer, Ja!
+    for i, answer in enumerate(answers):
+        form.locator("fieldset").nth(i).get_by_label(answer, exact=True).check()
+    assert_accessible(phone, "EDIZ form")
+    screenshot(phone, "nurse-ediz")
+    form.get_by_role("button", name="EDIZ opslaan").click()
+    expect(form).to_contain_text("EDIZ opgeslagen: 3/9")
+    expect(phone.get_by_test_id("outbox-count")).to_have_text("Alles verstuurd", timeout=30_000)
+    got = coord.get(f"/api/episodes/{episode_id}")
+    assert [s["score"] for s in got["ediz"]["scores"]] == [8, 3] and got["ediz"]["trend"] == "down"
+    assert got["signals"] == []
     assert not page.errors and not phone.errors and not lead.errors
