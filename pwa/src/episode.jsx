@@ -143,14 +143,17 @@ export function useActiveEpisode(clientId) {
 }
 
 /** On the offer card and the visit: the episode's goals and the last visit's summary, in a few lines. */
-export function EpisodeBox({ clientId }) {
+export function EpisodeBox({ clientId, compact = false }) {
   const episode = useActiveEpisode(clientId);
   if (!episode) return null;
+  // On the offer card the accept button stays near: the summary is cut short there.
+  const summary = episode.last_visit?.summary || '';
+  const shown = compact && summary.length > 140 ? `${summary.slice(0, 139)}…` : summary;
   return (
     <div class="episode-box" data-testid="episode-box">
       <h2>{T.episode.title} · {T.episode.caseManager}: {episode.case_manager_name}</h2>
       <ul class="goals">{episode.goals.map((g) => <li>“{g}”</li>)}</ul>
-      {episode.last_visit && <p><strong>{T.episode.lastVisit}</strong> ({localDay(episode.last_visit.arrived_at)}): {episode.last_visit.summary}</p>}
+      {episode.last_visit && <p><strong>{T.episode.lastVisit}</strong> ({localDay(episode.last_visit.arrived_at)}): {shown}</p>}
       {episode.signals.map((s) => <p class="warn-text" role="note">{s.message}</p>)}
     </div>
   );

@@ -297,7 +297,7 @@ function OfferCard({ call, user }) {
         <p class="offer-dist">{km !== null ? T.nurse.distance(km) : client && client.lat == null ? T.nurse.addressNotFound : T.nurse.unknownDistance}{client ? ` · ${client.city || ''}` : ''}</p>
         {call.complaint && <p class="complaint">{call.complaint}</p>}
         <Wishes client={client} />
-        <EpisodeBox clientId={call.client_id} />
+        <EpisodeBox clientId={call.client_id} compact />
         {call.offer_expires_at && <Countdown until={call.offer_expires_at} now={now} />}
         {error && <Message kind="error">{error}</Message>}
         <div class="offer-actions">

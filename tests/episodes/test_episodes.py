@@ -74,6 +74,8 @@ def test_an_episode_holds_the_clients_calls_and_visits_until_it_closes(app, clie
     handover = _handover(api, second["id"])
     carried = next(c for c in handover["contacts"] if c["id"] == els.id)
     assert carried["ediz"]["score"] == 8 and "hoge belasting" in carried["signal"]
+    bundle = api.get(f"/api/handovers/{handover['id']}/fhir").get_json()
+    assert "hoge belasting" in str(bundle)
     page = app.test_client().get(f"/overdracht/{handover['share_token']}")
     assert page.status_code == 200 and "hoge belasting" in page.get_data(as_text=True)
     clock.advance(minutes=5)

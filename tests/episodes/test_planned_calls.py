@@ -158,3 +158,18 @@ def test_outcomes_leave_planned_calls_out_of_the_response_and_the_recalls(app, c
     assert figures.calls.total == 2
     assert figures.response.on_site == 1  # only the triaged call has an NTS response
     assert figures.recalls_72h == 0       # the planned follow-up is no re-call
+
+
+def test_the_clock_job_opens_planned_calls_at_the_apps_injected_time(app, client, session, clock):
+    from backend.clock import build_scheduler
+
+    api, call, visit = visit_on_site(client, session)
+    complete_with_follow_up(api, visit)
+    follow = _planned(session, visit["id"])
+    [job] = [j for j in build_scheduler(app).get_jobs() if j.id == "dispatch.open_planned"]
+    assert job.max_instances == 1 and job.coalesce
+    assert job.func(*job.args) == 0  # the clock says 02:00; the visit is planned for tomorrow 09:00
+    clock.set(FOLLOW_UP_AT - timedelta(minutes=30))
+    assert job.func(*job.args) == 1
+    session.commit()
+    assert session.get(Call, follow.id, populate_existing=True).status == "open"
