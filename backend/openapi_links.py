@@ -4,24 +4,24 @@ stateful phase follows: create a call, then read, offer, accept it; create a vis
 One rule, derived from the paths: a `POST` on a collection (`/api/calls`) that answers 201 creates a resource,
 and that answer — and every answer on the resource's own paths dumped with the same schema (`…/offer` answers
 the call) — links to every operation on the resource's paths (`/api/calls/{call_id}`, `…/offer`, `…/accept`),
-passing its `id`. `FLOWS` adds the links that carry the id elsewhere: in a body, a query or a share token.
+passing its `id`. `FLOWS` adds, for every answer dumped with a schema, the links that carry its id elsewhere:
+in a body, a query or a share token (any answer that shows a call links to creating its visit).
 """
 from apispec import BasePlugin
 
 METHODS = {"get", "put", "post", "patch", "delete"}
 
-# (method, path, status) of the answer → (method, path) of the next operation, with its parameters and body.
+# An answer dumped with this schema → (method, path) of an operation, with its parameters and body.
 FLOWS = [
-    (("post", "/api/calls", "201"), ("post", "/api/visits"), {}, {"call_id": "$response.body#/id"}),
-    (("post", "/api/calls", "201"), ("get", "/api/visits"), {"query.call_id": "$response.body#/id"}, None),
-    (("post", "/api/clients", "201"), ("post", "/api/calls"), {}, {"client_id": "$response.body#/id"}),
-    (("post", "/api/visits", "201"), ("post", "/api/handovers"), {}, {"visit_id": "$response.body#/id"}),
-    (("post", "/api/handovers", "201"), ("get", "/api/shared/handovers/{token}"),
+    ("Call", ("post", "/api/visits"), {}, {"call_id": "$response.body#/id"}),
+    ("Call", ("get", "/api/visits"), {"query.call_id": "$response.body#/id"}, None),
+    ("Client", ("post", "/api/calls"), {}, {"client_id": "$response.body#/id"}),
+    ("Client", ("get", "/api/visits"), {"query.client_id": "$response.body#/id"}, None),
+    ("Visit", ("post", "/api/handovers"), {}, {"visit_id": "$response.body#/id"}),
+    ("HandoverCreated", ("get", "/api/shared/handovers/{token}"), {"token": "$response.body#/share_token"}, None),
+    ("HandoverCreated", ("post", "/api/shared/handovers/{token}/acknowledge"),
      {"token": "$response.body#/share_token"}, None),
-    (("post", "/api/handovers", "201"), ("post", "/api/shared/handovers/{token}/acknowledge"),
-     {"token": "$response.body#/share_token"}, None),
-    (("post", "/api/clients/{client_id}/portal-links", "201"), ("get", "/api/portal/{token}"),
-     {"token": "$response.body#/token"}, None),
+    ("PortalLink", ("get", "/api/portal/{token}"), {"token": "$response.body#/token"}, None),
 ]
 
 
@@ -94,7 +94,13 @@ class LinksPlugin(BasePlugin):
                 _add_link(operation, status, _link_name(method, path), (method, path), parameters, None)
 
     def _link_flows(self, added: str) -> None:
-        for (method, path, status), target, parameters, body in FLOWS:
-            operation = self.paths.get(path, {}).get(method)
-            if added in (path, target[1]) and operation is not None and target[1] in self.paths:
-                _add_link(operation, status, _link_name(*target), target, parameters, body)
+        for schema, target, parameters, body in FLOWS:
+            if target[1] not in self.paths:
+                continue
+            ref = {"$ref": f"#/components/schemas/{schema}"}
+            sources = self.paths.items() if added == target[1] else [(added, self.paths[added])]
+            for _, operations in sources:
+                for operation in operations.values():
+                    for status in ("200", "201"):
+                        if _schema_of(operation, status) == ref:
+                            _add_link(operation, status, _link_name(*target), target, parameters, body)
