@@ -9,7 +9,7 @@ operation, mode and role) and SCHEMATHESIS_SEED (default: derandomised, so CI se
 
 The stateful phase follows the document's OpenAPI links (backend/openapi_links.py): it creates a call, a client,
 a visit, … and goes on with what the answer names (offer, accept, vitals, complete), each scenario on a freshly
-loaded demo region; SCHEMATHESIS_SCENARIOS (default 15 per role) and SCHEMATHESIS_STEPS (default 8) bound it.
+loaded demo region; SCHEMATHESIS_SCENARIOS (default 10 per role) and SCHEMATHESIS_STEPS (default 8) bound it.
 """
 import os
 
@@ -34,7 +34,7 @@ from tests.conftest import _clean
 from tests.factories import START, login
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
-SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "15"))
+SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "10"))
 STEPS = int(os.environ.get("SCHEMATHESIS_STEPS", "8"))
 SEED = os.environ.get("SCHEMATHESIS_SEED")
 SESSION_COOKIE = "wijkspoed_session"
