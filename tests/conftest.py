@@ -49,10 +49,12 @@ def database_url(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup` the fault suite (one throwaway PostgreSQL cluster) runs in one worker."""
+    """Under `--dist loadgroup` the fault suite (one throwaway PostgreSQL cluster) runs in one worker, and so do
+    the browser tests (one gunicorn and one Chromium for the run, not one per worker)."""
     for item in items:
-        if "faults" in item.path.parts:
-            item.add_marker(pytest.mark.xdist_group("faults"))
+        for group in ("faults", "e2e"):
+            if group in item.path.parts:
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
