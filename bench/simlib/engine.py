@@ -54,6 +54,8 @@ class Outcome:
     target: int
     on_site: int | None = None
     closed: int | None = None
+    accepted: int | None = None  # when a nurse took it: before, it waited; after, she drove
+    held: int = 0  # times the policy let it wait while a nurse was free (a `hold` of ranking ahead)
     nurse: str | None = None
 
     @property
@@ -233,6 +235,8 @@ class Simulation:
             offered_to = self._offer(call_id)
             if offered_to is not None:
                 self._accept(call_id, offered_to)
+            else:
+                self.outcomes[call_id].held += 1
 
     def _offer(self, call_id: int) -> int | None:
         s, now = self.session, self._now()
@@ -265,6 +269,7 @@ class Simulation:
         self.busy_with[nurse_id] = call_id
         spec = self._specs[call_id]
         self.outcomes[call_id].nurse = self.nurse_key[nurse_id]
+        self.outcomes[call_id].accepted = self._minute(now)
         self._push(self._minute(now) + travel_minutes(self.place[nurse_id], (spec.lat, spec.lon)), "on_site",
                    (call_id, nurse_id))
 
