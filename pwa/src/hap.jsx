@@ -174,7 +174,7 @@ function Intake({ user, onCreated }) {
         </form>
       )}
       {!client && !fresh && (
-        <form onSubmit={search} data-by="name" class="row end" aria-label={T.hap.nameSearch} data-testid="name-search">
+        <form onSubmit={search} data-by="name" class="row end" aria-label={T.hap.searchName} data-testid="name-search">
           <Field label={T.hap.nameSearch} value={nameQ} onInput={setNameQ} minLength={2} required />
           <button type="submit" class="secondary">{T.hap.searchName}</button>
         </form>
