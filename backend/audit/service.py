@@ -52,6 +52,13 @@ def record_many(session: Session, *, actor, action: str, client_ids, now: dateti
         session.execute(sa.insert(AuditEvent), rows)
 
 
+def read_listed(session: Session, query, *, actor, action: str, now: datetime, data: str | None = None) -> list:
+    """Run a query for rows that each name a client (`client_id`), audit every client shown, return the rows."""
+    rows = list(session.exec(query).all())
+    record_many(session, actor=actor, action=action, client_ids=[row.client_id for row in rows], now=now, data=data)
+    return rows
+
+
 def record_denied(session: Session, *, actor, action: str, client_id: int | None, now: datetime,
                   data: str | None = None, detail: dict | None = None, meta: dict | None = None) -> None:
     """Record a refused access: whatever the request did is rolled back, the attempt is kept."""

@@ -50,9 +50,7 @@ def list_calls(session: Session, *, actor, now: datetime, status: str | None = N
         query = query.where(Call.team == team)
     if updated_since:
         query = query.where(Call.updated_at > updated_since)
-    calls = list(session.exec(query).all())
-    audit.record_many(session, actor=actor, action="call.list", client_ids=[c.client_id for c in calls],
-                      now=now, data="meldingen")
+    calls = audit.read_listed(session, query, actor=actor, action="call.list", now=now, data="meldingen")
     session.commit()
     return calls
 

@@ -38,6 +38,8 @@ class Team(SQLModel, table=True):
     ack_window_seconds: int = 300
     auto_offer: bool = False
     handover_ack_alert_minutes: int = 240
+    # A planned call opens this long before its planned time, so it reaches the board and a nurse in time.
+    planned_lead_minutes: int = 30
 
     def target_minutes(self, urgency: str) -> int:
         return getattr(self, f"target_{urgency.lower()}_minutes")

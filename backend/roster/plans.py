@@ -11,7 +11,7 @@ from backend.roster.gaps import unfilled_entry
 from backend.roster.models import RosterAssignment, RosterProposal
 from backend.roster.problem import load_problem
 from backend.roster.rules import Violation, check_plan
-from backend.roster.service import check_team, get_row
+from backend.roster.access import check_team, team_row
 from backend.roster.solver import PlanningError, solve
 from backend.timeutil import AMSTERDAM
 
@@ -77,11 +77,8 @@ def generate_roster(session: Session, *, actor, team: str, start_date: date, end
 
 
 def _proposal(session: Session, *, actor, proposal_id: int) -> RosterProposal:
-    proposal = get_row(session, RosterProposal, proposal_id)
-    if proposal is None:
-        raise errors.NotFound(f"Roostervoorstel {proposal_id} bestaat niet.")
-    check_team(actor, proposal.team, session)
-    return proposal
+    return team_row(session, RosterProposal, proposal_id, actor=actor,
+                    missing=f"Roostervoorstel {proposal_id} bestaat niet.")
 
 
 def get_proposal(session: Session, *, actor, proposal_id: int) -> Proposal:

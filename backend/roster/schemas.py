@@ -72,10 +72,16 @@ class StoredDate(ma.fields.Date):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class GenerateSchema(ma.Schema):
+class TeamPeriodSchema(ma.Schema):
+    """A team and a period of days: what is planned (`generate`) or published."""
+
     team = ma.fields.String(required=True, validate=TEAM_CODE)
     start_date = ma.fields.Date(required=True, validate=DAY)
     end_date = ma.fields.Date(required=True, validate=DAY)
+
+
+class GenerateSchema(TeamPeriodSchema):
+    pass
 
 
 class AssignmentSchema(AutoSchema):
@@ -319,10 +325,8 @@ class GapAlertSchema(AutoSchema):
     missing = ma.fields.List(ma.fields.Nested(MissingSchema))
 
 
-class PublishSchema(ma.Schema):
-    team = ma.fields.String(required=True, validate=TEAM_CODE)
-    start_date = ma.fields.Date(required=True, validate=DAY)
-    end_date = ma.fields.Date(required=True, validate=DAY)
+class PublishSchema(TeamPeriodSchema):
+    pass
 
 
 class PublicationSchema(AutoSchema):

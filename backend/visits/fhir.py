@@ -193,6 +193,7 @@ def build_handover_bundle(*, handover: dict, patient: dict, encounter: dict, aut
     contact_lines = [
         f"{c['name']} ({c.get('relation') or 'contact'}): {vocab.dutch(vocab.CONTACT_INVOLVEMENT, c.get('involvement'))}"
         + (f", tel. {c['phone']}" if c.get("phone") else "")
+        + (f". Let op: {c['signal']}" if c.get("signal") else "")  # a high EDIZ (backend/episodes/burden.py)
         for c in contacts
     ] or ["Geen contactpersonen vastgelegd."]
 

@@ -14,6 +14,7 @@ from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch.models import CallEvent
+from backend.episodes import burden
 from backend.identity.models import Team, User
 from backend.visits import fhir
 from backend.visits.access import claim_id, deny, digest, require_team
@@ -103,6 +104,8 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
         raise errors.Conflict("Er bestaat al een overdracht met dit id.")
     client = session.get(Client, visit.client_id)
     token = share_token_for(handover_id, share_key=share_key)
+    # A contact's latest EDIZ travels with her (a high burden as a signal the receiver reads).
+    carers = burden.latest_by_contact(session, client_id=client.id)
     handover = Handover(
         id=handover_id, visit_id=visit.id, call_id=visit.call_id, client_id=visit.client_id, team=visit.team,
         author_id=actor.user_id, recipient_type=data["recipient_type"], recipient_name=data["recipient_name"],
@@ -110,7 +113,8 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
         recommendation=data["recommendation"],
         medication_changes=list(visit.medication or []),
         wishes=wishes_record(wishes_of(session, client=client)),
-        contacts=[contact_record(c) for c in contacts_of(session, client_id=client.id)],
+        contacts=[{**contact_record(c), **burden.contact_burden(carers, contact_id=c.id, name=c.name)}
+                  for c in contacts_of(session, client_id=client.id)],
         token_hash=digest(token), expires_at=now + timedelta(hours=data["expires_in_hours"]),
         created_at=now, updated_at=now,
     )

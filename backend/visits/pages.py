@@ -101,7 +101,7 @@ HANDOVER = """
 {{ h.client.address }}, {{ h.client.postcode }} {{ h.client.city }} · huisarts {{ h.client.gp_name or "–" }}</section>
 <section class="card wish"><strong>Behandelwensen:</strong> {{ h.wishes.resuscitation_label }} · {{ h.wishes.hospital_admission_label }}
 {% if h.wishes.other_agreements %}<br>{{ h.wishes.other_agreements }}{% endif %}
-{% for c in h.contacts %}<br>{{ c.name }}{% if c.relation %} ({{ c.relation }}){% endif %}{% if c.phone %}, {{ c.phone }}{% endif %}: {{ c.involvement_label }}{% endfor %}</section>
+{% for c in h.contacts %}<br>{{ c.name }}{% if c.relation %} ({{ c.relation }}){% endif %}{% if c.phone %}, {{ c.phone }}{% endif %}: {{ c.involvement_label }}{% if c.signal %}<br><strong>Let op: {{ c.signal }}</strong>{% endif %}{% endfor %}</section>
 <h2>Situatie</h2><p>{{ h.situation }}</p><h2>Achtergrond</h2><p>{{ h.background }}</p>
 <h2>Beoordeling</h2><p>{{ h.assessment }}</p><h2>Advies</h2><p>{{ h.recommendation }}</p>
 {% if h.medication_changes %}<h2>Medicatiewijzigingen</h2>{% for m in h.medication_changes %}<p>{{ m.name }}: {{ med(m.change) }}{% if m.dose %} ({{ m.dose }}){% endif %}</p>{% endfor %}{% endif %}

@@ -13,6 +13,7 @@ from backend import errors, vocab
 from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
+from backend.dispatch import planned
 from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
 from backend.visits.access import claim_id, in_team, require_team
@@ -292,11 +293,17 @@ def _check_outcome(data: dict) -> None:
 
 
 def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> VisitRecord:
-    """Record the outcome; the call completes with a closing note for the caller and the nurse is free."""
+    """Record the outcome; the call completes with a closing note for the caller and the nurse is free.
+
+    A follow-up visit with a time (`follow_up_at`) becomes a planned call in the same transaction
+    (dispatch/planned.py): same client, team and category, linked to this visit.
+    """
     visit = _own_visit(session, actor=actor, visit_id=visit_id, action="visit.complete", now=now)
     if visit.status == "completed":
         raise errors.Conflict("Dit bezoek is al afgerond.", extra={"current": visit_record(session, visit=visit)})
     _check_outcome(data)
+    if data.get("follow_up_at"):
+        planned.check_time(data["follow_up_at"], now=now, field="follow_up_at")
     _not_in_future(data.get("departed_at"), now=now, field="departed_at")
     departed = data.get("departed_at") or visit.departed_at or now
     if visit.arrived_at and departed < visit.arrived_at:
@@ -318,6 +325,10 @@ def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: d
                                   follow_up_at=data.get("follow_up_at")),
         detail={"visit_id": visit.id, "outcome": data["outcome"]},
     )
+    if data["outcome"] == "follow_up_visit" and data.get("follow_up_at"):
+        planned.plan_follow_up(session, actor=actor, call=session.get(Call, visit.call_id), visit_id=visit.id,
+                               planned_for=data["follow_up_at"], question=data.get("referral_question"),
+                               arrived_at=visit.arrived_at, now=now)
     visit = _load_visit(session, visit_id)
     session.refresh(visit)
     audit.record(session, actor=actor, action="visit.complete", client_id=visit.client_id, now=now,
