@@ -5,7 +5,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 // vite-plugin-pwa in injectManifest mode so it is our own code plus Workbox's precache list.
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2020', modulePreload: false },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2020', modulePreload: { polyfill: false } },
   plugins: [
     VitePWA({
       strategies: 'injectManifest',

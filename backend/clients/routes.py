@@ -16,7 +16,9 @@ class ClientViews(MethodView):
     @blp.arguments(ClientLookupArgsSchema, location="query")
     @blp.response(200, ClientSchema(many=True))
     def get(self, args):
-        """Look a client up by exact BSN and birth date"""
+        """Look a client up by exact BSN and birth date, or search the clients you see by name"""
+        if "name" in args:
+            return service.search_clients(get_session(), actor=current_actor(), **args)
         return service.lookup_client(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.auth(*CALL_READ_ROLES)

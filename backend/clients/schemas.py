@@ -65,5 +65,20 @@ class ClientCreateSchema(ma.Schema):
 
 
 class ClientLookupArgsSchema(ma.Schema):
-    bsn = ma.fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,9}$"))
-    birth_date = ma.fields.Date(required=True)
+    """Either exact BSN + birth date (reaches any client), or part of a name (only the clients you already see)."""
+    bsn = ma.fields.String(validate=validate.Regexp(r"^[0-9]{8,9}$"))
+    birth_date = ma.fields.Date()
+    name = ma.fields.String(validate=validate.Length(min=2, max=100, error="Typ 2 tot 100 tekens van de naam."),
+                            metadata={"description": "part of the name, case-insensitive; only clients of your "
+                                                     "team's or organisation's work; with birth_date: that day only"})
+
+    @ma.validates_schema
+    def _bsn_or_name(self, data, **_):
+        if "bsn" in data and "birth_date" not in data:
+            raise ma.ValidationError("Zoeken op BSN kan alleen samen met de geboortedatum.", "birth_date")
+        if "bsn" not in data and "name" not in data:
+            raise ma.ValidationError("Zoek op BSN en geboortedatum, of op (een deel van) de naam.", "bsn")
+        if "bsn" in data and "name" in data:
+            raise ma.ValidationError("Zoek op BSN en geboortedatum, of op naam — niet allebei.", "name")
+        if "name" in data and len(data["name"].strip()) < 2:
+            raise ma.ValidationError("Typ 2 tot 100 tekens van de naam.", "name")

@@ -9,7 +9,7 @@ from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
-from backend.clients.visibility import can_see_client, organisation_of
+from backend.clients.visibility import can_see_client, organisation_of, visible_client_ids_query
 
 
 def may_raise_call_for(session: Session, *, actor, client_id: int, now: datetime) -> bool:
@@ -101,6 +101,26 @@ def lookup_client(session: Session, *, actor, bsn: str, birth_date, now: datetim
                  now=now, data="personalia", detail={"found": client is not None})
     session.commit()
     return [client] if client else []
+
+
+SEARCH_LIMIT = 20
+
+
+def search_clients(session: Session, *, actor, name: str, birth_date=None) -> list[Client]:
+    """Return the clients the actor already sees whose name holds every word of `name` (case-insensitive), ≤ 20.
+
+    Only the clients of the actor's team's or organisation's work (the same rule as reading one): a name
+    reaches nobody new, so it is not throttled like a BSN lookup. The answer is audited by the one response
+    audit (`backend.api`), one row per client shown.
+    """
+    words = name.replace(".", " ").lower().split()
+    query = select(Client).where(Client.id.in_(visible_client_ids_query(actor)))
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(sa.func.lower(Client.name).like(f"%{escaped}%", escape="\\"))
+    if birth_date is not None:
+        query = query.where(Client.birth_date == birth_date)
+    return list(session.scalars(query.order_by(Client.name, Client.id).limit(SEARCH_LIMIT)).all())
 
 
 # -- intake: one person, one record ------------------------------------------------------------------

@@ -20,11 +20,23 @@ const SCREENS = {
   physician: () => import('./physician.jsx').then((m) => m.PhysicianApp),
 };
 
+// The screens this device showed last (names only, no client data) start loading with the app, beside reading
+// the device, so a reload without signal shows the stored work without waiting for its chunk.
+const WARM = 'wijkspoed.screens';
+try {
+  for (const n of JSON.parse(localStorage.getItem(WARM) || '[]')) SCREENS[n]?.();
+} catch { /* nothing remembered */ }
+function remember(name) {
+  const names = new Set(JSON.parse(localStorage.getItem(WARM) || '[]')).add(name);
+  localStorage.setItem(WARM, JSON.stringify([...names]));
+}
+
 /** Render a role's screen once its chunk has loaded. */
 function Screen({ name, ...props }) {
   const [Component, setComponent] = useState(null);
   useEffect(() => {
     let alive = true;
+    remember(name);
     SCREENS[name]().then((c) => alive && setComponent(() => c));
     return () => {
       alive = false;
@@ -101,6 +113,7 @@ export function App() {
     await dropPushSubscription();
     await logout().catch(() => {});
     await wipeDevice();
+    localStorage.removeItem(WARM);
     setUser(null);
     setNotice('');
   }

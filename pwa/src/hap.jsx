@@ -73,6 +73,8 @@ function Intake({ user, onCreated }) {
   const [bsn, setBsn] = useState('');
   const [birth, setBirth] = useState('');
   const [results, setResults] = useState(null);
+  const [nameQ, setNameQ] = useState('');
+  const [searchedBy, setSearchedBy] = useState('bsn');
   const [client, setClient] = useState(null); // an existing client
   const [fresh, setFresh] = useState(null); // a new client's fields
   const [matches, setMatches] = useState(null); // likely existing clients the server found for `fresh`
@@ -90,7 +92,11 @@ function Intake({ user, onCreated }) {
     e.preventDefault();
     setError('');
     try {
-      const found = await api.get(`/api/clients?bsn=${encodeURIComponent(bsn.trim())}&birth_date=${encodeURIComponent(birth)}`);
+      const byName = e.currentTarget.dataset.by === 'name';
+      setSearchedBy(byName ? 'name' : 'bsn');
+      const found = await api.get(byName
+        ? `/api/clients?name=${encodeURIComponent(nameQ.trim())}`
+        : `/api/clients?bsn=${encodeURIComponent(bsn.trim())}&birth_date=${encodeURIComponent(birth)}`);
       setResults(Array.isArray(found) ? found : [found]);
     } catch (err) {
       setResults([]);
@@ -100,7 +106,7 @@ function Intake({ user, onCreated }) {
 
   function newClient() {
     // What was searched is not typed twice.
-    setFresh({ ...NEW_CLIENT, bsn: bsn.trim(), birth_date: birth });
+    setFresh(searchedBy === 'name' && results ? { ...NEW_CLIENT, name: nameQ.trim() } : { ...NEW_CLIENT, bsn: bsn.trim(), birth_date: birth });
     setResults(null);
   }
 
@@ -167,15 +173,21 @@ function Intake({ user, onCreated }) {
           <button type="button" class="secondary" onClick={newClient}>{T.hap.newClient}</button>
         </form>
       )}
+      {!client && !fresh && (
+        <form onSubmit={search} data-by="name" class="row end" aria-label={T.hap.searchName} data-testid="name-search">
+          <Field label={T.hap.nameSearch} value={nameQ} onInput={setNameQ} minLength={2} required />
+          <button type="submit" class="secondary">{T.hap.searchName}</button>
+        </form>
+      )}
       {results && !client && !fresh && (
         results.length ? (
           <ul class="list">
             {results.map((c) => (
-              <li><button class="linkish" onClick={() => setClient(c)}>{c.name} · {formatDate(c.birth_date)} · {c.city}</button></li>
+              <li><button class="linkish" onClick={() => setClient(c)}>{c.name} · {formatDate(c.birth_date)} · {c.address}, {c.city}</button></li>
             ))}
           </ul>
         ) : (
-          <p class="muted">{T.hap.noResults} <button type="button" class="secondary" onClick={newClient}>{T.hap.newWithThese}</button></p>
+          <p class="muted">{T.hap.noResults} <button type="button" class="secondary" onClick={newClient}>{searchedBy === 'name' ? T.hap.newWithName : T.hap.newWithThese}</button></p>
         )
       )}
       <form onSubmit={submit} class="stack" ref={formRef} noValidate={Object.keys(errors).length > 0}>

@@ -21,9 +21,16 @@ export const RT = {
   adopt: 'Voorstel overnemen',
   discard: 'Voorstel negeren',
   proposal: (n, gaps) => `Voorstel: ${n} diensten, ${gaps} ${gaps === 1 ? 'gat' : 'gaten'}.`,
-  solver: (status, s) => `Rekenstatus ${status}, ${Number(s).toFixed(1)} s.`,
+  proposalInGrid: 'Het rooster hieronder toont het voorstel (gestippeld); een oranje streep markeert wat het verandert. Nog niets is overgenomen.',
+  proposalProblems: 'Gaten in het voorstel',
+  proposed: 'voorstel',
+  changed: 'gewijzigd door het voorstel',
+  adopted: 'Voorstel overgenomen.',
+  staffed: (n, min) => `${n} van ${min}`,
+  short: (what) => `tekort ${what}`,
+  why: 'Waarom?',
   noProblems: 'Geen gaten en geen overtreden regels in deze week.',
-  problems: 'Gaten en overtreden regels',
+  problems: 'Gaten (vanaf vandaag) en overtreden regels',
   pinned: 'vast',
   pin: (visible, name, shift) => `${visible} — ${name}: ${shift} vastzetten of losmaken`,
   gap: 'gat',
@@ -108,19 +115,85 @@ export function buildGrid({ from, nurses, shiftTypes, assignments, problems, wis
 
 const CSS = `
 .roster-wrap { overflow-x: auto; }
-table.roster { border-collapse: collapse; width: 100%; min-width: 720px; }
+table.roster { border-collapse: collapse; width: 100%; }
 table.roster th, table.roster td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: top; text-align: left; }
-table.roster td.gap { background: var(--danger-bg); outline: 2px solid var(--danger); }
-table.roster td.broken { background: var(--warn-bg); }
-table.roster td.off { color: var(--muted); }
-table.roster .shift { min-height: 36px; min-width: 36px; padding: 2px 8px; margin: 2px; font-weight: 600; }
-table.roster .shift.pinned { border-color: var(--primary); }
-table.roster .wish { display: inline-block; font-size: 0.8em; padding: 0 4px; border-radius: 4px; border: 1px solid var(--line); }
-table.roster .wish.met { border-color: var(--ok, green); }
-table.roster .wish.unmet { border-color: var(--danger); background: var(--danger-bg); }
-table.roster .swap-badge { font-size: 0.8em; font-weight: 600; color: var(--primary); }
+.roster .gap { background: var(--danger-bg); outline: 2px solid var(--danger); }
+.roster .broken { background: var(--warn-bg); }
+.roster .off, .roster .past { color: var(--muted); }
+.roster .shift { min-height: 44px; min-width: 44px; padding: 2px 8px; margin: 2px; font-weight: 600; }
+.roster .shift.pinned { border-color: var(--primary); }
+.roster .shift.proposed { display: inline-flex; align-items: center; border: 2px dashed var(--primary); border-radius: 10px; }
+.roster .changed { box-shadow: inset 4px 0 0 var(--u3); }
+.roster .wish { display: inline-block; font-size: 0.8em; padding: 0 4px; border-radius: 4px; border: 1px solid var(--line); }
+.roster .wish.met { border-color: var(--ok, green); }
+.roster .wish.unmet { border-color: var(--danger); background: var(--danger-bg); }
+.roster .swap-badge { font-size: 0.8em; font-weight: 600; color: var(--primary); }
 .roster-tools { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; margin: 8px 0; }
+.roster-days { list-style: none; padding: 0; margin: 0; display: grid; gap: 10px; }
+.roster-days > li { border: 1px solid var(--line); border-radius: 10px; padding: 8px; }
+.roster-days h3 { margin: 0 0 4px; }
+.roster-days .cover { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; padding: 4px 6px; border-radius: 8px; margin: 4px 0; }
+.roster-days .people { display: flex; flex-wrap: wrap; gap: 4px; }
+.gap-list { list-style: none; padding: 0; } .gap-list > li { margin: 8px 0; } .gap-list ul { margin: 2px 0; padding-left: 1.2em; }
 `;
+
+/** A CSS media query as a boolean that follows the window (the phone layout of the grid). */
+function useMedia(query) {
+  const mq = typeof matchMedia === 'function' ? matchMedia(query) : null;
+  const [hit, setHit] = useState(!!mq?.matches);
+  useEffect(() => {
+    if (!mq) return undefined;
+    const on = () => setHit(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, [query]);
+  return hit;
+}
+
+const dayLabel = (d) => HEAD_FMT.format(new Date(`${d}T12:00:00Z`));
+
+/** What a coverage gap lacks, in a few words ("3 verpleegkundige(n), 1 × IV-therapie"), and why. */
+function shortage(p) {
+  if (p.missing?.length) {
+    return { what: p.missing.map((m) => `${m.count} × ${m.label}`), why: p.missing.map((m) => m.reason).filter(Boolean) };
+  }
+  const m = /^.*?\d{2}:\d{2}–\d{2}:\d{2}:\s*(?:tekort aan\s*)?(.+?)\s+te weinig\.\s*(.*)$/.exec(p.message || '');
+  return m ? { what: [m[1]], why: m[2] ? [m[2]] : [] } : { what: [p.message], why: [] };
+}
+
+/**
+ * The gaps of a week, readable: per shift type one line per run of days that lack the same, with the reasons
+ * once (a week of two shift types is at most 14 lines, not one per need per shift). Past shifts are left out.
+ */
+export function summariseGaps(problems, { now = Date.now(), names = {} } = {}) {
+  const perShift = new Map();
+  for (const p of problems) {
+    if (p.kind && p.kind !== 'gap') continue;
+    if (p.end && new Date(p.end).getTime() < now) continue;
+    const day = p.day || localDay(p.start);
+    const group = perShift.get(p.shift) || { shift: p.shift, name: names[p.shift] || p.shift, days: new Map(), why: new Set() };
+    perShift.set(p.shift, group);
+    const { what, why } = shortage(p);
+    group.days.set(day, [...(group.days.get(day) || []), ...what]);
+    why.forEach((w) => group.why.add(w));
+  }
+  return [...perShift.values()].map((g) => {
+    const lines = new Map();
+    for (const [day, what] of [...g.days.entries()].sort()) {
+      const text = [...new Set(what)].join(', ');
+      lines.set(text, [...(lines.get(text) || []), day]);
+    }
+    return { shift: g.shift, name: g.name, lines: [...lines.entries()].map(([text, days]) => ({ text, days })), why: [...g.why] };
+  });
+}
+
+/** The solver's state in a sentence a team lead can act on. */
+export function solverText(status, seconds) {
+  const s = Number(seconds || 0).toLocaleString('nl-NL', { maximumFractionDigits: 1 });
+  if (status === 'OPTIMAL') return `Dit is het beste rooster dat binnen de regels mogelijk is (berekend in ${s} s).`;
+  if (status === 'FEASIBLE') return `Dit rooster houdt zich aan alle regels; de rekentijd (${s} s) was op, dus misschien kan het nog iets eerlijker.`;
+  return `Berekend in ${s} s.`;
+}
 
 export function RosterWeek({ user, team = user.team, today = localDay(Date.now()) }) {
   const [from, setFrom] = useState(mondayOf(today));
@@ -129,6 +202,7 @@ export function RosterWeek({ user, team = user.team, today = localDay(Date.now()
   const [busy, setBusy] = useState('');
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
+  const narrow = useMedia('(max-width: 719px)');
   const to = addDays(from, 7);
 
   async function load() {
@@ -169,6 +243,7 @@ export function RosterWeek({ user, team = user.team, today = localDay(Date.now()
     try {
       await api.post(`/api/roster/proposals/${proposal.id}/adopt`);
       setProposal(null);
+      setNotice(RT.adopted);
       await load();
     } catch (e) {
       setError(errorText(e));
@@ -202,9 +277,20 @@ export function RosterWeek({ user, team = user.team, today = localDay(Date.now()
     }
   }
 
-  const grid = data && buildGrid({ from, ...data });
+  // A proposal is shown in the grid itself (dashed, with what it changes) before the team lead adopts it.
+  const shown = data && (proposal
+    ? { ...data, assignments: proposal.assignments, problems: [...proposal.unfilled.map((g) => ({ ...g, kind: 'gap' })), ...(proposal.violations || [])] }
+    : data);
+  const grid = shown && buildGrid({ from, ...shown });
+  const adopted = data && proposal && buildGrid({ from, ...data, problems: [] });
   const names = Object.fromEntries((data?.shiftTypes || []).map((t) => [t.code, t.name]));
   const short = (code) => (names[code] || code).slice(0, 1).toUpperCase();
+  const now = Date.now();
+  const todayNow = localDay(now);
+  const was = (ri, ci) => (adopted ? adopted.rows[ri].cells[ci].items.map((a) => a.shift).sort().join(',') : null);
+  const view = { grid, names, short, proposal, todayNow, togglePin, was };
+  const gaps = shown ? summariseGaps(shown.problems, { now, names }) : [];
+  const rules = shown ? [...new Set(shown.problems.filter((p) => p.kind === 'rule').map((p) => p.message))] : [];
   return (
     <section class="card" aria-labelledby="roster-h" data-testid="roster-week">
       <style>{CSS}</style>
@@ -214,19 +300,19 @@ export function RosterWeek({ user, team = user.team, today = localDay(Date.now()
         <strong aria-live="polite">{RT.week(from)}</strong>
         <button class="secondary" onClick={() => setFrom(addDays(from, 7))}>{RT.next}</button>
         <button class="primary" onClick={generate} disabled={!!busy}>{RT.generate}</button>
-        <button class="secondary" onClick={publish} disabled={!!busy}>{RT.publish}</button>
+        <button class="secondary" onClick={publish} disabled={!!busy || !!proposal}>{RT.publish}</button>
       </div>
       {busy && <Message>{busy}</Message>}
       {notice && <Message>{notice}</Message>}
       {error && <Message kind="error">{error}</Message>}
       {proposal && (
         <div class="msg msg-info" data-testid="roster-proposal">
-          <p>{RT.proposal(proposal.assignments.length, proposal.unfilled.length)} {RT.solver(proposal.solver_status, proposal.solve_seconds)}</p>
-          {proposal.unfilled.length > 0 && <ul>{proposal.unfilled.map((g) => <li>{g.message}</li>)}</ul>}
+          <p><strong>{RT.proposal(proposal.assignments.length, proposal.unfilled.length)}</strong> {solverText(proposal.solver_status, proposal.solve_seconds)}</p>
+          <p>{RT.proposalInGrid}</p>
           {proposal.unmet_wishes?.length > 0 && (
             <>
               <p>{RT.unmet}</p>
-              <ul data-testid="roster-unmet">{proposal.unmet_wishes.map((w) => <li>{w.day}: {w.message}</li>)}</ul>
+              <ul data-testid="roster-unmet">{proposal.unmet_wishes.map((w) => <li>{dayLabel(w.day)}: {w.message}</li>)}</ul>
             </>
           )}
           <button class="primary" onClick={adopt}>{RT.adopt}</button>{' '}
@@ -235,70 +321,156 @@ export function RosterWeek({ user, team = user.team, today = localDay(Date.now()
       )}
       {!grid ? <p>{RT.loading}</p> : (
         <>
-          <div class="roster-wrap">
-            <table class="roster" data-testid="roster-grid">
-              <thead>
-                <tr>
-                  <th scope="col">{RT.nurse}</th>
-                  {grid.days.map((d) => <th scope="col">{HEAD_FMT.format(new Date(`${d}T12:00:00Z`))}</th>)}
-                </tr>
-              </thead>
-              <tbody>
-                {grid.coverage.map((row) => (
-                  <tr data-shift={row.type.code}>
-                    <th scope="row">{RT.coverage}: {row.type.name} ({row.type.start_time}–{row.type.end_time})</th>
-                    {row.cells.map((c) => (
-                      <td class={!c.runs ? 'off' : c.gaps.length ? 'gap' : ''} data-day={c.day} title={c.gaps.join('\n')}>
-                        {c.runs ? `${c.count}/${c.min}` : '–'}
-                        {c.gaps.length > 0 && <span class="sr-only"> {RT.gap}: {c.gaps.join(' ')}</span>}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-                {!grid.rows.length && <tr><td colSpan={8}>{RT.none}</td></tr>}
-                {grid.rows.map((row) => (
-                  <tr data-nurse={row.nurse.id}>
-                    <th scope="row">{row.nurse.name} <small class="muted">{row.nurse.contract_hours} u</small></th>
-                    {row.cells.map((c) => (
-                      <td class={c.broken.length ? 'broken' : ''} data-day={c.day} title={c.broken.join('\n')}>
-                        {c.items.map((a) => (
-                          <>
-                            <button class={`shift ${a.pinned ? 'pinned' : ''}`} onClick={() => togglePin(a)}
-                              aria-pressed={a.pinned ? 'true' : 'false'}
-                              aria-label={RT.pin(`${short(a.shift)}${a.pinned ? ` · ${RT.pinned}` : ''}`, row.nurse.name, names[a.shift] || a.shift)}
-                              title={names[a.shift] || a.shift}>
-                              {short(a.shift)}{a.pinned ? ` · ${RT.pinned}` : ''}
-                            </button>
-                            {a.swap && <span class="swap-badge" title={RT.swapStatus[a.swap.status]}>{RT.swapBadge}</span>}
-                          </>
-                        ))}
-                        {c.wishes.map((w) => {
-                          const state = w.met === true ? 'met' : w.met === false ? 'unmet' : 'open';
-                          const word = state === 'met' ? RT.wishMet : state === 'unmet' ? RT.wishUnmet : RT.wishOpen;
-                          return (
-                            <span class={`wish ${state}`} data-testid="roster-wish" data-state={state}
-                              title={`${word}: ${RT.wishLabel[w.kind]}${w.shift ? ` (${names[w.shift] || w.shift})` : ''}`}>
-                              {RT.wishLabel[w.kind]} {state === 'met' ? '✓' : state === 'unmet' ? '✗' : '?'}
-                              <span class="sr-only"> {word}</span>
-                            </span>
-                          );
-                        })}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <h2>{RT.swaps}</h2>
-          <SwapList swaps={data.swaps} nurses={data.nurses} names={names} onDecide={decide} />
-          <h2>{RT.problems}</h2>
-          {!data.problems.length ? <p class="muted">{RT.noProblems}</p> : (
-            <ul data-testid="roster-problems">{data.problems.map((p) => <li class={p.kind}>{p.message}</li>)}</ul>
+          {narrow ? <RosterDays {...view} /> : <RosterTable {...view} />}
+          {!proposal && (
+            <>
+              <h2>{RT.swaps}</h2>
+              <SwapList swaps={data.swaps} nurses={data.nurses} names={names} onDecide={decide} />
+            </>
+          )}
+          <h2>{proposal ? RT.proposalProblems : RT.problems}</h2>
+          {!gaps.length && !rules.length ? <p class="muted">{RT.noProblems}</p> : (
+            <ul class="gap-list" data-testid="roster-problems">
+              {gaps.map((g) => (
+                <li class="gap-group" data-shift={g.shift}>
+                  <strong>{g.name}</strong>
+                  <ul>{g.lines.map((l) => <li>{l.days.map(dayLabel).join(', ')}: {RT.short(l.text)}</li>)}</ul>
+                  {g.why.length > 0 && <details><summary>{RT.why}</summary><ul>{g.why.map((w) => <li>{w}</li>)}</ul></details>}
+                </li>
+              ))}
+              {rules.map((m) => <li class="rule">{m}</li>)}
+            </ul>
           )}
         </>
       )}
     </section>
+  );
+}
+
+function ShiftItems({ items, nurse, names, short, proposal, togglePin }) {
+  return items.map((a) => {
+    const visible = `${short(a.shift)}${a.pinned ? ` · ${RT.pinned}` : ''}`;
+    const full = names[a.shift] || a.shift;
+    return (
+      <>
+        {proposal ? (
+          <span class="shift proposed" title={`${RT.proposed}: ${full}`}>{visible}<span class="sr-only"> ({RT.proposed}: {full})</span></span>
+        ) : (
+          <button class={`shift ${a.pinned ? 'pinned' : ''}`} onClick={() => togglePin(a)} aria-pressed={a.pinned ? 'true' : 'false'}
+            aria-label={RT.pin(visible, nurse.name, full)} title={full}>{visible}</button>
+        )}
+        {a.swap && <span class="swap-badge" title={RT.swapStatus[a.swap.status]}>{RT.swapBadge}</span>}
+      </>
+    );
+  });
+}
+
+function Wishes({ wishes, names }) {
+  return wishes.map((w) => {
+    const state = w.met === true ? 'met' : w.met === false ? 'unmet' : 'open';
+    const word = state === 'met' ? RT.wishMet : state === 'unmet' ? RT.wishUnmet : RT.wishOpen;
+    return (
+      <span class={`wish ${state}`} data-testid="roster-wish" data-state={state}
+        title={`${word}: ${RT.wishLabel[w.kind]}${w.shift ? ` (${names[w.shift] || w.shift})` : ''}`}>
+        {RT.wishLabel[w.kind]} {state === 'met' ? '✓' : state === 'unmet' ? '✗' : '?'}
+        <span class="sr-only"> {word}</span>
+      </span>
+    );
+  });
+}
+
+function coverClass(c, todayNow) {
+  if (!c.runs) return 'off';
+  if (c.day < todayNow) return 'past';
+  return c.gaps.length ? 'gap' : '';
+}
+
+/** Wide screens: nurses × days. */
+function RosterTable({ grid, names, short, proposal, todayNow, togglePin, was }) {
+  return (
+    <div class="roster-wrap">
+      <table class="roster" data-testid="roster-grid" data-mode={proposal ? 'proposal' : 'adopted'}>
+        <thead>
+          <tr>
+            <th scope="col">{RT.nurse}</th>
+            {grid.days.map((d) => <th scope="col">{dayLabel(d)}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {grid.coverage.map((row) => (
+            <tr data-shift={row.type.code}>
+              <th scope="row">{RT.coverage}: {row.type.name} ({row.type.start_time}–{row.type.end_time})</th>
+              {row.cells.map((c) => (
+                <td class={coverClass(c, todayNow)} data-day={c.day} title={c.gaps.join('\n')}>
+                  {c.runs ? `${c.count}/${c.min}` : '–'}
+                  {c.gaps.length > 0 && c.day >= todayNow && <span class="sr-only"> {RT.gap}</span>}
+                </td>
+              ))}
+            </tr>
+          ))}
+          {!grid.rows.length && <tr><td colSpan={8}>{RT.none}</td></tr>}
+          {grid.rows.map((row, ri) => (
+            <tr data-nurse={row.nurse.id}>
+              <th scope="row">{row.nurse.name} <small class="muted">{row.nurse.contract_hours} u</small></th>
+              {row.cells.map((c, ci) => {
+                const before = was(ri, ci);
+                const changed = before !== null && before !== c.items.map((a) => a.shift).sort().join(',');
+                return (
+                  <td class={`${c.broken.length ? 'broken' : ''} ${changed ? 'changed' : ''}`} data-day={c.day} title={c.broken.join('\n')}>
+                    <ShiftItems items={c.items} nurse={row.nurse} names={names} short={short} proposal={proposal} togglePin={togglePin} />
+                    {changed && <span class="sr-only"> {RT.changed}</span>}
+                    <Wishes wishes={c.wishes} names={names} />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A phone: one card per day — per shift its coverage and who works it; no sideways scroll, 44 px targets. */
+function RosterDays({ grid, names, short, proposal, todayNow, togglePin }) {
+  return (
+    <ol class="roster roster-days" data-testid="roster-grid" data-mode={proposal ? 'proposal' : 'adopted'}>
+      {grid.days.map((d, i) => (
+        <li data-day={d} class={d < todayNow ? 'past' : ''}>
+          <h3>{dayLabel(d)}</h3>
+          {grid.coverage.map((row) => {
+            const c = row.cells[i];
+            if (!c.runs) return null;
+            const people = grid.rows.map((r) => ({ nurse: r.nurse, items: r.cells[i].items.filter((a) => a.shift === row.type.code), broken: r.cells[i].broken }))
+              .filter((p) => p.items.length);
+            return (
+              <div data-shift={row.type.code}>
+                <p class={`cover ${coverClass(c, todayNow)}`}>
+                  <strong>{row.type.name}</strong> <span>{row.type.start_time}–{row.type.end_time}</span>
+                  <span>{RT.staffed(c.count, c.min)}</span>
+                  {c.gaps.length > 0 && d >= todayNow && <span>· {RT.gap}</span>}
+                </p>
+                <div class="people">
+                  {people.map((p) => (
+                    <span class={p.broken.length ? 'broken' : ''} title={p.broken.join('\n')}>
+                      {p.nurse.name.split(' ')[0]}{' '}
+                      <ShiftItems items={p.items} nurse={p.nurse} names={names} short={short} proposal={proposal} togglePin={togglePin} />
+                    </span>
+                  ))}
+                </div>
+              </div>
+            );
+          })}
+          {grid.rows.some((r) => r.cells[i].wishes.length) && (
+            <p class="people">
+              {grid.rows.filter((r) => r.cells[i].wishes.length).map((r) => (
+                <span>{r.nurse.name.split(' ')[0]}: <Wishes wishes={r.cells[i].wishes} names={names} /></span>
+              ))}
+            </p>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }
 

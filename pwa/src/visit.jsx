@@ -148,12 +148,19 @@ function Report({ visit, call, onSaved }) {
   );
 }
 
+/** The handover's assessment from the last vitals: NEWS2, its band and the band's clinical response, the values. */
+function handoverAssessment(x) {
+  const band = x.news2?.band;
+  const head = `${T.visit.news2} ${x.news2?.score ?? '?'}${band ? ` (${V.news2Bands[band]}): ${T.visit.bandAdvice[band]}` : ''}`;
+  return `${head}.\n${T.vitalsShort(x)}`;
+}
+
 function Handover({ visit, call, client, onSaved }) {
   const last = (visit.vitals || []).at(-1);
   const [h, setH] = useState(visit.handover || {
     recipient_type: 'home_care', recipient_name: client?.gp_name || '',
     situation: `${V.categories[call.category] || call.category}: ${call.complaint || ''}`.trim(),
-    background: '', assessment: last ? `${T.visit.news2} ${last.news2?.score ?? ''}` : '', recommendation: '',
+    background: '', assessment: last ? handoverAssessment(last) : '', recommendation: '',
   });
   const set = (k) => (x) => setH({ ...h, [k]: x });
   if (visit.handover) {
@@ -171,6 +178,11 @@ function Handover({ visit, call, client, onSaved }) {
     <form onSubmit={save} class="stack">
       <h2>{T.handover.title}</h2>
       <Select label={T.handover.recipientType} value={h.recipient_type} onChange={set('recipient_type')} options={V.recipientTypes} />
+      {last?.news2?.band && (
+        <p class={`news2 band-${last.news2.band}`} data-testid="handover-advice">
+          <strong>{T.visit.news2} {last.news2.score}</strong> — {V.news2Bands[last.news2.band]}: {T.visit.bandAdvice[last.news2.band]}
+        </p>
+      )}
       <Field label={T.handover.recipientName} value={h.recipient_name} onInput={set('recipient_name')} required />
       {Object.entries(SBAR).map(([part, label]) => (
         <TextArea label={label} value={h[part]} onInput={set(part)} required />

@@ -172,6 +172,39 @@ def test_lookup_without_exact_keys_is_422_and_not_a_list_of_everyone(client, ses
     assert_error(client.get(f"/api/clients?{query}"), 422)
 
 
+@pytest.mark.parametrize("query", ["name=a", "name=%20%20", "name=de&bsn=111222333&birth_date=1935-05-01",
+                                   "bsn=111222333&name=de"])
+def test_name_search_needs_two_characters_and_not_a_bsn_as_well(client, session, query):
+    _as(client, session, "hap")
+    body = assert_error(client.get(f"/api/clients?{query}"), 422)
+    assert "naam" in body["message"].lower() or "bsn" in body["message"].lower()
+
+
+def test_name_search_finds_only_clients_of_the_own_work_and_is_audited(client, session):
+    hap = make_user(session, role="hap", organisation="HAP Noord")
+    other = make_user(session, role="hap", organisation="HAP Zuid")
+    ours = make_call(session, by=hap, client=make_client(session, name="Mevrouw A. van Dijk", created_team=None)).client_id
+    make_call(session, by=hap, client=make_client(session, name="De heer B. Dijkstra", created_team=None))
+    make_call(session, by=other, client=make_client(session, name="Mevrouw C. van Dijk", created_team=None))
+    make_client(session, name="Mevrouw D. van Dijk", created_team="fact")
+    login(client, hap.username)
+    found = client.get("/api/clients?name=van%20DIJK").get_json()
+    assert [c["id"] for c in found] == [ours]
+    assert {c["name"] for c in client.get("/api/clients?name=dijk").get_json()} == {
+        "Mevrouw A. van Dijk", "De heer B. Dijkstra"}
+    assert client.get("/api/clients?name=dijk&birth_date=1935-05-02").get_json() == []
+    assert client.get("/api/clients?name=%25%25").get_json() == []  # no wildcard: a % is a character
+    shown = [e.client_id for e in _events(session, user_id=hap.id) if e.client_id is not None]
+    assert ours in shown
+
+
+def test_name_search_of_a_team_sees_its_own_work(client, session):
+    _as(client, session, "coordinator", team="fact")
+    make_client(session, name="Mevrouw E. Fact", created_team="fact")
+    make_client(session, name="Mevrouw F. Acuut", created_team="acute")
+    assert [c["name"] for c in client.get("/api/clients?name=mevrouw").get_json()] == ["Mevrouw E. Fact"]
+
+
 # -- reading one client --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role, team, expected", [

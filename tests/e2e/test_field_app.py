@@ -138,6 +138,11 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     nurse.get_by_role("button", name="Verslag opslaan").click()
 
     nurse.get_by_role("tab", name="Overdracht").click()
+    # The handover carries the band's clinical response (RCP) with the score and the values it came from.
+    expect(nurse.get_by_test_id("handover-advice")).to_contain_text("NEWS2 6")
+    expect(nurse.get_by_test_id("handover-advice")).to_contain_text("binnen een uur")
+    assessment = nurse.get_by_label("A — Beoordeling").input_value()
+    assert "binnen een uur" in assessment and "AF 22" in assessment and "38,4 °C" in assessment, assessment
     nurse.get_by_label("Naam ontvanger").fill("Thuiszorg De Linde, wijkteam Oost")
     nurse.get_by_label("B — Achtergrond").fill("Verblijfskatheter sinds maart, mantelzorger dochter.")
     nurse.get_by_label("A — Beoordeling").fill("Katheter verstopt, NEWS2 6 door koorts.")

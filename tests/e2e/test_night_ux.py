@@ -331,3 +331,29 @@ def test_duplicate_client_is_offered_instead_of_created(server, new_page, geo, c
     calls = [c for c in server.api("coord").get("/api/calls") if c["client"]["name"] == name]
     assert len(calls) == 2 and {c["client_id"] for c in calls} == {first["client_id"]}
     assert not hap.errors
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280x900", "390x844"])
+def test_triagist_finds_a_known_client_by_name(server, new_page, clean, viewport):
+    name = f"Mevrouw P. Naamzoek {viewport['width']}"
+    first = server.api("hap").post("/api/calls", {
+        "client": {"name": name, "birth_date": "1934-06-07", "address": "Brink 12", "postcode": "7411 BR",
+                   "city": "Deventer"},
+        "team": "acute", "category": "wound_care", "urgency": "U4", "complaint": "Verband los.", "source": "hap",
+    }, expect=201)
+    hap = new_page(viewport=viewport)
+    login(hap, "hap")
+    hap.get_by_label("Of zoek op naam").fill(f"naamzoek {viewport['width']}")
+    hap.get_by_role("button", name="Zoek op naam").click()
+    hap.get_by_role("button", name=re.compile(f"{name} · 07-06-1934")).click()
+    expect(hap.get_by_text("Gekozen cliënt")).to_contain_text(name)
+    fill_call(hap, "catheter", "Katheter lekt.")
+    assert hap.evaluate(NO_SIDEWAYS)
+    screenshot(hap, f"hap-client-by-name-{viewport['width']}")
+    hap.get_by_role("button", name="Oproep versturen").click()
+    expect(hap.get_by_test_id("hap-calls").locator("li", has_text=name)).to_have_count(2)
+    calls = [c for c in server.api("coord").get("/api/calls") if c["client"]["name"] == name]
+    assert {c["client_id"] for c in calls} == {first["client_id"]}
+    # The team's coordinator finds her too: the call is her team's work.
+    assert server.api("coord").get(f"/api/clients?name=naamzoek%20{viewport['width']}")
+    assert not hap.errors
