@@ -116,7 +116,7 @@ def count_statements(app, client, clock, tokens) -> None:
     print(f"  {sum(n for *_, n in rows):3d} statements in one cycle of {len(rows)} requests")
 
 
-def board_counts(app, client, clock, tokens, *, boards: int, calls: int, polls: int) -> None:
+def board_counts(app, client, clock, tokens, *, boards: int, calls: int, polls: int, modes=("old", "new")) -> None:
     """Requests and audit rows of `boards` boards polling `polls` times on a team with `calls` open calls (half
     offered), one dispatch cycle between two polls, the old way (list + each offered call's events) and the new
     way (one request with `include=events`). Counts, not times: they don't depend on the machine's load."""
@@ -142,7 +142,7 @@ def board_counts(app, client, clock, tokens, *, boards: int, calls: int, polls: 
             return conn.scalar(sa.text("SELECT count(*) FROM audit_events"))
 
     counter = [0]
-    for mode in ("old", "new"):
+    for mode in modes:
         seen = [dict() for _ in coordinators]
         since = [None] * len(coordinators)
         requests_sent = rows = 0
@@ -183,6 +183,7 @@ def main() -> None:
     parser.add_argument("--board", type=int, default=0, help="count a board scenario with this many boards")
     parser.add_argument("--board-calls", type=int, default=50)
     parser.add_argument("--board-polls", type=int, default=15, help="polls per board (4 s apart: 15 = a minute)")
+    parser.add_argument("--board-modes", default="old,new")
     args = parser.parse_args()
     global OLD_BOARD
     OLD_BOARD = args.old_board
@@ -195,7 +196,8 @@ def main() -> None:
             count_statements(app, client, clock, tokens)
             return
         if args.board:
-            board_counts(app, client, clock, tokens, boards=args.board, calls=args.board_calls, polls=args.board_polls)
+            board_counts(app, client, clock, tokens, boards=args.board, calls=args.board_calls, polls=args.board_polls,
+                         modes=args.board_modes.split(","))
             return
         for i in range(10):  # warm up caches (schemas, compiled statements)
             cycle(client, clock, tokens, i, counter, since)
