@@ -43,5 +43,8 @@ chromium:
 			exit 1; \
 		fi; }
 
+# The tests run on every core (pytest-xdist; each worker has a database of its own, see tests/databases.py).
+# PYTEST_WORKERS=0 runs them in one process; PYTEST_ARGS picks tests and options (e.g. PYTEST_ARGS="tests/visits -x").
+PYTEST_WORKERS ?= auto
 test: chromium install
-	python -m pytest $(PYTEST_ARGS)
+	python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

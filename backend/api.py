@@ -21,6 +21,7 @@ from backend.audit import service as audit
 from backend.db import UNAVAILABLE_ERRORS, UTCDateTime, close_quietly, get_session, is_unavailable
 from backend.identity import credentials
 from backend.identity.actor import Actor
+from backend.openapi_links import LinksPlugin
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -392,7 +393,8 @@ def register_database_handler(app) -> None:
 def init_app(app) -> Api:
     """Create the Api, document the auth schemes and hook request ids and headers."""
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
-    api = Api(app, spec_kwargs={"info": {"description": "Wijkspoed public API (v1). See API.md."}})
+    api = Api(app, spec_kwargs={"info": {"description": "Wijkspoed public API (v1). See API.md."},
+                                "extra_plugins": [LinksPlugin()]})
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )

@@ -83,13 +83,15 @@ def db_backup(path):
 @click.option("--team", default=None, help="a team code (see GET /api/teams)")
 @click.option("--organisation-id", "organisation", default=None, type=int)
 @click.option("--skills", default="", help="comma-separated, e.g. iv_therapy,palliative")
-def users_create(username, password, role, name, team, organisation, skills):
+@click.option("--profession", default=None, help="a physician's: so, vs or pa")
+def users_create(username, password, role, name, team, organisation, skills, profession):
     """Create a user (the first admin, for instance)."""
     try:
         data = UserCreateSchema().load({
             "username": username, "password": password, "role": role, "name": name or username,
             "team": team, "organisation_id": organisation,
             "skills": [s.strip() for s in skills.split(",") if s.strip()],
+            **({"profession": profession} if profession else {}),
         })
     except ma.ValidationError as exc:
         raise click.ClickException(str(exc.messages))

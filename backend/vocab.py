@@ -21,14 +21,25 @@ ROLE_LABELS = {
     "admin": ("beheerder", "administrator"),
     "bed_manager": ("beddenbeheerder", "bed manager"),
     "regional_coordinator": ("regionaal coördinator", "regional coordinator"),
+    "physician": ("arts (SO/VS/PA)", "physician (SO/NP/PA)"),
 }
 ROLES = tuple(ROLE_LABELS)
 # The roles of a team's staff: they see their team's calls, the clients of those calls and their dossiers.
 TEAM_ROLES = ("nurse", "coordinator", "team_lead")
+# Who subscribes a phone to web push: a team's staff, and the physician on call (consults).
+PUSH_ROLES = TEAM_ROLES + ("physician",)
 # Who reads calls: a team's staff, and a HAP its organisation's calls.
 CALL_READ_ROLES = ("hap",) + TEAM_ROLES
 # Who reads the temporary-bed board: everyone but the administrator (who sees no care data).
-CAPACITY_READ_ROLES = tuple(r for r in ROLES if r != "admin")
+CAPACITY_READ_ROLES = tuple(r for r in ROLES if r not in ("admin", "physician"))
+# A physician's profession: elderly-care physician, nurse practitioner or physician assistant.
+PROFESSIONS = {
+    "so": ("specialist ouderengeneeskunde", "elderly-care physician"),
+    "vs": ("verpleegkundig specialist", "nurse practitioner"),
+    "pa": ("physician assistant", "physician assistant"),
+}
+# Whom a roster's shift types are for: the nurses' shifts, or the physicians' on-call duty (a roster of their own).
+ROSTER_ROLES = ("nurse", "physician")
 # Who else appears in a client's access log: the client (portal link) and a handover's receiver (share link).
 LINK_ROLE_LABELS = {
     "portal": ("uzelf of uw naaste (via link)", "the client or a relative (link)"),
@@ -79,6 +90,7 @@ URGENCY_LABELS = {
 }
 
 CALL_STATUS_LABELS = {
+    "planned": ("Vervolgbezoek gepland", "Planned"),
     "open": ("Aangemeld", "Open"),
     "offered": ("Aangeboden aan verpleegkundige", "Offered"),
     "accepted": ("Verpleegkundige komt eraan", "Accepted"),
@@ -90,6 +102,7 @@ CALL_STATUS_LABELS = {
 CALL_STATUSES = tuple(CALL_STATUS_LABELS)
 # The same states in the staff's words (the labels above are what a client reads in the portal).
 CALL_STATUS_STAFF_LABELS = {
+    "planned": ("Gepland", "Planned"),
     "open": ("Open", "Open"),
     "offered": ("Aangeboden", "Offered"),
     "accepted": ("Geaccepteerd", "Accepted"),
@@ -100,6 +113,11 @@ CALL_STATUS_STAFF_LABELS = {
 }
 ACTIVE_STATUSES = ("open", "offered", "accepted", "en_route", "on_site")
 HELD_STATUSES = ("accepted", "en_route", "on_site")
+# A planned call (a follow-up visit, issue 17) waits for its time: not yet active work (no offer, no
+# escalation, not on the running board), but it can be moved (reschedule) or cancelled. The clock opens it
+# at `planned_for` minus the team's lead time: planned → open, and from there the usual machine.
+PLANNED_STATUS = "planned"
+CANCELLABLE_STATUSES = (PLANNED_STATUS,) + ACTIVE_STATUSES
 
 CATEGORIES = {
     "catheter": ("Katheter / urinewegen", "Catheter / urinary tract"),
@@ -163,6 +181,16 @@ TEMPORARY_STAYS = {
     "wlz_crisis": ("Wlz-crisisbed", "Long-term care crisis bed"),
     "wijkkliniek": ("Wijkkliniek / herstelkliniek", "Neighbourhood clinic"),
 }
+
+# -- consults with the on-call physician ----------------------------------------------------------
+CONSULT_STATUSES = {
+    "requested": ("Gevraagd", "Requested"),
+    "acknowledged": ("Arts belt terug", "Acknowledged"),
+    "advised": ("Advies gegeven", "Advised"),
+}
+OPEN_CONSULT_STATUSES = ("requested", "acknowledged")
+# Not acknowledged in this time: the next physician on call is asked, after the last one the team lead.
+CONSULT_ACK_MINUTES = 10
 
 # -- region: temporary beds and placement requests ----------------------------------------------
 BED_TYPES = {
@@ -258,6 +286,29 @@ CONTACT_INVOLVEMENT = {
     "do_not_contact": ("Niet benaderen", "Do not contact"),
 }
 
+# -- continuity: episodes and the mantelzorger's burden (issue 17) --------------------------------------
+EPISODE_STATUSES = {
+    "active": ("Lopend", "Active"),
+    "closed": ("Afgesloten, terug naar reguliere zorg", "Closed, handed back to regular care"),
+}
+# EDIZ (Ervaren Druk door Informele Zorg; Pot, Van Dyck & Deeg 1995): nine statements, each answered on five
+# points; the scoring is in backend/episodes/ediz.py.
+EDIZ_ITEMS = (
+    "Door de situatie van mijn naaste kom ik te weinig aan mijn eigen leven toe.",
+    "Het combineren van de verantwoordelijkheid voor mijn naaste en die voor mijn werk en/of gezin valt niet mee.",
+    "Door mijn betrokkenheid bij mijn naaste doe ik anderen tekort.",
+    "Ik moet altijd maar klaarstaan voor mijn naaste.",
+    "Mijn zelfstandigheid komt in de knel.",
+    "De situatie van mijn naaste eist voortdurend mijn aandacht.",
+    "Door mijn betrokkenheid bij mijn naaste krijg ik conflicten thuis en/of op mijn werk.",
+    "De situatie van mijn naaste laat mij nooit los.",
+    "Ik voel me over het geheel genomen erg onder druk staan door de situatie van mijn naaste.",
+)
+EDIZ_ANSWERS = {
+    "0": ("Nee!", "No!"), "1": ("Nee", "No"), "2": ("Min of meer", "More or less"),
+    "3": ("Ja", "Yes"), "4": ("Ja!", "Yes!"),
+}
+
 # What an audit action means, in words a client understands (NEN 7513 client view).
 AUDIT_ACTIONS = {
     "client.create": "heeft uw gegevens vastgelegd", "client.read": "heeft uw gegevens bekeken",
@@ -285,6 +336,16 @@ AUDIT_ACTIONS = {
     "placement.offer": "heeft uw aanvraag aan een zorglocatie voorgelegd",
     "placement.accept": "heeft een bed voor u toegezegd", "placement.decline": "kon u geen bed bieden",
     "placement.admitted": "heeft uw opname vastgelegd", "placement.cancel": "heeft uw aanvraag geannuleerd",
+    "consult.create": "vroeg een arts om overleg over u", "consult.read": "(arts) heeft de overlegvraag over u bekeken",
+    "consult.list": "zag een overlegvraag over u in een overzicht",
+    "consult.acknowledge": "(arts) heeft de overlegvraag over u aangenomen",
+    "consult.advice": "(arts) heeft een advies over u gegeven",
+    "call.plan": "heeft een vervolgbezoek bij u gepland", "call.reschedule": "heeft uw vervolgbezoek verzet",
+    "call.open": "zette uw geplande bezoek klaar voor de verpleegkundigen",
+    "episode.create": "is een zorgperiode (episode) met u begonnen", "episode.read": "heeft uw zorgperiode bekeken",
+    "episode.list": "zag uw zorgperiode in een overzicht", "episode.update": "heeft uw zorgperiode bijgewerkt",
+    "episode.close": "heeft uw zorgperiode afgesloten en u overgedragen",
+    "ediz.create": "heeft de belasting van uw mantelzorger vastgelegd",
 }
 
 
@@ -309,7 +370,8 @@ PWA_LISTS = {
     "medicationChanges": MEDICATION_CHANGES, "consciousness": CONSCIOUSNESS, "news2Bands": NEWS2_BANDS,
     "resuscitation": RESUSCITATION, "hospitalAdmission": HOSPITAL_ADMISSION,
     "contactInvolvement": CONTACT_INVOLVEMENT, "organisationKinds": ORGANISATION_KINDS, "bedTypes": BED_TYPES,
-    "placementStatuses": PLACEMENT_STATUSES,
+    "placementStatuses": PLACEMENT_STATUSES, "episodeStatuses": EPISODE_STATUSES, "edizAnswers": EDIZ_ANSWERS,
+    "professions": PROFESSIONS, "consultStatuses": CONSULT_STATUSES,
 }
 
 
@@ -317,7 +379,8 @@ def pwa_vocabulary() -> dict:
     """Return the vocabulary as the PWA reads it: lists of codes and code → Dutch label maps."""
     labelled = {name: {code: term[0] for code, term in terms.items()} for name, terms in PWA_LISTS.items()}
     return {**labelled, "urgencies": list(URGENCIES), "emergencyUrgencies": list(EMERGENCY_URGENCIES),
-            "referralOutcomes": list(REFERRAL_OUTCOMES), "teamRoles": list(TEAM_ROLES)}
+            "referralOutcomes": list(REFERRAL_OUTCOMES), "teamRoles": list(TEAM_ROLES),
+            "edizItems": list(EDIZ_ITEMS)}
 
 
 def write_pwa_vocabulary(path: str) -> None:

@@ -12,6 +12,7 @@ from backend import create_app, registry
 from backend.db import make_engine
 from backend.identity.service import ensure_teams
 from backend.timeutil import FixedClock
+from tests.databases import drop_database, empty_tables, fresh_database, worker_suffix
 from tests.factories import START
 from tests.geo_server import NoAddresses
 
@@ -28,25 +29,32 @@ def _reset_schema(engine) -> None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """Return the test database URL with every table created once for the run."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    """Return the test database URL with every table created once for the run.
+
+    Under pytest-xdist each worker has a database of its own: SQLite in the worker's tmp dir, on PostgreSQL
+    `<TEST_DATABASE_URL's database>_gw0` etc. (made, and dropped at the end, next to it).
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base and worker_suffix():
+        url = fresh_database(base, worker_suffix())
+    else:
+        url = base or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     registry.import_models()
     engine = make_engine(url)
     _reset_schema(engine)
     engine.dispose()
-    return url
+    yield url
+    if base and worker_suffix():
+        drop_database(url)
 
 
-def _clean(engine) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                conn.exec_driver_sql(f"DELETE FROM {table}")
-            if conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'").first():
-                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` the fault suite (one throwaway PostgreSQL cluster) runs in one worker, and so do
+    the browser tests (one gunicorn and one Chromium for the run, not one per worker)."""
+    for item in items:
+        for group in ("faults", "e2e"):
+            if group in item.path.parts:
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
@@ -62,12 +70,12 @@ def app(database_url, clock):
                       "CLOCK": clock, "PUSH_ALLOWED_HOSTS": "127.0.0.1,localhost"})
     app.extensions["geocoder"] = NoAddresses()  # no internet in tests; tests/geo use a local fake PDOK server
     engine = app.extensions["db_engine"]
-    _clean(engine)
+    empty_tables(engine)
     with Session(engine) as session:
         ensure_teams(session)
         session.commit()
     yield app
-    _clean(engine)
+    empty_tables(engine)
     engine.dispose()
 
 

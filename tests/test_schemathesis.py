@@ -6,6 +6,10 @@ conformance among them, and the schemas are closed (marshmallow's `unknown=RAISE
 `additionalProperties: false`), so a field a route sends but its schema does not name fails. The number of
 examples is bounded so a run stays well under a minute per database: SCHEMATHESIS_MAX_EXAMPLES (default 5 per
 operation, mode and role) and SCHEMATHESIS_SEED (default: derandomised, so CI sees the same cases every run) widen or vary it.
+
+The stateful phase follows the document's OpenAPI links (backend/openapi_links.py): it creates a call, a client,
+a visit, … and goes on with what the answer names (offer, accept, vitals, complete), each scenario on a freshly
+loaded demo region; SCHEMATHESIS_SCENARIOS (default 10 per role) and SCHEMATHESIS_STEPS (default 8) bound it.
 """
 import os
 
@@ -13,17 +17,25 @@ import hypothesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, strategies as st
+from hypothesis.stateful import initialize, multiple
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
+from schemathesis.generation.stateful.state_machine import StepInput
 from schemathesis.specs.openapi.checks import positive_data_acceptance, response_schema_conformance
 from sqlmodel import Session, select
 
 from backend.clients.models import Client
 from backend.demo import DEMO_PASSWORD, load_all
 from backend.dispatch.models import Call
+from backend.placements.models import Placement
+from backend.visits.models import Visit
+from backend.identity.service import ensure_teams
+from tests.conftest import _clean
 from tests.factories import START, login
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
+SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "10"))
+STEPS = int(os.environ.get("SCHEMATHESIS_STEPS", "8"))
 SEED = os.environ.get("SCHEMATHESIS_SEED")
 SESSION_COOKIE = "wijkspoed_session"
 
@@ -53,6 +65,20 @@ def _bearer_auth(admin_client, admin_csrf, username):
                                  headers={"X-CSRF-Token": admin_csrf})
     assert response.status_code == 201
     return {"cookies": {}, "headers": {"Authorization": f"Bearer {response.get_json()['token']}"}}
+
+
+def _auth_for(app, username, via):
+    """Log in as `username` (admin makes the HAP's token) and return what each case must carry."""
+    admin_client = app.test_client()
+    admin = _cookie_auth(admin_client, "admin")
+    if username == "admin":
+        return admin
+    if via == "cookie":
+        return _cookie_auth(app.test_client(), username)
+    return _bearer_auth(admin_client, admin["headers"]["X-CSRF-Token"], username)
+
+
+ROLES = [("admin", "cookie"), ("anna", "cookie"), ("coordinator", "cookie"), ("hap", "bearer")]
 
 
 @pytest.fixture
@@ -91,19 +117,9 @@ def _strategy(operation, mode, ids):
     return st.one_of(strategies)
 
 
-@pytest.mark.parametrize("username, via", [
-    ("admin", "cookie"), ("anna", "cookie"), ("coordinator", "cookie"), ("hap", "bearer"),
-])
+@pytest.mark.parametrize("username, via", ROLES)
 def test_api_conforms_to_its_openapi_schema(app, demo, username, via):
-    admin_client = app.test_client()
-    admin = _cookie_auth(admin_client, "admin")
-    if username == "admin":
-        auth = admin
-    elif via == "cookie":
-        auth = _cookie_auth(app.test_client(), username)
-    else:
-        auth = _bearer_auth(admin_client, admin["headers"]["X-CSRF-Token"], username)
-    schema = _schema_for(app, auth)
+    schema = _schema_for(app, _auth_for(app, username, via))
     # Logging out ends the cookie session the other operations need: fuzz it last.
     # /readyz answers 503 by design on this create_all schema (no migrations stamped): tests/test_operations.py.
     operations = sorted((op for op in (result.ok() for result in schema.get_all_operations()) if op.path != "/readyz"),
@@ -132,3 +148,72 @@ def test_api_conforms_to_its_openapi_schema(app, demo, username, via):
             if seen:
                 failures[f"{operation.label} ({mode.value})"] = seen[0]
     assert not failures, "\n\n".join(f"== {label}\n{text}" for label, text in failures.items())
+
+
+def test_the_document_links_the_main_flows(app):
+    spec = app.test_client().get("/api/openapi.json").get_json()
+    links = {(path, method, name) for path, operations in spec["paths"].items() for method, operation in
+             operations.items() if method != "parameters" for response in operation["responses"].values()
+             for name in response.get("links", {})}
+    for expected in [("/api/calls", "post", "POST_calls_call_id_offer"), ("/api/calls", "post", "POST_visits"),
+                     ("/api/calls/{call_id}/offer", "post", "POST_calls_call_id_accept"),
+                     ("/api/visits", "post", "POST_visits_visit_id_vitals"),
+                     ("/api/visits", "post", "POST_visits_visit_id_complete"),
+                     ("/api/clients", "post", "GET_clients_client_id"),
+                     ("/api/placements", "post", "POST_placements_placement_id_offer")]:
+        assert expected in links
+
+
+# Each scenario also starts from what the demo region already holds: a read of one of its calls, clients, visits
+# or placements that this role may see feeds the same links a create does (a nurse creates no call of her own).
+SEEDS = {"/api/calls/{call_id}": Call, "/api/clients/{client_id}": Client, "/api/visits/{visit_id}": Visit,
+         "/api/placements/{placement_id}": Placement}
+
+
+def _seed_rule(machine, path, ids, auth):
+    operation = machine.schema[path]["GET"]
+    name = path.rsplit("{", 1)[1].rstrip("}")
+
+    @initialize(target=machine.bundles[f"GET {path} -> 200"], index=st.integers(min_value=0, max_value=len(ids) - 1))
+    def seed(self, index):
+        case = operation.Case(path_parameters={name: ids[index]}, cookies=dict(auth["cookies"]),
+                              headers=dict(auth["headers"]))
+        self.recorder.record_case(case=case)
+        output = self._step(StepInput.initial(case))
+        return output if output.response.status_code == 200 else multiple()
+
+    return seed
+
+
+@pytest.mark.parametrize("username, via", ROLES)
+def test_stateful_scenarios_follow_the_links(app, username, via):
+    """Chains of calls along the document's links: no 500, every answer matches its schema."""
+    engine = app.extensions["db_engine"]
+    auth = {}
+    schema = _schema_for(app, auth).exclude(path="/api/auth/logout").exclude(path="/readyz")
+    schema.config.phases.stateful.inference.algorithms = []  # the document's own links, not guessed ones
+    machine = schema.as_state_machine()
+    with Session(engine) as session:
+        load_all(session, now=START)
+        ids = {path: list(session.exec(select(model.id)).all()) for path, model in SEEDS.items()}
+
+    class Scenario(machine):
+        def setup(self):
+            # Each scenario starts from the same region, so Hypothesis sees the same answers to the same steps.
+            _clean(engine)
+            with Session(engine) as session:
+                ensure_teams(session)
+                session.commit()
+                load_all(session, now=START)
+            auth.update(_auth_for(app, username, via))
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, excluded_checks=EXCLUDED_CHECKS, recorder=self.recorder)
+
+    for path, found in ids.items():
+        if found:
+            setattr(Scenario, "seed_" + path.split("/")[2], _seed_rule(machine, path, found, auth))
+    settings = hypothesis.settings(max_examples=SCENARIOS, stateful_step_count=STEPS, deadline=None, database=None,
+                                   derandomize=SEED is None, phases=[Phase.generate, Phase.shrink],
+                                   suppress_health_check=list(HealthCheck))
+    Scenario.run(settings=settings)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
 from backend.clients.visibility import visible_client_ids_query
+from backend.consults.models import Consult
 from backend.dispatch.models import Call
 from backend.visits.models import Handover, Visit
 
@@ -15,7 +16,7 @@ from backend.visits.models import Handover, Visit
 _CLIENT_ID_KEYS = ("client_id",)
 _CLIENT_OBJECT_KEYS = ("client", "clients")
 # How a request's path or body names the client it is about, through the row it targets.
-_TARGETS = {"client_id": None, "call_id": Call, "visit_id": Visit, "handover_id": Handover}
+_TARGETS = {"client_id": None, "call_id": Call, "visit_id": Visit, "handover_id": Handover, "consult_id": Consult}
 
 
 def _actor_fields(actor) -> dict:
@@ -54,6 +55,13 @@ def record_many(session: Session, *, actor, action: str, client_ids, now: dateti
     if rows:
         session.execute(sa.insert(AuditEvent), rows)
         _note(session, actor, (row["client_id"] for row in rows))
+
+
+def read_listed(session: Session, query, *, actor, action: str, now: datetime, data: str | None = None) -> list:
+    """Run a query for rows that each name a client (`client_id`), audit every client shown, return the rows."""
+    rows = list(session.exec(query).all())
+    record_many(session, actor=actor, action=action, client_ids=[row.client_id for row in rows], now=now, data=data)
+    return rows
 
 
 def record_denied(session: Session, *, actor, action: str, client_id: int | None, now: datetime,

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend.clients.models import Client
+from backend.consults.models import Consult, ConsultAsk
 from backend.dispatch.models import Call
 from backend.vocab import TEAM_ROLES
 
@@ -17,6 +18,10 @@ def visible_client_ids_query(actor):
     if actor.role in TEAM_ROLES:
         via_calls = select(Call.client_id).where(Call.team == actor.team)
         own = select(Client.id).where(Client.created_team == actor.team)
+    elif actor.role == "physician":
+        # A physician sees only the clients of the consults she was asked for (least privilege).
+        return (select(Consult.client_id).join(ConsultAsk, ConsultAsk.consult_id == Consult.id)
+                .where(ConsultAsk.user_id == actor.user_id))
     elif actor.role == "hap":
         org = organisation_of(actor)
         via_calls = select(Call.client_id).where(Call.organisation == org)

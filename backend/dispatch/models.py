@@ -46,6 +46,11 @@ class Call(SQLModel, table=True):
     lead_alerted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancel_reason: str | None = Field(default=None, max_length=500)
     closing_note: str | None = Field(default=None, sa_type=sa.Text)
+    # A planned follow-up visit (status `planned` until the clock opens it; dispatch/planned.py): the time
+    # agreed with the client, and the visit it follows. No foreign key to visits: visits.call_id already
+    # points here, and a cycle between the two tables would complicate every create/drop.
+    planned_for: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    previous_visit_id: str | None = Field(default=None, max_length=36, index=True)
     version: int = 1
 
     client: Client = Relationship(sa_relationship_kwargs={"lazy": "joined", "viewonly": True})

@@ -59,11 +59,9 @@ def list_calls(session: Session, *, actor, now: datetime, status: str | None = N
         if with_events:
             changed = sa.or_(changed, Call.id.in_(select(CallEvent.call_id).where(CallEvent.at > updated_since)))
         query = query.where(changed)
-    calls = list(session.exec(query).all())
+    calls = audit.read_listed(session, query, actor=actor, action="call.list", now=now, data="meldingen")
     if with_events:
         _embed_events(session, calls)
-    audit.record_many(session, actor=actor, action="call.list", client_ids=[c.client_id for c in calls],
-                      now=now, data="meldingen")
     session.commit()
     return calls
 

@@ -3,11 +3,11 @@ from flask.views import MethodView
 
 from backend.api import Blueprint, current_actor, get_clock
 from backend.db import get_session
-from backend.dispatch import availability, queries, service
+from backend.dispatch import availability, planned, queries, service
 from backend.dispatch.schemas import (
     CallCreateSchema, CallEventSchema, CallQueryArgsSchema, CallSchema, CancelSchema, DeclineSchema,
     MyStatusResultSchema, MyStatusSchema, OfferSchema, RecommendationQueryArgsSchema, RecommendationSchema,
-    RetriageSchema, StatusSchema,
+    RescheduleSchema, RetriageSchema, StatusSchema,
 )
 from backend.geo.routes import current_geocoder
 from backend.vocab import CALL_READ_ROLES
@@ -111,6 +111,18 @@ class CallCancelViews(MethodView):
         """Cancel a call"""
         return service.cancel_call(get_session(), actor=current_actor(), call_id=call_id,
                                    reason=data["reason"], now=get_clock().now())
+
+
+@blp.route("/calls/<int:call_id>/reschedule")
+class CallRescheduleViews(MethodView):
+    @blp.auth("nurse", *DISPATCH_ROLES)
+    @blp.arguments(RescheduleSchema)
+    @blp.response(200, CallSchema)
+    @blp.alt_response(409, description="The call is no longer planned")
+    def post(self, data, call_id):
+        """Move a planned follow-up visit to another time, with a reason (only while planned)"""
+        return planned.reschedule_call(get_session(), actor=current_actor(), call_id=call_id,
+                                       now=get_clock().now(), **data)
 
 
 @blp.route("/calls/<int:call_id>/triage")

@@ -87,6 +87,11 @@ class CancelSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
+class RescheduleSchema(ma.Schema):
+    planned_for = ma.fields.AwareDateTime(required=True)
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
 class RetriageSchema(ma.Schema):
     urgency = ma.fields.String(required=True, validate=validate.OneOf(vocab.TRIAGE_URGENCIES))
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))

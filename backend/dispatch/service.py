@@ -1,6 +1,7 @@
 """The call state machine: every transition is a conditional UPDATE plus an event, in one transaction.
 
 open → offered → accepted → en_route → on_site → completed; cancelled from any non-final status;
+planned → open for a planned follow-up visit (planned.py), when the clock reaches its time;
 decline and an expired offer return the call to open, and the ladder (`offer_next`) asks the next nurse
 right after that commit. Pushes about a change are written in its transaction (notices.py).
 """
@@ -375,10 +376,10 @@ def set_call_status(session: Session, *, actor, call_id: int, status: str, now: 
 
 
 def cancel_call(session: Session, *, actor, call_id: int, reason: str, now: datetime) -> Call:
-    """Cancel a call that has not ended; a nurse holding it is free again."""
+    """Cancel a call that has not ended (a planned one too); a nurse holding it is free again."""
     call = _visible_for_change(session, actor=actor, call_id=call_id)
     before, holder = call.status, call.nurse_id
-    _update(session, call=call, from_statuses=ACTIVE_STATUSES, now=now, action="annuleren",
+    _update(session, call=call, from_statuses=vocab.CANCELLABLE_STATUSES, now=now, action="annuleren",
             values={"status": "cancelled", "cancel_reason": reason, "closed_at": now, "offer_expires_at": None,
                     "offer_next_at": None})
     if before in HELD_STATUSES and holder is not None:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Field, Relationship, SQLModel
 
 from backend.db import UTCDateTime
-from backend.vocab import AVAILABILITY, ORGANISATION_KINDS, ROLES, TEAM_KINDS
+from backend.vocab import AVAILABILITY, ORGANISATION_KINDS, PROFESSIONS, ROLES, TEAM_KINDS
 
 
 class Organisation(SQLModel, table=True):
@@ -38,6 +38,8 @@ class Team(SQLModel, table=True):
     ack_window_seconds: int = 300
     auto_offer: bool = False
     handover_ack_alert_minutes: int = 240
+    # A planned call opens this long before its planned time, so it reaches the board and a nurse in time.
+    planned_lead_minutes: int = 30
 
     def target_minutes(self, urgency: str) -> int:
         return getattr(self, f"target_{urgency.lower()}_minutes")
@@ -55,6 +57,7 @@ class User(SQLModel, table=True):
         sa.CheckConstraint(f"availability IN {AVAILABILITY}", name="ck_users_availability"),
         # Usernames are stored lower-case, so the unique constraint is case-insensitive (no `ANNA` beside `anna`).
         sa.CheckConstraint("username = lower(username)", name="ck_users_username_lower"),
+        sa.CheckConstraint(f"profession IS NULL OR profession IN {tuple(PROFESSIONS)}", name="ck_users_profession"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +68,8 @@ class User(SQLModel, table=True):
     team: str | None = Field(default=None, foreign_key="teams.code", max_length=16, index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisations.id", index=True)
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
+    profession: str | None = Field(default=None, max_length=8)  # a physician's: so, vs or pa
+    phone: str | None = Field(default=None, max_length=30)  # the work phone a physician calls a nurse back on
     base_lat: float | None = None
     base_lon: float | None = None
     availability: str = Field(default="off_duty", max_length=16)

@@ -4,11 +4,12 @@ from marshmallow import validate
 
 from backend.api import ID, AutoSchema
 from backend.identity.models import User
-from backend.vocab import ROLES, SKILL_PATTERN, TEAM_CODE_PATTERN
+from backend.vocab import PROFESSIONS, ROLES, SKILL_PATTERN, TEAM_CODE_PATTERN
 
 SKILL = validate.Regexp(SKILL_PATTERN, error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
 # The shape of a team code; whether the team exists is the service's question (teams are rows).
 TEAM_CODE = validate.Regexp(TEAM_CODE_PATTERN, error="Een teamcode is kort: kleine letters, cijfers, - of _.")
+PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Een telefoonnummer: cijfers, spaties, + ( ) -.")
 
 
 class UserSchema(AutoSchema):
@@ -41,6 +42,8 @@ class UserCreateSchema(ma.Schema):
     skills = ma.fields.List(ma.fields.String(validate=SKILL), validate=validate.Length(max=30))
     base_lat = ma.fields.Float(validate=validate.Range(-90, 90), allow_none=True)
     base_lon = ma.fields.Float(validate=validate.Range(-180, 180), allow_none=True)
+    profession = ma.fields.String(validate=validate.OneOf(PROFESSIONS), allow_none=True)
+    phone = ma.fields.String(validate=PHONE, allow_none=True)
 
 
 class UserUpdateSchema(ma.Schema):
@@ -51,6 +54,8 @@ class UserUpdateSchema(ma.Schema):
     team = ma.fields.String(validate=TEAM_CODE, allow_none=True)
     skills = ma.fields.List(ma.fields.String(validate=SKILL), validate=validate.Length(max=30))
     name = ma.fields.String(validate=validate.Length(min=1, max=120))
+    profession = ma.fields.String(validate=validate.OneOf(PROFESSIONS), allow_none=True)
+    phone = ma.fields.String(validate=PHONE, allow_none=True)
 
 
 class UserQueryArgsSchema(ma.Schema):

@@ -115,10 +115,14 @@ def _account_event(session: Session, *, actor, action: str, user: User, now: dat
                  detail={"target_user_id": user.id, "target_username": user.username, **detail})
 
 
-def _check_team(role: str | None, team: str | None) -> None:
-    if role in TEAM_ROLES and not team:
-        raise errors.Unprocessable("Een verpleegkundige, coördinator of teamleider hoort bij een team.",
+def _check_team(role: str | None, team: str | None, profession: str | None = None) -> None:
+    if role in TEAM_ROLES + ("physician",) and not team:
+        raise errors.Unprocessable("Een verpleegkundige, coördinator, teamleider of arts hoort bij een team.",
                                    errors={"team": ["Verplicht voor deze rol."]})
+    if (role == "physician") != (profession is not None):
+        message = ("Een arts heeft een beroep: so, vs of pa." if role == "physician"
+                   else "Alleen een arts (rol physician) heeft een beroep.")
+        raise errors.Unprocessable(message, errors={"profession": [message]})
 
 
 def create_user(session: Session, *, data: dict, now: datetime, actor=None) -> User:
@@ -128,7 +132,7 @@ def create_user(session: Session, *, data: dict, now: datetime, actor=None) -> U
     data["username"] = normalise_username(data["username"])
     if session.scalar(select(User.id).where(sa.func.lower(User.username) == data["username"])) is not None:
         raise errors.Conflict(f"Gebruikersnaam '{data['username']}' bestaat al.")
-    _check_team(data.get("role"), data.get("team"))
+    _check_team(data.get("role"), data.get("team"), data.get("profession"))
     if data.get("team"):
         require_team(session, code=data["team"])
     if data.get("organisation_id") is not None:
@@ -150,7 +154,7 @@ def update_user(session: Session, *, actor, user_id: int, changes: dict, now: da
                                    errors={"active": ["Niet voor je eigen account."]})
     role = changes.get("role", user.role)
     team = changes["team"] if "team" in changes else user.team
-    _check_team(role, team)
+    _check_team(role, team, changes["profession"] if "profession" in changes else user.profession)
     if team:
         require_team(session, code=team)
     before = {key: getattr(user, key) for key in changes}

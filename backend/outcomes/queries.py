@@ -54,9 +54,12 @@ def period_calls(*, start: datetime, end: datetime, team: str | None, bounds: li
         bucket = sa.case(*[(Call.created_at < b, i) for i, b in enumerate(bounds[:-1])], else_=len(bounds) - 1)
     else:
         bucket = sa.literal(0)
+    # A planned follow-up visit has no NTS response: it waits for an agreed time, not after a triage, so its
+    # `on_site_at` does not enter the response figures (dispatch/planned.py).
+    on_site_at = sa.case((Call.planned_for.is_(None), Call.on_site_at), else_=sa.null())
     query = sa.select(
-        Call.id, Call.client_id, Call.urgency, Call.status, Call.created_at, Call.target_at, Call.on_site_at,
-        Call.closed_at, bucket.label("bucket"),
+        Call.id, Call.client_id, Call.urgency, Call.status, Call.created_at, Call.target_at,
+        on_site_at.label("on_site_at"), Call.closed_at, bucket.label("bucket"),
     ).where(Call.created_at >= start, Call.created_at < end)
     if team is not None:
         query = query.where(Call.team == team)
@@ -132,10 +135,11 @@ def offer_counts(session, pc) -> list:
 
 
 def recalled_within(pc, hours: int):
-    """Whether another call for the same client was created after this call's completion, within `hours`."""
+    """Whether another call for the same client was created after this call's completion, within `hours`
+    (a planned follow-up visit is no re-call: the team planned it)."""
     later = aliased(Call)
     return sa.exists().where(
-        later.client_id == pc.c.client_id, later.created_at > pc.c.closed_at,
+        later.client_id == pc.c.client_id, later.created_at > pc.c.closed_at, later.planned_for.is_(None),
         minutes_between(later.created_at, pc.c.closed_at) <= hours * 60 + SLACK_MINUTES,
     )
 

@@ -6,7 +6,9 @@ The definitions (API.md, "Outcomes (v1.1)"), written once, here. A period is [fr
 - `calls`: calls created in the period, `by_urgency` on their current urgency; `cancelled`: of those, cancelled.
 - `response`: response = `on_site_at` − `created_at`, over the calls that were on site (a call cancelled
   before, or not yet on site, has no response); within target when `on_site_at` ≤ `target_at` (exactly on
-  target counts). `within_target_pct` = within / on site. p50/p90 interpolate linearly between the closest
+  target counts). Planned follow-up visits (`planned_for` set) have no response: NTS response targets
+  measure the wait after a triaged request, and a planned visit waits for a time agreed with the client.
+  `within_target_pct` = within / on site. p50/p90 interpolate linearly between the closest
   ranks (PostgreSQL's `percentile_cont`), in minutes. `distribution`: responses as % of their own target.
 - `outcomes`: completed calls per visit outcome; `home_pct` = outcomes `home_resolved`, `follow_up_visit`,
   `own_gp`, `regular_home_care` over all completed calls.
@@ -16,7 +18,7 @@ The definitions (API.md, "Outcomes (v1.1)"), written once, here. A period is [fr
   expiry, no second offer) over calls offered at least once; `escalations` = calls with an expired offer
   or a team-lead alert.
 - `recalls_72h` / `recalls_30d`: completed calls followed by another call for the same client created after
-  the completion (`closed_at`) and at most 72 hours / 30 days after it.
+  the completion (`closed_at`) and at most 72 hours / 30 days after it; a planned follow-up visit is not one.
 
 Percentages carry one decimal and are null when there is nothing to divide by.
 """

@@ -229,9 +229,8 @@ def list_placements(session: Session, *, actor, now: datetime, status: str | Non
     query = visible_query(actor).order_by(Placement.waiting_since, Placement.id).limit(limit)
     if status:
         query = query.where(Placement.status == status)
-    placements = list(session.exec(query).all())
-    audit.record_many(session, actor=actor, action="placement.list", client_ids=[p.client_id for p in placements],
-                      now=now, data="aanvraag tijdelijk bed")
+    placements = audit.read_listed(session, query, actor=actor, action="placement.list", now=now,
+                                   data="aanvraag tijdelijk bed")
     session.commit()
     return placements
 

@@ -29,7 +29,7 @@ class VapidKeyViews(MethodView):
 
 @blp.route("/push/subscriptions")
 class SubscriptionViews(MethodView):
-    @blp.auth(*vocab.TEAM_ROLES)
+    @blp.auth(*vocab.PUSH_ROLES)
     @blp.arguments(SubscriptionCreateSchema)
     @blp.response(201, SubscriptionSchema)
     @blp.alt_response(422, description="Endpoint not on the push allow-list, or malformed keys")

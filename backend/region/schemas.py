@@ -51,6 +51,7 @@ class TeamUpdateSchema(ma.Schema):
     ack_window_seconds = ma.fields.Integer(validate=validate.Range(30, 3600))
     auto_offer = ma.fields.Boolean()
     handover_ack_alert_minutes = ma.fields.Integer(validate=validate.Range(15, 10080))
+    planned_lead_minutes = ma.fields.Integer(validate=validate.Range(0, 720))
 
 
 class TeamCreateSchema(TeamUpdateSchema):

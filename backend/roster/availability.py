@@ -81,3 +81,14 @@ def sync_shift_availability(session: Session, *, now: datetime, lookback: timede
             .execution_options(synchronize_session=False)).rowcount
     session.commit()
     return {"started": started, "ended": ended}
+
+
+def on_call(session: Session, *, team: str, role: str, at: datetime) -> list[int]:
+    """Return who of this role is on an adopted shift of the team running at `at`, first on the roster first
+    (earliest start, then the order they were rostered): the physicians' on-call ladder."""
+    rows = session.execute(
+        select(RosterAssignment.user_id).join(User, User.id == RosterAssignment.user_id)
+        .where(RosterAssignment.team == team, RosterAssignment.starts_at <= at, RosterAssignment.ends_at > at,
+               User.role == role, User.active.is_(True))
+        .order_by(RosterAssignment.starts_at, RosterAssignment.id)).all()
+    return list(dict.fromkeys(user_id for (user_id,) in rows))

@@ -10,7 +10,7 @@ from backend.identity.models import User
 from backend.roster.models import RosterGapAlert, RosterShiftType
 from backend.roster.problem import load_problem
 from backend.roster.rules import COVERAGE
-from backend.roster.service import own_team
+from backend.roster.access import own_team
 from backend.timeutil import AMSTERDAM
 
 ALERT_HOURS = 24

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
 
 from backend.db import UTCDateTime
+from backend.vocab import ROSTER_ROLES
 
 PROPOSAL_STATUSES = ("proposal", "adopted", "discarded")
 WISH_KINDS = ("day_off", "no_nights", "preferred_shift")
@@ -21,6 +22,7 @@ class RosterShiftType(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("team", "code", name="uq_roster_shift_types_team_code"),
         sa.CheckConstraint("min_staff >= 0", name="ck_roster_shift_types_min_staff"),
+        sa.CheckConstraint(f"role IN {ROSTER_ROLES}", name="ck_roster_shift_types_role"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,6 +36,8 @@ class RosterShiftType(SQLModel, table=True):
     max_staff: int | None = None
     skill_needs: list[dict] = Field(default_factory=list, sa_type=JSON)  # [{any_of: [..], count: n}]
     active: bool = True
+    # Whose shift: the nurses' (planned by the solver) or the physicians' on-call duty (filled by hand).
+    role: str = Field(default="nurse", max_length=16)
 
 
 class RosterTeamRules(SQLModel, table=True):

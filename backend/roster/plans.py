@@ -9,9 +9,9 @@ from backend import errors
 from backend.roster import history
 from backend.roster.gaps import unfilled_entry
 from backend.roster.models import RosterAssignment, RosterProposal
-from backend.roster.problem import load_problem
+from backend.roster.problem import load_problem, on_call_codes
 from backend.roster.rules import Violation, check_plan
-from backend.roster.service import check_team, get_row
+from backend.roster.access import check_team, team_row
 from backend.roster.solver import PlanningError, solve
 from backend.timeutil import AMSTERDAM
 
@@ -77,11 +77,8 @@ def generate_roster(session: Session, *, actor, team: str, start_date: date, end
 
 
 def _proposal(session: Session, *, actor, proposal_id: int) -> RosterProposal:
-    proposal = get_row(session, RosterProposal, proposal_id)
-    if proposal is None:
-        raise errors.NotFound(f"Roostervoorstel {proposal_id} bestaat niet.")
-    check_team(actor, proposal.team, session)
-    return proposal
+    return team_row(session, RosterProposal, proposal_id, actor=actor,
+                    missing=f"Roostervoorstel {proposal_id} bestaat niet.")
 
 
 def get_proposal(session: Session, *, actor, proposal_id: int) -> Proposal:
@@ -99,9 +96,11 @@ def adopt_proposal(session: Session, *, actor, proposal_id: int, now: datetime) 
     if claimed != 1:
         session.rollback()
         raise errors.Conflict(f"Roostervoorstel {proposal_id} is al {proposal.status}.")
+    # The physicians' on-call shifts are a roster of their own: a nurses' plan neither sees nor replaces them.
+    nurses_only = RosterAssignment.shift_code.not_in(on_call_codes(session, team=proposal.team))
     old = session.exec(select(RosterAssignment).where(
         RosterAssignment.team == proposal.team, RosterAssignment.day >= proposal.start_date,
-        RosterAssignment.day <= proposal.end_date)).all()
+        RosterAssignment.day <= proposal.end_date, nurses_only)).all()
     old_keys = {(r.user_id, r.shift_code, r.day) for r in old}
     new_keys = {(a["nurse_id"], a["shift"], date.fromisoformat(a["day"])) for a in proposal.assignments}
     for r in old:  # a published shift that goes away is news for its nurse
@@ -109,7 +108,7 @@ def adopt_proposal(session: Session, *, actor, proposal_id: int, now: datetime) 
             history.shift_changed(session, row=r, change="removed", actor=actor, now=now)
     session.execute(sa.delete(RosterAssignment).where(
         RosterAssignment.team == proposal.team, RosterAssignment.day >= proposal.start_date,
-        RosterAssignment.day <= proposal.end_date))
+        RosterAssignment.day <= proposal.end_date, nurses_only))
     # Any other open proposal for an overlapping period is now out of date.
     session.execute(
         sa.update(RosterProposal).where(

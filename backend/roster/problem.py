@@ -46,6 +46,17 @@ def team_shift_types(session: Session, *, team: str) -> list[RosterShiftType]:
                              .order_by(RosterShiftType.start_time, RosterShiftType.code)).all())
 
 
+def nurse_shift_types(session: Session, *, team: str) -> list[RosterShiftType]:
+    """Return the team's active shift types for nurses (the physicians' on-call duty is not the planner's)."""
+    return [r for r in team_shift_types(session, team=team) if r.active and r.role == "nurse"]
+
+
+def on_call_codes(session: Session, *, team: str) -> list[str]:
+    """Return the codes of the team's physicians' on-call shift types (never replaced by a nurses' plan)."""
+    return list(session.exec(select(RosterShiftType.code).where(RosterShiftType.team == team,
+                                                                RosterShiftType.role == "physician")).all())
+
+
 def team_nurses(session: Session, *, team: str) -> list[User]:
     """Return the active nurses of a team (VS and PA included: they are nurses by role)."""
     return list(session.exec(select(User).where(User.team == team, User.role == "nurse", User.active)
@@ -101,7 +112,7 @@ def load_problem(session: Session, *, team: str, start_date: date,
     """Build the planner's problem for a team and period; return it with the adopted assignments around it."""
     rules = team_rules(session, team=team)
     margin = margin_days(rules)
-    shift_types = [to_shift_type(r) for r in team_shift_types(session, team=team) if r.active]
+    shift_types = [to_shift_type(r) for r in nurse_shift_types(session, team=team)]
     shifts = expand_shifts(shift_types, start_date, end_date, margin_days=margin)
     users = team_nurses(session, team=team)
     contracts = contract_hours(session, [u.id for u in users])
@@ -110,6 +121,7 @@ def load_problem(session: Session, *, team: str, start_date: date,
     lo = _local_day_start(start_date - timedelta(days=margin))
     hi = _local_day_start(end_date + timedelta(days=margin + 2))
     ids = [u.id for u in users]
+    nurse_ids = set(ids)
     unavailable = [
         Unavailability(r.user_id, r.starts_at, r.ends_at, r.reason)
         for r in session.exec(select(RosterUnavailability).where(
@@ -128,10 +140,12 @@ def load_problem(session: Session, *, team: str, start_date: date,
     problem.history = [
         Assignment(row.user_id, _shift_of_row(row, {}), pinned=True)
         for row in adopted_rows(session, team=team, start=lo - reach, end=hi + reach)
-        if row.ends_at <= lo or row.starts_at >= hi
+        if (row.ends_at <= lo or row.starts_at >= hi) and row.user_id in nurse_ids
     ]
     adopted = []
     for row in adopted_rows(session, team=team, start=lo, end=hi):
+        if row.user_id not in nurse_ids:
+            continue  # a physician's on-call shift: a roster of its own
         shift = _shift_of_row(row, problem.shift_by_key)
         if shift.key not in problem.shift_by_key:
             problem.shifts.append(shift)

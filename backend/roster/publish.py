@@ -10,7 +10,7 @@ from backend.roster.models import RosterEvent, RosterPublication
 from backend.roster.planning import MONTHS_NL
 from backend.roster.problem import load_problem, team_nurses
 from backend.roster.rules import check_plan
-from backend.roster.service import check_team, own_team
+from backend.roster.access import check_team, own_team
 
 MAX_PUBLISH_DAYS = 62
 

@@ -22,7 +22,7 @@ from backend.roster.models import (
 )
 from backend.timeutil import AMSTERDAM
 from backend.identity.schemas import TEAM_CODE
-from backend.vocab import SKILL_PATTERN
+from backend.vocab import ROSTER_ROLES, SKILL_PATTERN
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Alleen kleine letters, cijfers en _ (max 32).")
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Tijd als HH:MM.")
@@ -72,10 +72,16 @@ class StoredDate(ma.fields.Date):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class GenerateSchema(ma.Schema):
+class TeamPeriodSchema(ma.Schema):
+    """A team and a period of days: what is planned (`generate`) or published."""
+
     team = ma.fields.String(required=True, validate=TEAM_CODE)
     start_date = ma.fields.Date(required=True, validate=DAY)
     end_date = ma.fields.Date(required=True, validate=DAY)
+
+
+class GenerateSchema(TeamPeriodSchema):
+    pass
 
 
 class AssignmentSchema(AutoSchema):
@@ -199,6 +205,7 @@ class ShiftTypeCreateSchema(ma.Schema):
     max_staff = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
     skill_needs = ma.fields.List(ma.fields.Nested(SkillNeedSchema), load_default=list)
     active = ma.fields.Boolean(load_default=True)
+    role = ma.fields.String(load_default="nurse", validate=validate.OneOf(ROSTER_ROLES))
 
     @ma.validates_schema
     def _staff(self, data, **_):
@@ -216,7 +223,7 @@ class ShiftTypeCreateSchema(ma.Schema):
 
 class ShiftTypeUpdateSchema(ShiftTypeCreateSchema):
     class Meta:
-        exclude = ("team", "code")
+        exclude = ("team", "code", "role")
 
 
 class ContractArgsSchema(ma.Schema):
@@ -319,10 +326,8 @@ class GapAlertSchema(AutoSchema):
     missing = ma.fields.List(ma.fields.Nested(MissingSchema))
 
 
-class PublishSchema(ma.Schema):
-    team = ma.fields.String(required=True, validate=TEAM_CODE)
-    start_date = ma.fields.Date(required=True, validate=DAY)
-    end_date = ma.fields.Date(required=True, validate=DAY)
+class PublishSchema(TeamPeriodSchema):
+    pass
 
 
 class PublicationSchema(AutoSchema):

@@ -6,8 +6,9 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, select
 
 from backend import errors
-from backend.identity.models import Team, User
+from backend.identity.models import User
 from backend.roster import history
+from backend.roster.access import plannable_nurse, check_team, get_row, own_team, team_row
 from backend.roster.ical import shifts_to_ical
 from backend.roster.models import (
     RosterAssignment,
@@ -29,7 +30,6 @@ from backend.roster.problem import (
 )
 from backend.roster.rules import wish_met
 from backend.timeutil import AMSTERDAM
-from backend.vocab import MAX_ID
 
 WEEK = timedelta(days=7)
 
@@ -55,40 +55,6 @@ class NamedAssignment:
         return getattr(self.row, name)
 
 
-# --- access ------------------------------------------------------------------------------------
-
-def get_row(session: Session, model, row_id: int):
-    """Return a row by id; an id no column can hold is simply not there."""
-    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
-
-
-def check_team(actor, team: str, session: Session) -> None:
-    """Refuse an unknown team (teams are rows), and a team other than the actor's own."""
-    if session.get(Team, team) is None:
-        raise errors.Unprocessable(f"Onbekend team '{team}'.", errors={"team": ["Dit team bestaat niet."]})
-    if actor is not None and actor.role != "admin" and actor.team != team:
-        raise errors.Forbidden("Je kunt alleen het rooster van je eigen team inzien of plannen.")
-
-
-def own_team(actor, team: str | None, session: Session) -> str:
-    """The team asked for, else the actor's own."""
-    team = team or actor.team or ""
-    check_team(actor, team, session)
-    return team
-
-
-def _team_nurse(session: Session, *, actor, nurse_id: int, self_allowed: bool) -> User:
-    """Return a nurse the actor may plan for: as her team lead or (if allowed) as herself."""
-    nurse = get_row(session, User, nurse_id)
-    if nurse is None or nurse.role != "nurse":
-        raise errors.NotFound(f"Verpleegkundige {nurse_id} bestaat niet.")
-    if self_allowed and actor.role == "nurse" and actor.user_id == nurse_id:
-        return nurse
-    if actor.role != "team_lead" or actor.team != nurse.team:
-        raise errors.Forbidden("Alleen de teamleider van haar team" + (" of zijzelf." if self_allowed else "."))
-    return nurse
-
-
 # --- shift types, nurses and contracts ---------------------------------------------------------
 
 def list_shift_types(session: Session, *, actor, team: str | None) -> list[RosterShiftType]:
@@ -106,10 +72,8 @@ def create_shift_type(session: Session, *, actor, data: dict) -> RosterShiftType
 
 def update_shift_type(session: Session, *, actor, shift_type_id: int, data: dict) -> RosterShiftType:
     """Change a shift type's times, days or needs (adopted assignments keep their times)."""
-    row = get_row(session, RosterShiftType, shift_type_id)
-    if row is None:
-        raise errors.NotFound(f"Diensttype {shift_type_id} bestaat niet.")
-    check_team(actor, row.team, session)
+    row = team_row(session, RosterShiftType, shift_type_id, actor=actor,
+                   missing=f"Diensttype {shift_type_id} bestaat niet.")
     for key, value in data.items():
         setattr(row, key, value)
     session.add(row)
@@ -127,7 +91,7 @@ def list_nurses(session: Session, *, actor, team: str | None) -> list[TeamNurse]
 
 def set_contract(session: Session, *, actor, nurse_id: int, hours_per_week: float) -> RosterContract:
     """Set a nurse's contract hours per week."""
-    _team_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=False)
+    plannable_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=False)
     row = session.get(RosterContract, nurse_id) or RosterContract(user_id=nurse_id)
     row.hours_per_week = hours_per_week
     session.add(row)
@@ -140,7 +104,7 @@ def set_contract(session: Session, *, actor, nurse_id: int, hours_per_week: floa
 def add_unavailability(session: Session, *, actor, data: dict, now: datetime) -> RosterUnavailability:
     """Record that a nurse cannot work in a span (the nurse herself or her team lead)."""
     nurse_id = data.get("nurse_id") or actor.user_id
-    _team_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=True)
+    plannable_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=True)
     if data["end"] <= data["start"]:
         raise errors.Unprocessable("Het einde ligt niet na het begin.", errors={"end": ["Moet na start liggen."]})
     row = RosterUnavailability(user_id=nurse_id, starts_at=data["start"], ends_at=data["end"],
@@ -167,10 +131,16 @@ def list_unavailability(session: Session, *, actor, team: str | None, start: dat
 
 def delete_unavailability(session: Session, *, actor, unavailability_id: int) -> None:
     """Remove an unavailability."""
-    row = get_row(session, RosterUnavailability, unavailability_id)
+    _delete_nurse_row(session, RosterUnavailability, unavailability_id, actor=actor,
+                      missing=f"Afwezigheid {unavailability_id} bestaat niet.")
+
+
+def _delete_nurse_row(session: Session, model, row_id: int, *, actor, missing: str) -> None:
+    """Delete a nurse's own record (leave, a wish): as herself or as her team lead."""
+    row = get_row(session, model, row_id)
     if row is None:
-        raise errors.NotFound(f"Afwezigheid {unavailability_id} bestaat niet.")
-    _team_nurse(session, actor=actor, nurse_id=row.user_id, self_allowed=True)
+        raise errors.NotFound(missing)
+    plannable_nurse(session, actor=actor, nurse_id=row.user_id, self_allowed=True)
     session.delete(row)
     session.commit()
 
@@ -178,7 +148,7 @@ def delete_unavailability(session: Session, *, actor, unavailability_id: int) ->
 def add_wish(session: Session, *, actor, data: dict, now: datetime) -> RosterWish:
     """Record a nurse's wish (the nurse herself or her team lead): a day off, no nights in a week, a shift."""
     nurse_id = data.get("nurse_id") or actor.user_id
-    _team_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=True)
+    plannable_nurse(session, actor=actor, nurse_id=nurse_id, self_allowed=True)
     kind = data.get("kind") or ("preferred_shift" if data.get("want") else "day_off")
     day = data["day"]
     if kind == "no_nights":
@@ -245,12 +215,7 @@ def list_wishes(session: Session, *, actor, team: str | None, start: datetime | 
 
 def delete_wish(session: Session, *, actor, wish_id: int) -> None:
     """Withdraw a wish."""
-    row = get_row(session, RosterWish, wish_id)
-    if row is None:
-        raise errors.NotFound(f"Wens {wish_id} bestaat niet.")
-    _team_nurse(session, actor=actor, nurse_id=row.user_id, self_allowed=True)
-    session.delete(row)
-    session.commit()
+    _delete_nurse_row(session, RosterWish, wish_id, actor=actor, missing=f"Wens {wish_id} bestaat niet.")
 
 
 def get_rules(session: Session, *, actor, team: str) -> WorkingTimeRules:
@@ -287,25 +252,24 @@ def list_assignments(session: Session, *, actor, team: str | None, start: dateti
 
 
 def _editable(session: Session, *, actor, assignment_id: int) -> RosterAssignment:
-    row = get_row(session, RosterAssignment, assignment_id)
-    if row is None:
-        raise errors.NotFound(f"Dienst {assignment_id} staat niet in het rooster.")
-    check_team(actor, row.team, session)
-    return row
+    return team_row(session, RosterAssignment, assignment_id, actor=actor,
+                    missing=f"Dienst {assignment_id} staat niet in het rooster.")
 
 
 def add_assignment(session: Session, *, actor, data: dict, now: datetime) -> RosterAssignment:
     """Put a nurse on a shift by hand (the checker reports any rule this breaks)."""
     team = own_team(actor, data.get("team"), session)
-    nurse = get_row(session, User, data["nurse_id"])
-    if nurse is None or nurse.role != "nurse" or nurse.team != team:
-        raise errors.Unprocessable("Deze verpleegkundige hoort niet bij het team.",
-                                   errors={"nurse_id": ["Geen verpleegkundige van dit team."]})
     shift_type = session.exec(select(RosterShiftType).where(
         RosterShiftType.team == team, RosterShiftType.code == data["shift"])).first()
     if shift_type is None:
         raise errors.Unprocessable(f"Diensttype '{data['shift']}' bestaat niet voor team {team}.",
                                    errors={"shift": ["Onbekend diensttype."]})
+    nurse = get_row(session, User, data["nurse_id"])
+    # A physicians' on-call shift takes a physician of the team, every other shift a nurse.
+    if nurse is None or nurse.role != shift_type.role or nurse.team != team:
+        who = "arts" if shift_type.role == "physician" else "verpleegkundige"
+        raise errors.Unprocessable(f"Deze {who} hoort niet bij het team.",
+                                   errors={"nurse_id": [f"Geen {who} van dit team."]})
     planner_type = to_shift_type(shift_type)
     if not planner_type.occurs_on(data["day"]):
         raise errors.Unprocessable(f"{shift_type.name} valt niet op {data['day']:%A %d-%m-%Y}.",

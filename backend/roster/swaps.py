@@ -14,7 +14,7 @@ from backend.roster.models import RosterAssignment, RosterSwap
 from backend.roster.planning import Assignment
 from backend.roster.problem import load_problem, team_rules
 from backend.roster.rules import Violation, check_plan
-from backend.roster.service import get_row, own_team
+from backend.roster.access import get_row, own_team
 
 OPEN = ("offered", "taken")
 

@@ -147,7 +147,7 @@ def _medication_lines(changes: list[dict]) -> list[str]:
 
 
 def build_handover_bundle(*, handover: dict, patient: dict, encounter: dict, author: dict,
-                          vitals: list[dict], contacts: list[dict]) -> dict:
+                          vitals: list[dict], contacts: list[dict], consult_advice=()) -> dict:
     """Return the handover as a FHIR STU3 document Bundle (a JSON-ready dict)."""
     patient_ref = _ref("patient", patient["id"])
     encounter_ref = _ref("encounter", encounter["id"])
@@ -193,6 +193,7 @@ def build_handover_bundle(*, handover: dict, patient: dict, encounter: dict, aut
     contact_lines = [
         f"{c['name']} ({c.get('relation') or 'contact'}): {vocab.dutch(vocab.CONTACT_INVOLVEMENT, c.get('involvement'))}"
         + (f", tel. {c['phone']}" if c.get("phone") else "")
+        + (f". Let op: {c['signal']}" if c.get("signal") else "")  # a high EDIZ (backend/episodes/burden.py)
         for c in contacts
     ] or ["Geen contactpersonen vastgelegd."]
 
@@ -210,6 +211,8 @@ def build_handover_bundle(*, handover: dict, patient: dict, encounter: dict, aut
                  [f"{len(vitals)} meting(en)"] if vitals else ["Geen metingen."], observation_refs),
         _section("Uitkomst en vervolg", LOINC, "18776-5", "Plan of care note", outcome_lines),
     ]
+    if consult_advice:  # the on-call physician's advice (consults): a consult note in the dossier
+        sections.append(_section("Overleg met de arts", LOINC, "11488-4", "Consult note", list(consult_advice)))
     composition = {
         "resourceType": "Composition",
         "identifier": {"system": "urn:ietf:rfc:3986", "value": composition_ref},

@@ -3,7 +3,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,7 +13,9 @@ from backend import errors, vocab
 from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
+from backend.consults.records import advice_lines
 from backend.dispatch.models import CallEvent
+from backend.episodes import burden
 from backend.identity.models import Team, User
 from backend.visits import fhir
 from backend.visits.access import claim_id, deny, digest, require_team
@@ -43,6 +45,7 @@ class SharedHandover:
     author_name: str
     team_name: str
     latest_vitals: VitalSigns | None
+    consult_advice: list[str] = dataclass_field(default_factory=list)  # the on-call physician's advice
 
     def __getattr__(self, name):
         return getattr(self.handover, name)
@@ -103,6 +106,8 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
         raise errors.Conflict("Er bestaat al een overdracht met dit id.")
     client = session.get(Client, visit.client_id)
     token = share_token_for(handover_id, share_key=share_key)
+    # A contact's latest EDIZ travels with her (a high burden as a signal the receiver reads).
+    carers = burden.latest_by_contact(session, client_id=client.id)
     handover = Handover(
         id=handover_id, visit_id=visit.id, call_id=visit.call_id, client_id=visit.client_id, team=visit.team,
         author_id=actor.user_id, recipient_type=data["recipient_type"], recipient_name=data["recipient_name"],
@@ -110,7 +115,8 @@ def create_handover(session: Session, *, actor, data: dict, now: datetime, base_
         recommendation=data["recommendation"],
         medication_changes=list(visit.medication or []),
         wishes=wishes_record(wishes_of(session, client=client)),
-        contacts=[contact_record(c) for c in contacts_of(session, client_id=client.id)],
+        contacts=[{**contact_record(c), **burden.contact_burden(carers, contact_id=c.id, name=c.name)}
+                  for c in contacts_of(session, client_id=client.id)],
         token_hash=digest(token), expires_at=now + timedelta(hours=data["expires_in_hours"]),
         created_at=now, updated_at=now,
     )
@@ -187,6 +193,7 @@ def fhir_document(session: Session, *, actor, handover_id: str, now: datetime) -
         author={"id": author.id, "name": author.name},
         vitals=[v.model_dump() for v in vitals],
         contacts=handover.contacts,
+        consult_advice=advice_lines(session, visit_id=visit.id),
     )
     audit.record(session, actor=actor, action="handover.fhir", client_id=client.id, now=now,
                  data="overdracht als FHIR-document", detail={"handover_id": handover.id})
@@ -226,7 +233,8 @@ def shared_view(session: Session, *, token: str, now: datetime, meta: dict) -> S
     session.commit()
     return SharedHandover(handover=handover, client=client, visit=visit,
                           author_name=session.get(User, handover.author_id).name,
-                          team_name=team.name if team else handover.team, latest_vitals=latest)
+                          team_name=team.name if team else handover.team, latest_vitals=latest,
+                          consult_advice=advice_lines(session, visit_id=visit.id))
 
 
 def acknowledge(session: Session, *, token: str, name: str, now: datetime, meta: dict) -> Handover:

@@ -101,9 +101,10 @@ HANDOVER = """
 {{ h.client.address }}, {{ h.client.postcode }} {{ h.client.city }} · huisarts {{ h.client.gp_name or "–" }}</section>
 <section class="card wish"><strong>Behandelwensen:</strong> {{ h.wishes.resuscitation_label }} · {{ h.wishes.hospital_admission_label }}
 {% if h.wishes.other_agreements %}<br>{{ h.wishes.other_agreements }}{% endif %}
-{% for c in h.contacts %}<br>{{ c.name }}{% if c.relation %} ({{ c.relation }}){% endif %}{% if c.phone %}, {{ c.phone }}{% endif %}: {{ c.involvement_label }}{% endfor %}</section>
+{% for c in h.contacts %}<br>{{ c.name }}{% if c.relation %} ({{ c.relation }}){% endif %}{% if c.phone %}, {{ c.phone }}{% endif %}: {{ c.involvement_label }}{% if c.signal %}<br><strong>Let op: {{ c.signal }}</strong>{% endif %}{% endfor %}</section>
 <h2>Situatie</h2><p>{{ h.situation }}</p><h2>Achtergrond</h2><p>{{ h.background }}</p>
 <h2>Beoordeling</h2><p>{{ h.assessment }}</p><h2>Advies</h2><p>{{ h.recommendation }}</p>
+{% if h.consult_advice %}<h2>Overleg met de arts</h2>{% for line in h.consult_advice %}<p>{{ line }}</p>{% endfor %}{% endif %}
 {% if h.medication_changes %}<h2>Medicatiewijzigingen</h2>{% for m in h.medication_changes %}<p>{{ m.name }}: {{ med(m.change) }}{% if m.dose %} ({{ m.dose }}){% endif %}</p>{% endfor %}{% endif %}
 {% if h.outcome_label %}<p><strong>Uitkomst:</strong> {{ h.outcome_label }}{% if h.referral_question %} · Vraagstelling: {{ h.referral_question }}{% endif %}</p>{% endif %}
 {% if h.latest_vitals %}<p class="muted">Laatste metingen {{ when(h.latest_vitals.measured_at) }}: NEWS2 {{ h.latest_vitals.news2.score }} ({{ h.latest_vitals.news2.band_label }})</p>{% endif %}

@@ -7,6 +7,7 @@ from backend.api import ID, AutoSchema
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
 from backend.clients.schemas import ClientSchema
+from backend.consults.models import Consult
 from backend.dispatch.models import Call
 from backend.dispatch.schemas import CallSchema
 from backend.visits.models import ClientContact, Handover, PortalLink, Visit, VisitNote, VitalSigns
@@ -226,6 +227,18 @@ class WishesWithContactsSchema(WishesSchema):
     contacts = fields.List(fields.Nested(ContactSchema))
 
 
+class VisitConsultSchema(AutoSchema):
+    """A consult of the visit as the nurse sees it: her question, its status, the physician's advice."""
+
+    class Meta:
+        model = Consult
+        exclude = ("call_id", "team", "nurse_id", "escalate_at", "lead_alerted_at", "seconds_to_acknowledge",
+                   "seconds_to_advice", "updated_at", "version")
+
+    physician_name = fields.String(allow_none=True)
+    status_label = _label(vocab.CONSULT_STATUSES, "status")
+
+
 class VisitSchema(AutoSchema):
     """A visit (a `service.VisitRecord`) with its vitals and notes, and the client's wishes and contacts."""
 
@@ -238,6 +251,7 @@ class VisitSchema(AutoSchema):
     latest_news2 = fields.Nested(News2Schema, attribute="latest_vitals", allow_none=True)
     wishes = fields.Nested(WishesSchema)
     contacts = fields.List(fields.Nested(ContactSchema))
+    consults = fields.List(fields.Nested(VisitConsultSchema))
 
 
 class HandoverSchema(AutoSchema):
@@ -282,6 +296,7 @@ class SharedHandoverSchema(HandoverSchema):
     outcome_detail = fields.String(attribute="visit.outcome_detail", allow_none=True)
     referral_question = fields.String(attribute="visit.referral_question", allow_none=True)
     latest_vitals = fields.Nested(VitalsSchema, allow_none=True)
+    consult_advice = fields.List(fields.String())
 
 
 class AcknowledgementSchema(AutoSchema):
@@ -355,12 +370,18 @@ class PortalNoteSchema(NoteSchema):
         exclude = ("author_id",)
 
 
+class PortalConsultSchema(VisitConsultSchema):
+    class Meta(VisitConsultSchema.Meta):
+        exclude = VisitConsultSchema.Meta.exclude + ("physician_id",)
+
+
 class PortalVisitSchema(VisitSchema):
     class Meta(VisitSchema.Meta):
         exclude = ("wishes", "contacts", "version", "nurse_id")
 
     vitals = fields.List(fields.Nested(PortalVitalsSchema))
     notes = fields.List(fields.Nested(PortalNoteSchema))
+    consults = fields.List(fields.Nested(PortalConsultSchema))
 
 
 class PortalHandoverSchema(HandoverSchema):

@@ -3,7 +3,7 @@
 Writes a phone may replay run under `@blp.idempotent`: they flush and never commit, and the decorator
 commits the write together with its stored answer.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +13,8 @@ from backend import errors, vocab
 from backend.db import get_or_404
 from backend.audit import service as audit
 from backend.clients.models import Client
+from backend.consults.records import VisitConsult, consults_of_visit
+from backend.dispatch import planned
 from backend.dispatch import service as dispatch
 from backend.dispatch.models import Call
 from backend.visits.access import claim_id, in_team, require_team
@@ -35,6 +37,8 @@ class VisitRecord:
     notes: list[VisitNote]
     wishes: Wishes
     contacts: list[ClientContact]
+    # asked of the on-call physician, with her advice
+    consults: list[VisitConsult] = dataclass_field(default_factory=list)
 
     def __getattr__(self, name):
         return getattr(self.visit, name)
@@ -54,7 +58,8 @@ def visit_record(session: Session, *, visit: Visit) -> VisitRecord:
     ).all())
     client = session.get(Client, visit.client_id)
     return VisitRecord(visit=visit, vitals=vitals, notes=notes, wishes=wishes_of(session, client=client),
-                       contacts=contacts_of(session, client_id=visit.client_id))
+                       contacts=contacts_of(session, client_id=visit.client_id),
+                       consults=consults_of_visit(session, visit_id=visit.id))
 
 
 def client_of_answer(session: Session, answer: dict) -> int | None:
@@ -85,8 +90,13 @@ def _not_in_future(moment: datetime | None, *, now: datetime, field: str) -> Non
 
 
 def _touch(session: Session, *, visit: Visit, now: datetime) -> None:
-    """Mark the visit changed for sync without a new version: appends never conflict with edits."""
-    session.execute(sa.update(Visit).where(Visit.id == visit.id).values(updated_at=now)
+    touch_visit(session, visit_id=visit.id, now=now)
+
+
+def touch_visit(session: Session, *, visit_id: str, now: datetime) -> None:
+    """Mark the visit changed for sync without a new version: appends (vitals, notes, consults) never conflict
+    with edits."""
+    session.execute(sa.update(Visit).where(Visit.id == visit_id).values(updated_at=now)
                     .execution_options(synchronize_session=False))
 
 
@@ -292,11 +302,17 @@ def _check_outcome(data: dict) -> None:
 
 
 def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> VisitRecord:
-    """Record the outcome; the call completes with a closing note for the caller and the nurse is free."""
+    """Record the outcome; the call completes with a closing note for the caller and the nurse is free.
+
+    A follow-up visit with a time (`follow_up_at`) becomes a planned call in the same transaction
+    (dispatch/planned.py): same client, team and category, linked to this visit.
+    """
     visit = _own_visit(session, actor=actor, visit_id=visit_id, action="visit.complete", now=now)
     if visit.status == "completed":
         raise errors.Conflict("Dit bezoek is al afgerond.", extra={"current": visit_record(session, visit=visit)})
     _check_outcome(data)
+    if data.get("follow_up_at"):
+        planned.check_time(data["follow_up_at"], now=now, field="follow_up_at")
     _not_in_future(data.get("departed_at"), now=now, field="departed_at")
     departed = data.get("departed_at") or visit.departed_at or now
     if visit.arrived_at and departed < visit.arrived_at:
@@ -318,6 +334,10 @@ def complete_visit(session: Session, *, actor, visit_id: str, data: dict, now: d
                                   follow_up_at=data.get("follow_up_at")),
         detail={"visit_id": visit.id, "outcome": data["outcome"]},
     )
+    if data["outcome"] == "follow_up_visit" and data.get("follow_up_at"):
+        planned.plan_follow_up(session, actor=actor, call=session.get(Call, visit.call_id), visit_id=visit.id,
+                               planned_for=data["follow_up_at"], question=data.get("referral_question"),
+                               arrived_at=visit.arrived_at, now=now)
     visit = _load_visit(session, visit_id)
     session.refresh(visit)
     audit.record(session, actor=actor, action="visit.complete", client_id=visit.client_id, now=now,

@@ -17,6 +17,7 @@ const SCREENS = {
   rosterMe: () => import('./rosterme.jsx').then((m) => m.RosterMe),
   bedManager: () => import('./region.jsx').then((m) => m.BedManagerApp),
   region: () => import('./region.jsx').then((m) => m.RegionalBoard),
+  physician: () => import('./physician.jsx').then((m) => m.PhysicianApp),
 };
 
 /** Render a role's screen once its chunk has loaded. */
@@ -142,6 +143,7 @@ function RoleScreens({ user, onUser }) {
   const [view, setView] = useState('roster'); // planning is the team lead's own work; the board is one tap away
   if (user.role === 'nurse') return <><Screen name="nurse" user={user} onUser={onUser} /><Screen name="rosterMe" user={user} /></>;
   if (user.role === 'hap') return <Screen name="hap" user={user} />;
+  if (user.role === 'physician') return <Screen name="physician" user={user} />;
   if (user.role === 'bed_manager') return <Screen name="bedManager" user={user} />;
   if (user.role === 'regional_coordinator') return <><Screen name="region" user={user} /><DashboardLoader user={user} /></>;
   if (user.role !== 'team_lead') return <Screen name="board" user={user} />;

@@ -7,6 +7,7 @@ import { Message, UrgencyBadge, errorText } from './ui.jsx';
 import { age, decimal, formatTime, minutesUntil } from './geo.js';
 import { usePolledCalls } from './calls.js';
 import { chime } from './audio.js';
+import { EpisodeScreen, PlannedActions, PlannedList, StartEpisode, useActiveEpisode } from './episode.jsx';
 
 const RUNNING = ['open', 'offered', 'accepted', 'en_route', 'on_site'];
 const HELD = ['offered', 'accepted', 'en_route', 'on_site'];
@@ -60,10 +61,11 @@ function NotifyButton() {
   return <button class="secondary" onClick={async () => setPerm(await Notification.requestPermission())}>{T.board.enableAlerts}</button>;
 }
 
-export function Board() {
+export function Board({ user }) {
   // One request per poll: the calls that changed, each with its events and whether the offer reached the phone.
   const { calls, refresh } = usePolledCalls({ include: 'events' });
   const [selected, setSelected] = useState(null);
+  const [episodeId, setEpisodeId] = useState(null);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 15000);
@@ -77,6 +79,7 @@ export function Board() {
   const nurses = useNurses();
   const names = Object.fromEntries((nurses || []).map((u) => [u.id, u.name]));
   const unseen = useAlerts(running, now);
+  if (episodeId) return <EpisodeScreen id={episodeId} user={user} onBack={() => setEpisodeId(null)} />;
   return (
     <div class="board-desk">
       <section class="card board-main" aria-labelledby="board-h">
@@ -117,9 +120,10 @@ export function Board() {
           </tbody>
         </table>
         <Today calls={calls} now={now} onSelect={setSelected} selected={selected} />
+        <PlannedList calls={calls} now={now} onSelect={setSelected} selected={selected} />
       </section>
       <div class="board-side">
-        {current && <CallDetail call={current} onChanged={refresh} onClose={() => setSelected(null)} />}
+        {current && <CallDetail call={current} onChanged={refresh} onClose={() => setSelected(null)} nurses={nurses} onEpisode={setEpisodeId} />}
         <NursesPanel nurses={nurses} calls={calls} />
         <MapPanel calls={running} nurses={nurses} allCalls={calls} onSelect={setSelected} />
       </div>
@@ -259,7 +263,14 @@ function Today({ calls, now, onSelect, selected }) {
   );
 }
 
-function CallDetail({ call, onChanged, onClose }) {
+/** The client's running episode, or the form to start one (coordinator, team lead). */
+function EpisodeLink({ call, nurses, onEpisode }) {
+  const episode = useActiveEpisode(call.client_id);
+  if (episode) return <button class="secondary" data-testid="open-episode" onClick={() => onEpisode(episode.id)}>{T.episode.open}</button>;
+  return <StartEpisode call={call} nurses={nurses} onStarted={onEpisode} />;
+}
+
+function CallDetail({ call, onChanged, onClose, nurses, onEpisode }) {
   const [recs, setRecs] = useState(null);
   const [error, setError] = useState('');
   const open = ['open', 'offered'].includes(call.status);
@@ -289,6 +300,8 @@ function CallDetail({ call, onChanged, onClose }) {
       <p>{call.complaint}</p>
       <p class="muted">{T.target} {formatTime(call.target_at)} · {V.staffStatuses[call.status]}</p>
       {call.closing_note && <p class="closing"><strong>{T.hap.closingNote}:</strong> {call.closing_note}</p>}
+      {call.status === 'planned' && <PlannedActions call={call} onChanged={onChanged} canCancel />}
+      {call.status !== 'cancelled' && <EpisodeLink key={call.id} call={call} nurses={nurses} onEpisode={onEpisode} />}
       {error && <Message kind="error">{error}</Message>}
       {RUNNING.includes(call.status) && <h3>{T.board.recommendations}</h3>}
       {!RUNNING.includes(call.status) ? null : recs === null ? <p>{T.loading}</p> : !recs.length ? <p class="muted">{T.board.noRecommendations}</p> : (

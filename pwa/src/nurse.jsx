@@ -11,6 +11,7 @@ import { distanceKm, mapLink, formatTime } from './geo.js';
 import { Message, UrgencyBadge, useDevice, useOnline, errorText } from './ui.jsx';
 import { VisitView } from './visit.jsx';
 import { ring } from './audio.js';
+import { EpisodeBox, TeamPlanned } from './episode.jsx';
 
 const POLL_MS = 5000;
 
@@ -199,6 +200,7 @@ function Home({ user, onUser }) {
       )}
       {error && <Message kind="error">{error}</Message>}
       <p class="muted">{T.nurse.noWork}</p>
+      <TeamPlanned />
     </section>
   );
 }
@@ -295,6 +297,7 @@ function OfferCard({ call, user }) {
         <p class="offer-dist">{km !== null ? T.nurse.distance(km) : client && client.lat == null ? T.nurse.addressNotFound : T.nurse.unknownDistance}{client ? ` · ${client.city || ''}` : ''}</p>
         {call.complaint && <p class="complaint">{call.complaint}</p>}
         <Wishes client={client} />
+        <EpisodeBox clientId={call.client_id} compact />
         {call.offer_expires_at && <Countdown until={call.offer_expires_at} now={now} />}
         {error && <Message kind="error">{error}</Message>}
         <div class="offer-actions">

@@ -163,6 +163,15 @@ async function applied(entry, result) {
     case 'complete':
       await updateVisit(visit_id, { completedSent: true });
       break;
+    case 'consult': {
+      // The server's consult (with the physician asked) replaces the question that waited on the phone.
+      const v = await get('visits', visit_id);
+      if (v) {
+        const consults = [...(v.consults || []).filter((c) => c.id !== result?.id), ...(result ? [result] : [])];
+        await put('visits', { ...v, consults, consultsLocal: (v.consultsLocal || []).filter((c) => c.local_id !== local_id) });
+      }
+      break;
+    }
   }
 }
 
@@ -190,6 +199,7 @@ export async function discard(entry) {
   const visit = visit_id ? await get('visits', visit_id) : null;
   if (entry.kind === 'vitals' && visit) await put('visits', { ...visit, vitals: (visit.vitals || []).filter((x) => x.local_id !== local_id) });
   if (entry.kind === 'handover' && visit) await put('visits', { ...visit, handover: null });
+  if (entry.kind === 'consult' && visit) await put('visits', { ...visit, consultsLocal: (visit.consultsLocal || []).filter((c) => c.local_id !== local_id) });
   if (entry.kind === 'complete' && visit) {
     await put('visits', { ...visit, completed: false, outcome: null });
     const call = await get('calls', call_id);

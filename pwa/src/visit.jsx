@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { T, coded } from './texts.js';
 import V from './vocab.json';
 import { PlacementRequest } from './region.jsx';
+import { ConsultPanel } from './consult.jsx';
 import { uuid } from './api.js';
 import { get, put } from './db.js';
 import { enqueue } from './outbox.js';
@@ -10,8 +11,9 @@ import { forgetCall, hasPendingWork } from './sync.js';
 import { news2 } from './news2.js';
 import { formatTime } from './geo.js';
 import { Field, TextArea, Select, Check, Message, UrgencyBadge, useDevice } from './ui.jsx';
+import { EdizForm, EpisodeBox } from './episode.jsx';
 
-const TABS = ['vitals', 'report', 'handover', 'finish'];
+const TABS = ['vitals', 'report', 'carer', 'handover', 'finish'];
 
 export function VisitView({ call, visit, client }) {
   const [tab, setTab] = useState(visit.completed ? 'finish' : 'vitals');
@@ -24,16 +26,19 @@ export function VisitView({ call, visit, client }) {
     <section class="stack" aria-labelledby="visit-h">
       <h1 id="visit-h">{T.visit.title}: {client?.name || ''}</h1>
       <p><UrgencyBadge urgency={call.urgency} /> {V.categories[call.category] || call.category}</p>
+      <ConsultPanel visit={visit} call={call} />
+      <EpisodeBox clientId={call.client_id} />
       <div class="tabs" role="tablist" aria-label={T.visit.title}>
         {TABS.map((t) => (
           <button role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} class={tab === t ? 'on' : ''}
-            onClick={() => setTab(t)}>{T.visit[t]}</button>
+            onClick={() => setTab(t)}>{t === 'carer' ? T.ediz.tab : T.visit[t]}</button>
         ))}
       </div>
       <div role="status" aria-live="polite" class="flash">{flash}</div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'vitals' && <Vitals visit={visit} call={call} onSaved={() => say(T.visit.vitalsSaved)} />}
         {tab === 'report' && <Report visit={visit} call={call} onSaved={() => say(T.visit.reportSaved)} />}
+        {tab === 'carer' && <EdizForm visit={visit} call={call} client={client} />}
         {tab === 'handover' && <Handover visit={visit} call={call} client={client} onSaved={() => { say(T.handover.saved); setTab('finish'); }} />}
         {tab === 'finish' && <Finish visit={visit} call={call} />}
       </div>
@@ -203,6 +208,7 @@ function Finish({ visit, call }) {
     if (V.referralOutcomes.includes(outcome)) body.referral_question = referral;
     if (outcome === 'temporary_stay') body.outcome_detail = stay;
     if (outcome === 'follow_up_visit' && followUp) body.follow_up_at = new Date(followUp).toISOString();
+    if (outcome === 'follow_up_visit' && referral.trim()) body.referral_question = referral; // what the next visit is for
     const fresh = await get('visits', visit.id);
     await put('visits', { ...fresh, outcome, completed: true });
     await put('calls', { ...(await get('calls', call.id)), status: 'completed', localStatus: true });
@@ -215,6 +221,7 @@ function Finish({ visit, call }) {
       {outcome === 'temporary_stay' && <PlacementRequest clientId={call.client_id} visitId={visit.id} />}
       {V.referralOutcomes.includes(outcome) && <TextArea label={T.visit.referral} value={referral} onInput={setReferral} required />}
       {outcome === 'follow_up_visit' && <Field label={T.visit.followUpAt} type="datetime-local" value={followUp} onInput={setFollowUp} />}
+      {outcome === 'follow_up_visit' && <TextArea label={T.planned.question} value={referral} onInput={setReferral} />}
       {confirming && <Message kind="warn">{T.visit.confirmIncomplete(confirming)}</Message>}
       <button class="big primary" type="submit" disabled={!outcome}>{confirming ? T.visit.completeAnyway : T.visit.complete}</button>
     </form>

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.databases import fresh_database, worker_suffix
 from tests.e2e.helpers import PASSWORD, Api
 from tests.geo_server import FakeGeocoderServer
 
@@ -27,19 +28,11 @@ CHROMIUM_ARGS = [
 
 
 def _database_url(tmp: Path) -> str:
-    """A database of its own: SQLite in tmp, or `<TEST_DATABASE_URL's db>_e2e` on PostgreSQL."""
+    """A database of its own: SQLite in tmp, or `<TEST_DATABASE_URL's db>_e2e` (`_e2e_gw0` per xdist worker)."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base or not base.startswith("postgresql"):
         return f"sqlite:///{tmp / 'e2e.db'}"
-    import psycopg
-
-    head, name = base.rsplit("/", 1)
-    name = name.split("?")[0] + "_e2e"
-    admin = head.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{head}/{name}"
+    return fresh_database(base, "_e2e" + worker_suffix())
 
 
 class Server:

@@ -31,6 +31,17 @@ def wait_all_sent(page, timeout=30_000):
     expect(page.get_by_test_id("outbox-count")).to_have_text("Alles verstuurd", timeout=timeout)
 
 
+def arrive(server, nurse, call):
+    """The coordinator offers the call to the nurse; she accepts, drives and arrives: the visit screen opens."""
+    go_available(nurse)
+    server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
+    nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
+    nurse.get_by_role("button", name="Ik ben onderweg").click()
+    nurse.get_by_role("button", name="Ik ben ter plaatse").click()
+    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
+    wait_all_sent(nurse)
+
+
 def event_types(api, call_id):
     return [e.get("type") for e in api.get(f"/api/calls/{call_id}/events")]
 
@@ -197,13 +208,7 @@ def test_conflicting_edit_is_shown_to_the_nurse(server, new_page):
         "team": "acute", "category": "wound_care", "urgency": "U4", "complaint": "Wond lekt door verband.", "source": "hap",
     }, expect=201)
     nurse = nurse_phone(new_page)
-    go_available(nurse)
-    coord_api.post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
-    nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
-    nurse.get_by_role("button", name="Ik ben onderweg").click()
-    nurse.get_by_role("button", name="Ik ben ter plaatse").click()
-    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
-    wait_all_sent(nurse)
+    arrive(server, nurse, call)
     visit_id = nurse.evaluate(READ_DEVICE)["visits"][0]["id"]
 
     # Meanwhile the server copy changes (the same nurse on another device).

@@ -1,0 +1,138 @@
+"""HTTP shapes of episodes and EDIZ."""
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from backend import vocab
+from backend.api import ID, AutoSchema
+from backend.clients.schemas import ClientSummarySchema
+from backend.dispatch.schemas import CallSchema
+from backend.episodes import ediz
+from backend.episodes.models import EdizScore, Episode
+
+GOAL = fields.String(validate=validate.Length(min=1, max=500))
+
+
+class NetworkMemberInSchema(ma.Schema):
+    contact_id = fields.UUID(required=True)
+    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @ma.post_load
+    def _plain_id(self, data, **_):
+        return {**data, "contact_id": str(data["contact_id"])}
+
+
+class EpisodeCreateSchema(ma.Schema):
+    client_id = fields.Integer(required=True, validate=ID)
+    team = fields.String(validate=validate.Regexp(vocab.TEAM_CODE_PATTERN))
+    case_manager_id = fields.Integer(required=True, validate=ID)
+    goals = fields.List(GOAL, required=True, validate=validate.Length(min=1, max=20))
+    # Left out: every current contact of the client, without a role yet.
+    network = fields.List(fields.Nested(NetworkMemberInSchema), validate=validate.Length(max=30))
+    call_id = fields.Integer(validate=ID)  # the first crisis call (default: the client's latest of the team)
+
+
+class EpisodeUpdateSchema(ma.Schema):
+    goals = fields.List(GOAL, validate=validate.Length(min=1, max=20))
+    network = fields.List(fields.Nested(NetworkMemberInSchema), validate=validate.Length(max=30))
+    case_manager_id = fields.Integer(validate=ID)
+
+
+class EpisodeCloseSchema(ma.Schema):
+    handover_id = fields.UUID(required=True)
+
+
+class EpisodeQueryArgsSchema(ma.Schema):
+    client_id = fields.Integer(validate=ID)
+    status = fields.String(validate=validate.OneOf(tuple(vocab.EPISODE_STATUSES)))
+
+
+class PlannedVisitCreateSchema(ma.Schema):
+    planned_for = fields.AwareDateTime(required=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class EdizCreateSchema(ma.Schema):
+    contact_id = fields.UUID(required=True)
+    answers = fields.List(fields.Integer(strict=True, validate=validate.Range(0, ediz.ANSWER_MAX)), required=True,
+                          validate=validate.Length(equal=ediz.ITEMS))
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+class VisitSummarySchema(ma.Schema):
+    id = fields.String()
+    call_id = fields.Integer()
+    nurse_id = fields.Integer()
+    nurse_name = fields.String(allow_none=True)
+    status = fields.String()
+    arrived_at = fields.AwareDateTime(allow_none=True)
+    completed_at = fields.AwareDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    outcome_label = fields.String(allow_none=True)
+    news2_score = fields.Integer(allow_none=True)
+    news2_band = fields.String(allow_none=True)
+    summary = fields.String()
+
+
+class NetworkMemberSchema(ma.Schema):
+    contact_id = fields.String()
+    name = fields.String()
+    relation = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    is_mantelzorger = fields.Boolean()
+    involvement = fields.String()
+    involvement_label = fields.Function(lambda m: vocab.dutch(vocab.CONTACT_INVOLVEMENT, m.involvement))
+    role = fields.String(allow_none=True)
+
+
+class EdizEntrySchema(ma.Schema):
+    id = fields.Integer()
+    visit_id = fields.String()
+    contact_id = fields.String()
+    contact_name = fields.String(allow_none=True)
+    score = fields.Integer()
+    high = fields.Boolean()
+    created_at = fields.AwareDateTime()
+
+
+class EdizTrendSchema(ma.Schema):
+    latest = fields.Nested(EdizEntrySchema, allow_none=True)
+    high = fields.Boolean()
+    trend = fields.String(allow_none=True)
+    scores = fields.List(fields.Nested(EdizEntrySchema))
+
+
+class SignalSchema(ma.Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class EpisodeSchema(AutoSchema):
+    """An episode (a `service.EpisodeView`) with its calls, visits, network, EDIZ and signals."""
+
+    class Meta:
+        model = Episode
+
+    goals = fields.List(fields.String())
+    status_label = fields.Function(lambda e: vocab.dutch(vocab.EPISODE_STATUSES, e.status))
+    client = fields.Nested(ClientSummarySchema)
+    case_manager_name = fields.String(allow_none=True)
+    calls = fields.List(fields.Nested(CallSchema))
+    planned = fields.List(fields.Nested(CallSchema))
+    visits = fields.List(fields.Nested(VisitSummarySchema))
+    last_visit = fields.Nested(VisitSummarySchema, allow_none=True)
+    network = fields.List(fields.Nested(NetworkMemberSchema))
+    ediz = fields.Nested(EdizTrendSchema)
+    signals = fields.List(fields.Nested(SignalSchema))
+
+
+class EdizSchema(AutoSchema):
+    """An EDIZ just taken (a `service.EdizRecorded`): score 0–9, high from 7, the episode and the score before."""
+
+    class Meta:
+        model = EdizScore
+
+    answers = fields.List(fields.Integer())
+    episode_id = fields.Integer(allow_none=True)
+    previous_score = fields.Integer(allow_none=True)
+    signal = fields.String(allow_none=True)
