@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from backend import errors
@@ -122,20 +123,34 @@ def session_scope(engine: Engine):
 def advance(session: Session, row, *, from_statuses, values: dict, now: datetime, extra_where=None) -> str | None:
     """Move a row with a `status` on with one conditional UPDATE (`status IN from_statuses`, version + 1).
 
-    Return None when this request won the row (now refreshed); else roll back and return the status the row
-    has now, for the caller's 409 in its own words. Of two racing requests exactly one wins.
+    Return None when this request won the row (its columns set from the UPDATE's RETURNING: no second
+    query); else roll back and return the status the row has now, for the caller's 409 in its own words. Of
+    two racing requests exactly one wins.
     """
     model = type(row)
+    columns = sa.inspect(model).column_attrs
     stmt = (sa.update(model).where(model.id == row.id, model.status.in_(from_statuses))
             .values(**values, updated_at=now, version=model.version + 1)
+            .returning(*(attr.columns[0] for attr in columns))
             .execution_options(synchronize_session=False))
     if extra_where is not None:
         stmt = stmt.where(extra_where)
-    if session.execute(stmt).rowcount == 1:
-        session.refresh(row)
+    won = session.execute(stmt).first()
+    if won is not None:
+        for attr, value in zip(columns, won):
+            set_committed_value(row, attr.key, value)
         return None
     session.rollback()
     return session.get(model, row.id).status
+
+
+def keep(session: Session, row):
+    """Hold `row` for the session's life and return it. The identity map is weak: without a strong reference a
+    later `session.get` of the same row in the same request queries it again (teams are read several times
+    a request)."""
+    if row is not None:
+        session.info.setdefault("kept_rows", []).append(row)
+    return row
 
 
 def get_or_404(session: Session, model, ident, message: str):

@@ -10,12 +10,18 @@ Procfile's settings, and then measures:
      per step throughput and p50/p95/p99, and requests per second over the cycle's requests;
   2. call-to-push: POST /api/calls on a team with auto-offer on, until the push for that call
      is decrypted at the local receiver;
-  3. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings.
+  3. the board (--boards 20 --board-calls 50 --board-seconds 60): that many coordinators' boards open on a
+     team with that many open calls (half of them offered) while the cycle runs, polling every 4 s as the
+     PWA does, the old way (`old`: the list, then `GET /api/calls/{id}/events` for every offered call) and
+     the new way (`new`: one `GET /api/calls?updated_since=…&include=events`); requests/s and the audit rows
+     the boards caused per minute (--board-modes old,new; --boards 0 skips it);
+  4. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings.
 Figures are printed, never asserted. The PostgreSQL database named by --pg-url is wiped.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import socket
@@ -31,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import requests
 
@@ -80,18 +87,19 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
-def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
+def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: int = 0) -> dict:
     """Migrate with the real CLI, then seed users, tokens and subscriptions; return the tokens."""
     subprocess.run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
     os.environ.update({k: v for k, v in env.items() if k in ("DATABASE_URL", "PUSH_ALLOWED_HOSTS")})
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
     from backend.db import make_engine
     from backend import registry
     from backend.push.models import PushSubscription
     from backend.identity import service as identity
-    from backend.identity.models import Team, User
+    from backend.identity.credentials import new_token
+    from backend.identity.models import Organisation, Team, User
     from backend.timeutil import utcnow
 
     registry.import_models()
@@ -103,15 +111,19 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
     with Session(engine) as session:
         identity.ensure_teams(session)
         session.get(Team, "fact").auto_offer = True  # the call-to-push phase raises calls for 'fact'
+        hap_org = Organisation(name="HAP Bench", kind="hap")
+        session.add(hap_org)
         session.commit()
         staff = [
             User(username="hap", password_hash=password_hash, role="hap", name="HAP Bench",
-                 organisation="HAP Bench", created_at=now),
+                 organisation_id=hap_org.id, created_at=now),
             User(username="coord", password_hash=password_hash, role="coordinator", name="Coördinator",
                  team="acute", created_at=now),
             User(username="coord-fact", password_hash=password_hash, role="coordinator", name="Coördinator F",
                  team="fact", created_at=now),
         ]
+        staff += [User(username=f"board-{i}", password_hash=password_hash, role="coordinator",
+                       name=f"Coördinator bord {i}", team="acute", created_at=now) for i in range(boards)]
         session.add_all(staff)
         for team, count in (("acute", nurses), ("fact", 20)):
             for i in range(count):
@@ -122,9 +134,11 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver) -> dict:
                                  base_lat=lat, base_lon=lon, availability="available",
                                  availability_set_at=now, created_at=now))
         session.commit()
-        for user in session.query(User).all():
-            token = identity.create_token(session, username=user.username, label="bench", now=now).token
-            if user.role == "nurse":
+        for user in session.exec(select(User)).all():
+            token = new_token(session, user=user, label="bench", now=now)[1]  # any role: the bench acts as each
+            if user.username.startswith("board-"):
+                tokens.setdefault("boards", {})[user.id] = token
+            elif user.role == "nurse":
                 tokens["nurses"][user.id] = token
                 sub = receiver.subscription()
                 session.add(PushSubscription(user_id=user.id, endpoint=sub["endpoint"], p256dh=sub["keys"]["p256dh"],
@@ -142,7 +156,7 @@ def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess
     log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "w+")
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     proc.log = log  # a file, not a pipe: a full pipe would stall gunicorn
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine starts gunicorn slowly
     while time.monotonic() < deadline:
         try:
             requests.get(f"http://127.0.0.1:{port}/api/openapi.json" if "backend" in app_spec
@@ -212,13 +226,16 @@ class Timings:
             self.errors[f"{step}:{status}"] += 1
 
 
+CALL_NUMBERS = itertools.count()
+
+
 def dispatch_cycles(base: str, tokens: dict, *, clients: int, cycles: int) -> tuple[Timings, float, int]:
     """Run create → recommend → offer → accept with `clients` concurrent simulated HAP/coordinator/nurse."""
     timings = Timings()
     claimed: set[int] = set()
     claimed_lock = threading.Lock()
     local = threading.local()
-    counter = iter(range(10**9))
+    counter = CALL_NUMBERS  # one numbering for every run: the same client twice would be a likely match (409)
     counter_lock = threading.Lock()
     requests_done = [0]
 
@@ -270,7 +287,11 @@ def dispatch_cycles(base: str, tokens: dict, *, clients: int, cycles: int) -> tu
             if offered.status_code == 200:
                 timed("accept", "POST", tokens["nurses"][nurse_id], f"/api/calls/{call_id}/accept")
             # Free the nurse for the next cycle (not part of the measured cycle).
-            http(tokens["coord"]).post(base + f"/api/calls/{call_id}/cancel", json={"reason": "bench"}, timeout=30)
+            try:
+                http(tokens["coord"]).post(base + f"/api/calls/{call_id}/cancel", json={"reason": "bench"},
+                                           timeout=30)
+            except requests.RequestException as exc:  # a keep-alive connection closed under load: count it
+                timings.error("cancel", type(exc).__name__)
         finally:
             with claimed_lock:
                 claimed.discard(nurse_id)
@@ -312,6 +333,121 @@ def call_to_push(base: str, tokens: dict, receiver: PushReceiver, *, clients: in
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(one, range(calls)))
     return results
+
+
+BOARD_POLL_SECONDS = 4.0  # pwa/src/calls.js POLL_MS
+
+
+def open_board_calls(base: str, tokens: dict, *, calls: int) -> list[int]:
+    """Raise `calls` open calls on the board's team and offer half of them (a nurse each); return their ids."""
+    hap = requests.Session()
+    hap.headers["Authorization"] = f"Bearer {tokens['hap']}"
+    coord = requests.Session()
+    coord.headers["Authorization"] = f"Bearer {tokens['coord']}"
+    ids = []
+    for i in range(calls):
+        response = hap.post(base + "/api/calls", json=new_call("acute", 500000 + i), timeout=60)
+        response.raise_for_status()
+        ids.append(response.json()["id"])
+    for call_id in ids[: calls // 2]:
+        recs = coord.get(base + f"/api/calls/{call_id}/recommendations", timeout=60).json()
+        if recs:
+            coord.post(base + f"/api/calls/{call_id}/offer", json={"nurse_id": recs[-1]["nurse_id"]}, timeout=60)
+    return ids
+
+
+def audit_rows(url: str, user_ids) -> dict:
+    """Audit rows written for these users so far, by action."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            ids = ", ".join(str(int(i)) for i in user_ids)
+            return dict(conn.exec_driver_sql(
+                f"SELECT action, count(*) FROM audit_events WHERE user_id IN ({ids}) GROUP BY action").all())
+    finally:
+        engine.dispose()
+
+
+def boards_scenario(base: str, url: str, tokens: dict, *, mode: str, seconds: float, clients: int) -> dict:
+    """Every board polls as the PWA does for `seconds` while the dispatch cycle runs beside it."""
+    boards = tokens["boards"]
+    stop_at = time.monotonic() + seconds
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counts = {"requests": 0, "errors": 0}
+
+    def get(s, path):
+        t0 = time.perf_counter()
+        try:
+            response = s.get(base + path, timeout=60)
+        except requests.RequestException:
+            with lock:
+                counts["errors"] += 1
+            return None
+        with lock:
+            latencies.append(time.perf_counter() - t0)
+            counts["requests"] += 1
+            if response.status_code != 200:
+                counts["errors"] += 1
+        return response.json() if response.status_code == 200 else None
+
+    def board(token, offset):
+        s = requests.Session()
+        s.headers["Authorization"] = f"Bearer {token}"
+        seen: dict[int, dict] = {}
+        since = None
+        time.sleep(offset)  # boards were opened at different moments
+        while time.monotonic() < stop_at:
+            started = time.monotonic()
+            query = {} if since is None else {"updated_since": since}
+            if mode == "new":
+                query["include"] = "events"
+            calls = get(s, "/api/calls" + ("?" + urlencode(query) if query else "")) or []
+            for call in calls:
+                seen[call["id"]] = call
+            changed = [c.get("changed_at") or c["updated_at"] for c in calls]
+            if changed:
+                since = max(changed)
+            if mode == "old":  # the old board: the events of every offered call, every poll
+                for call in [c for c in seen.values() if c["status"] == "offered"]:
+                    get(s, f"/api/calls/{call['id']}/events")
+            time.sleep(max(0.0, BOARD_POLL_SECONDS - (time.monotonic() - started)))
+
+    cycle_requests = [0]
+
+    def cycles():
+        while time.monotonic() < stop_at:
+            _, _, done = dispatch_cycles(base, tokens, clients=clients, cycles=clients)
+            cycle_requests[0] += done
+
+    rows_before = audit_rows(url, boards)
+    started = time.perf_counter()
+    cycle_thread = threading.Thread(target=cycles)
+    cycle_thread.start()
+    with ThreadPoolExecutor(max_workers=len(boards)) as pool:
+        step = BOARD_POLL_SECONDS / max(1, len(boards))
+        list(pool.map(board, boards.values(), [i * step for i in range(len(boards))]))
+    elapsed = time.perf_counter() - started
+    cycle_thread.join()
+    cycle_elapsed = time.perf_counter() - started
+    rows_after = audit_rows(url, boards)
+    by_action = {action: n - rows_before.get(action, 0) for action, n in rows_after.items()
+                 if n - rows_before.get(action, 0)}
+    rows = sum(by_action.values())
+    return {"mode": mode, "requests": counts["requests"], "rps": counts["requests"] / elapsed,
+            "audit_per_min": rows * 60 / elapsed, "audit_by_action": by_action, "latencies": latencies, "errors": counts["errors"],
+            "cycle_rps": cycle_requests[0] / cycle_elapsed, "elapsed": elapsed}
+
+
+def print_board(result: dict, boards: int, calls: int) -> None:
+    print(f"  board ({result['mode']}): {boards} boards, {calls} open calls, {result['elapsed']:.0f} s: "
+          f"{result['rps']:.1f} board requests/s, {result['audit_per_min']:.0f} audit rows/min "
+          f"(cycle beside it: {result['cycle_rps']:.1f} requests/s)"
+          + (f", {result['errors']} errors" if result["errors"] else ""))
+    print(f"    audit rows by action: {result['audit_by_action']}")
+    print(summary(f"board poll ({result['mode']})", result["latencies"]))
 
 
 BARE_APP = textwrap.dedent('''
@@ -360,7 +496,7 @@ def run_database(name: str, url: str, args) -> dict:
     with PushReceiver() as receiver:
         env = dict(os.environ, DATABASE_URL=url, PUSH_ALLOWED_HOSTS="127.0.0.1", SESSION_COOKIE_SECURE="0",
                    PUSH_DELIVERY="thread")
-        tokens = seed(url, env, nurses=args.nurses, receiver=receiver)
+        tokens = seed(url, env, nurses=args.nurses, receiver=receiver, boards=args.boards)
         port = free_port()
         proc = start_gunicorn("backend:create_app()", env, port, ROOT)
         base = f"http://127.0.0.1:{port}"
@@ -381,9 +517,20 @@ def run_database(name: str, url: str, args) -> dict:
                 print(f"  non-2xx answers: {dict(timings.errors)}")
             pushes = call_to_push(base, tokens, receiver, clients=args.clients, calls=args.push_calls)
             print(summary("call → push (auto)", pushes))
+            board_results = []
+            if args.boards:
+                open_board_calls(base, tokens, calls=args.board_calls)
+                for mode in args.board_modes.split(","):
+                    board_results.append(boards_scenario(base, url, tokens, mode=mode, seconds=args.board_seconds,
+                                                         clients=args.clients))
+                    print_board(board_results[-1], args.boards, args.board_calls)
+                if len(board_results) == 2 and board_results[1]["requests"]:
+                    old, new = board_results
+                    print(f"  board old/new: {old['requests'] / new['requests']:.1f}× the requests, "
+                          f"{old['audit_per_min'] / max(new['audit_per_min'], 1e-9):.1f}× the audit rows")
         finally:
             stop(proc)
-    return {"rps": rps, "timings": timings, "pushes": pushes, "cpu_ms": cpu_ms}
+    return {"rps": rps, "timings": timings, "pushes": pushes, "cpu_ms": cpu_ms, "boards": board_results}
 
 
 def main() -> None:
@@ -395,6 +542,10 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/wijkspoed_bench"))
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--boards", type=int, default=20, help="coordinators' boards open (0: no board scenario)")
+    parser.add_argument("--board-calls", type=int, default=50, help="open calls on the boards' team")
+    parser.add_argument("--board-seconds", type=float, default=60.0)
+    parser.add_argument("--board-modes", default="old,new", help="old: per-call events polling; new: one request")
     args = parser.parse_args()
     print(f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.clients} concurrent clients; {os.cpu_count()} cores")
     results = {}

@@ -2,6 +2,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event, orm
 from sqlmodel import Session, select
 
 from backend.audit.models import AuditEvent
@@ -37,6 +38,8 @@ def record(session: Session, *, actor, action: str, client_id: int | None, now: 
            data: str | None = None, detail: dict | None = None, outcome: str = "ok",
            meta: dict | None = None) -> None:
     """Append one audit event to the session (committed with the caller's work)."""
+    if outcome == "ok":
+        _note(session, actor, (client_id,))
     session.add(AuditEvent(at=now, action=action, client_id=client_id, data=data, detail=detail or {},
                            outcome=outcome, **_actor_fields(actor), **(meta or {})))
 
@@ -51,6 +54,7 @@ def record_many(session: Session, *, actor, action: str, client_ids, now: dateti
     ]
     if rows:
         session.execute(sa.insert(AuditEvent), rows)
+        _note(session, actor, (row["client_id"] for row in rows))
 
 
 def read_listed(session: Session, query, *, actor, action: str, now: datetime, data: str | None = None) -> list:
@@ -99,11 +103,38 @@ def client_ids_in(body) -> set[int]:
     return found
 
 
+# Which clients this session's successful audit events of a request name, kept beside the session instead of
+# read back from the table on every answer: "pending" (this transaction) moves to "committed" on commit and is
+# dropped on any rollback, so a row that was rolled back is never taken as written. A row the notes miss can
+# only make `record_response` write one row too many, never one too few.
+_PENDING, _COMMITTED = "audit_pending", "audit_committed"
+
+
+def _note(session: Session, actor, client_ids) -> None:
+    request_id = getattr(actor, "request_id", None)
+    if request_id is not None:
+        session.info.setdefault(_PENDING, {}).setdefault(request_id, set()).update(client_ids)
+
+
+@event.listens_for(orm.Session, "after_commit")
+def _audit_notes_committed(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        committed = session.info.setdefault(_COMMITTED, {})
+        for request_id, ids in pending.items():
+            committed.setdefault(request_id, set()).update(ids)
+
+
+@event.listens_for(orm.Session, "after_soft_rollback")
+def _audit_notes_rolled_back(session, _previous_transaction) -> None:
+    session.info.pop(_PENDING, None)
+
+
 def audited_client_ids(session: Session, *, request_id: str) -> set[int | None]:
-    """Return the clients this request's audit events already name (successful access)."""
-    return set(session.exec(
-        select(AuditEvent.client_id).where(AuditEvent.request_id == request_id, AuditEvent.outcome == "ok")
-    ).all())
+    """Return the clients this request's audit events already name (successful access), from the session's
+    notes: this transaction's events and the committed ones."""
+    return (session.info.get(_COMMITTED, {}).get(request_id, set())
+            | session.info.get(_PENDING, {}).get(request_id, set()))
 
 
 def record_response(session: Session, *, actor, action: str, body, now: datetime) -> None:

@@ -63,7 +63,7 @@ class CallEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     call_id: int = Field(foreign_key="calls.id", index=True)
-    at: datetime = Field(sa_type=UTCDateTime)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
     type: str = Field(max_length=40)
     actor_id: int | None = Field(default=None, foreign_key="users.id")
     from_status: str | None = Field(default=None, max_length=16)

@@ -39,20 +39,59 @@ def get_visible_call(session: Session, *, actor, call_id: int, now: datetime, ac
 
 
 def list_calls(session: Session, *, actor, now: datetime, status: str | None = None, team: str | None = None,
-               updated_since: datetime | None = None, limit: int = 200) -> list[Call]:
-    """List the calls the actor may see, newest change first; each client shown is audited."""
+               updated_since: datetime | None = None, include: str | None = None, limit: int = 200) -> list[Call]:
+    """List the calls the actor may see, newest change first; each client shown is audited.
+
+    With `include="events"` each call carries its events, `delivery` and `changed_at`, and `updated_since`
+    also finds the calls that only gained an event (a delivery receipt). A poll with nothing new returns
+    an empty list and writes no audit row.
+    """
     if team and actor.role != "hap" and team != actor.team:
         raise errors.Forbidden("Je ziet alleen de meldingen van je eigen team.")
+    with_events = include == "events"
     query = visible_calls_query(actor).order_by(Call.updated_at.desc(), Call.id.desc()).limit(limit)
     if status:
         query = query.where(Call.status == status)
     if team:
         query = query.where(Call.team == team)
     if updated_since:
-        query = query.where(Call.updated_at > updated_since)
+        changed = Call.updated_at > updated_since
+        if with_events:
+            changed = sa.or_(changed, Call.id.in_(select(CallEvent.call_id).where(CallEvent.at > updated_since)))
+        query = query.where(changed)
     calls = audit.read_listed(session, query, actor=actor, action="call.list", now=now, data="meldingen")
+    if with_events:
+        _embed_events(session, calls)
     session.commit()
     return calls
+
+
+def delivery_of(events: list[CallEvent]) -> str | None:
+    """Did the current offer reach the phone? None without an offer; else what the service worker reported
+    after the last `offered` event: delivered, failed, or nothing yet (pending)."""
+    types = [event.type for event in events]
+    if "offered" not in types:
+        return None
+    after = types[len(types) - 1 - types[::-1].index("offered") + 1:]
+    if "offer_shown" in after:
+        return "delivered"
+    if "offer_not_shown" in after:
+        return "failed"
+    return "pending"
+
+
+def _embed_events(session: Session, calls: list[Call]) -> None:
+    """Give each call its events (one query for all), its delivery state and when it last changed."""
+    by_call: dict[int, list[CallEvent]] = {call.id: [] for call in calls}
+    if by_call:
+        for event in session.exec(select(CallEvent).where(CallEvent.call_id.in_(by_call))
+                                  .order_by(CallEvent.call_id, CallEvent.at, CallEvent.id)):
+            by_call[event.call_id].append(event)
+    for call in calls:
+        events = by_call[call.id]
+        object.__setattr__(call, "events", events)
+        object.__setattr__(call, "delivery", delivery_of(events))
+        object.__setattr__(call, "changed_at", max([call.updated_at, *(event.at for event in events)]))
 
 
 def list_events(session: Session, *, actor, call_id: int, now: datetime) -> list[CallEvent]:

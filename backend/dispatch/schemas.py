@@ -10,6 +10,14 @@ from backend.identity.models import User
 from backend.identity.schemas import TEAM_CODE
 
 
+class CallEventSchema(AutoSchema):
+    class Meta:
+        model = CallEvent
+        exclude = ("call_id",)
+
+    detail = ma.fields.Dict()
+
+
 class CallSchema(AutoSchema):
     class Meta:
         model = Call
@@ -19,6 +27,13 @@ class CallSchema(AutoSchema):
     # Only in the answer to an intake with a new client's fields: "bsn" (same BSN and birth date: linked),
     # "confirmed" (the triagist chose a likely match), absent when a new client was registered.
     client_match = ma.fields.String(dump_only=True)
+    # Only in a list asked with `include=events` (the board): the call's events oldest first, whether the
+    # current offer reached the phone, and when anything about the call last changed (the board's next
+    # `updated_since`): a delivery receipt adds an event without touching the call.
+    events = ma.fields.List(ma.fields.Nested(CallEventSchema), dump_only=True)
+    delivery = ma.fields.String(dump_only=True, allow_none=True,
+                                validate=validate.OneOf(("pending", "delivered", "failed")))
+    changed_at = ma.fields.AwareDateTime(dump_only=True)
 
 
 class CallCreateSchema(ma.Schema):
@@ -49,15 +64,10 @@ class CallQueryArgsSchema(ma.Schema):
     status = ma.fields.String(validate=validate.OneOf(vocab.CALL_STATUSES))
     team = ma.fields.String(validate=TEAM_CODE)
     updated_since = ma.fields.AwareDateTime()
+    # `events`: each call carries its events and delivery state, and `updated_since` also finds calls with a
+    # new event (one request for the board instead of one per offered call).
+    include = ma.fields.String(validate=validate.OneOf(("events",)))
     limit = ma.fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
-
-
-class CallEventSchema(AutoSchema):
-    class Meta:
-        model = CallEvent
-        exclude = ("call_id",)
-
-    detail = ma.fields.Dict()
 
 
 class OfferSchema(ma.Schema):

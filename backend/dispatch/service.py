@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from backend import errors, vocab
@@ -131,7 +132,12 @@ def build_call(session: Session, *, actor, data: dict, now: datetime, geocoder=N
         call.offer_next_at = now  # durable: a clock offers it if the fast path after commit is lost
         after_commit(session, offer_next_task, call_id=call.id, reason="automatisch")
     session.flush()
-    session.refresh(call)  # loads `client` (joined) now, inside the transaction
+    # The answer shows `client`: the row is in this session already (flushed above), so set it without a query;
+    # anything else not loaded after the flush (a server default) is read back with a refresh.
+    if sa.inspect(call).unloaded == {"client"} and (known := session.get(Client, client_id)) is not None:
+        set_committed_value(call, "client", known)
+    else:
+        session.refresh(call)
     if matched is not None:
         object.__setattr__(call, "client_match", matched)  # said in the answer only (CallSchema.client_match)
     return call

@@ -4,9 +4,11 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
-from backend.identity.models import ApiToken, LoginSession, User
+from backend.db import keep
+from backend.identity.models import ApiToken, LoginSession, Organisation, Team, User
 
 # `last_used_at` is refreshed at most this often: a bearer request doesn't write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -28,16 +30,28 @@ def new_token(session: Session, *, user: User, label: str, now: datetime,
     return row, secret
 
 
+def _with_team_and_organisation(query):
+    """The user's organisation (joined into `organisation_row`) and team row in the same query."""
+    return (query.outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .outerjoin(Team, Team.code == User.team)
+            .add_columns(Team)
+            .options(contains_eager(User.organisation_row)))
+
+
 def user_for_token(session: Session, *, token: str, now: datetime | None = None) -> tuple[User, str] | None:
-    """Return (user, token label) for a live bearer token of an active user, else None; notes its use."""
-    row = session.exec(
+    """Return (user, token label) for a live bearer token of an active user, else None; notes its use.
+
+    One query: the user comes with her organisation and team (kept in the session for the request).
+    """
+    row = session.exec(_with_team_and_organisation(
         select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None), User.active == True)  # noqa: E712
-    ).first()
+    )).first()
     if row is None:
         return None
-    user, api_token = row
+    user, api_token, team = row
+    keep(session, team)
     if now is not None and (api_token.last_used_at is None
                             or api_token.last_used_at < now - LAST_USED_RESOLUTION):
         session.execute(sa.update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now))
@@ -47,12 +61,15 @@ def user_for_token(session: Session, *, token: str, now: datetime | None = None)
 
 def login_session_for(session: Session, *, secret: str, now: datetime) -> tuple[User, LoginSession] | None:
     """Return (user, login session) for the secret of a live session cookie, else None."""
-    row = session.exec(
+    row = session.exec(_with_team_and_organisation(
         select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.id == digest(secret), LoginSession.expires_at > now, User.active == True)  # noqa: E712
-    ).first()
-    return None if row is None else (row[0], row[1])
+    )).first()
+    if row is None:
+        return None
+    keep(session, row[2])
+    return row[0], row[1]
 
 
 def end_all_credentials(session: Session, *, user_id: int, now: datetime) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from backend import errors
-from backend.db import get_or_404
+from backend.db import get_or_404, keep
 from backend.audit import service as audit
 from backend.config import LOW_PASSWORD_COST
 from backend.identity import credentials
@@ -75,7 +75,7 @@ def hash_password(password: str) -> str:
 
 def get_team(session: Session, *, code: str) -> Team:
     """Return a team's settings; a team without a row gets the defaults."""
-    return session.get(Team, code) or Team(code=code, **DEFAULT_TEAMS.get(code, {"name": code}))
+    return keep(session, session.get(Team, code)) or Team(code=code, **DEFAULT_TEAMS.get(code, {"name": code}))
 
 
 def ensure_teams(session: Session) -> None:
@@ -88,7 +88,7 @@ def ensure_teams(session: Session) -> None:
 
 def require_team(session: Session, *, code: str, field: str = "team") -> Team:
     """Return the team with this code, or 422 naming it: team codes are rows, not a fixed list."""
-    team = session.get(Team, code)
+    team = keep(session, session.get(Team, code))
     if team is None:
         raise errors.Unprocessable(f"Team '{code}' bestaat niet.", errors={field: ["Onbekend team."]})
     return team

@@ -5,7 +5,7 @@ import V from './vocab.json';
 import { api } from './api.js';
 import { Message, UrgencyBadge, errorText } from './ui.jsx';
 import { age, decimal, formatTime, minutesUntil } from './geo.js';
-import { usePolledCalls, POLL_MS } from './calls.js';
+import { usePolledCalls } from './calls.js';
 import { chime } from './audio.js';
 import { EpisodeScreen, PlannedActions, PlannedList, StartEpisode, useActiveEpisode } from './episode.jsx';
 
@@ -13,43 +13,6 @@ const RUNNING = ['open', 'offered', 'accepted', 'en_route', 'on_site'];
 const HELD = ['offered', 'accepted', 'en_route', 'on_site'];
 
 export { usePolledCalls };
-
-/** Did the current offer reach the phone? From the call's events: the service worker's report after the offer. */
-export function deliveryFromEvents(events) {
-  const last = events.map((e) => e.type).lastIndexOf('offered');
-  const after = last < 0 ? [] : events.slice(last + 1).map((e) => e.type);
-  if (after.includes('offer_shown')) return 'delivered';
-  if (after.includes('offer_not_shown')) return 'failed';
-  return 'pending';
-}
-
-/** Delivery state of every offered call, refreshed with the board. */
-function useDeliveries(calls) {
-  const [map, setMap] = useState({});
-  const key = calls.filter((c) => c.status === 'offered').map((c) => `${c.id}@${c.updated_at}`).join(',');
-  useEffect(() => {
-    let alive = true;
-    const offered = calls.filter((c) => c.status === 'offered');
-    const load = async () => {
-      const next = {};
-      for (const c of offered) {
-        try {
-          next[c.id] = deliveryFromEvents(await api.get(`/api/calls/${c.id}/events`));
-        } catch {
-          next[c.id] = 'pending';
-        }
-      }
-      if (alive) setMap(next);
-    };
-    load();
-    const t = setInterval(load, POLL_MS);
-    return () => {
-      alive = false;
-      clearInterval(t);
-    };
-  }, [key]);
-  return map;
-}
 
 /** Escalated: the team lead was alerted, or an unassigned call is past its response target. */
 export function escalated(call, now = Date.now()) {
@@ -99,7 +62,8 @@ function NotifyButton() {
 }
 
 export function Board({ user }) {
-  const { calls, refresh } = usePolledCalls();
+  // One request per poll: the calls that changed, each with its events and whether the offer reached the phone.
+  const { calls, refresh } = usePolledCalls({ include: 'events' });
   const [selected, setSelected] = useState(null);
   const [episodeId, setEpisodeId] = useState(null);
   const [now, setNow] = useState(Date.now());
@@ -112,7 +76,6 @@ export function Board({ user }) {
     .sort((a, b) => (escalated(b) - escalated(a)) || a.urgency.localeCompare(b.urgency) || String(a.target_at).localeCompare(String(b.target_at)));
   // A finished call keeps its open detail panel: it is found among all calls, not only the running ones.
   const current = calls.find((c) => c.id === selected);
-  const deliveries = useDeliveries(running);
   const nurses = useNurses();
   const names = Object.fromEntries((nurses || []).map((u) => [u.id, u.name]));
   const unseen = useAlerts(running, now);
@@ -133,7 +96,7 @@ export function Board({ user }) {
           <tbody>
             {running.map((c) => {
               const m = c.target_at ? minutesUntil(c.target_at, now) : null;
-              const d = c.status === 'offered' ? deliveries[c.id] || 'pending' : null;
+              const d = c.status === 'offered' ? c.delivery || 'pending' : null;
               return (
                 <tr class={`${escalated(c) ? 'escalated' : ''} ${c.id === selected ? 'sel' : ''}`} data-call={c.id}>
                   <td><UrgencyBadge urgency={c.urgency} />{escalated(c) && <span class="badge esc">{T.board.escalated}</span>}</td>

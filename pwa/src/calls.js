@@ -4,22 +4,27 @@ import { api } from './api.js';
 
 export const POLL_MS = 4000;
 
-/** Calls kept fresh by polling with `updated_since` (the newest `updated_at` seen). */
-export function usePolledCalls() {
+/** Calls kept fresh by polling with `updated_since` (the newest change seen). With `include: 'events'` (the
+ * board) each call also carries its events and `delivery`, and a call whose offer was just delivered comes
+ * back too: one request per poll, and a poll with nothing new is an empty answer. */
+export function usePolledCalls({ include } = {}) {
   const [byId, setById] = useState({});
   const since = useRef(null);
   const timer = useRef(null);
   async function refresh() {
     try {
-      const q = since.current ? `?updated_since=${encodeURIComponent(since.current)}` : '';
-      const calls = await api.get(`/api/calls${q}`);
+      const params = new URLSearchParams();
+      if (since.current) params.set('updated_since', since.current);
+      if (include) params.set('include', include);
+      const q = params.toString();
+      const calls = await api.get(`/api/calls${q ? `?${q}` : ''}`);
       if (calls.length) {
         setById((old) => {
           const next = { ...old };
           for (const c of calls) next[c.id] = c;
           return next;
         });
-        const newest = calls.map((c) => c.updated_at).filter(Boolean).sort().at(-1);
+        const newest = calls.map((c) => c.changed_at || c.updated_at).filter(Boolean).sort().at(-1);
         if (newest) since.current = newest;
       }
     } catch {}
