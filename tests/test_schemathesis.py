@@ -30,7 +30,7 @@ from backend.dispatch.models import Call
 from backend.placements.models import Placement
 from backend.visits.models import Visit
 from backend.identity.service import ensure_teams
-from tests.conftest import _clean
+from tests.databases import empty_tables
 from tests.factories import START, login
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
@@ -200,7 +200,7 @@ def test_stateful_scenarios_follow_the_links(app, username, via):
     class Scenario(machine):
         def setup(self):
             # Each scenario starts from the same region, so Hypothesis sees the same answers to the same steps.
-            _clean(engine)
+            empty_tables(engine)
             with Session(engine) as session:
                 ensure_teams(session)
                 session.commit()

@@ -1,5 +1,4 @@
 """Bad input anywhere in visits: a 4xx in the one error shape, and nothing written."""
-import uuid
 
 import pytest
 from sqlmodel import func, select
@@ -35,7 +34,7 @@ BAD = [
                                                "departed_at": "2026-11-25T01:00:00+00:00"}, None),
     ("post", "/api/visits/{visit}/complete", {"outcome": "follow_up_visit", "follow_up_at": "morgen"}, None),
     ("post", "/api/handovers", {"visit_id": "geen-uuid"}, None),
-    ("post", "/api/handovers", {"visit_id": str(uuid.uuid4()), "recipient_type": "gp", "recipient_name": "X",
+    ("post", "/api/handovers", {"visit_id": "7d0c5a4e-2f1b-4c3d-9e8f-0a1b2c3d4e5f", "recipient_type": "gp", "recipient_name": "X",
                                 "situation": "S", "background": "B", "assessment": "A", "recommendation": "R"}, None),
     ("post", "/api/handovers", {"visit_id": "{visit}", "recipient_type": "gp", "recipient_name": "X",
                                 "situation": "S", "background": "B", "assessment": "A", "recommendation": "R",
@@ -46,7 +45,7 @@ BAD = [
     ("post", "/api/clients/{client}/contacts", {"name": "X", "involvement": "altijd"}, None),
     ("post", "/api/clients/{client}/portal-links", {"recipient_name": ""}, None),
     ("post", "/api/clients/999999/portal-links", {"recipient_name": "X"}, None),
-    ("delete", "/api/clients/{client}/portal-links/" + str(uuid.uuid4()), None, None),
+    ("delete", "/api/clients/{client}/portal-links/" + "7d0c5a4e-2f1b-4c3d-9e8f-0a1b2c3d4e5f", None, None),
     ("post", "/api/shared/handovers/onbekend/acknowledge", {"name": "X"}, None),
 ]
 
