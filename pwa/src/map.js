@@ -28,14 +28,14 @@ export function drawMarkers(map, old, { calls, nurses }, onSelect) {
   const layer = L.layerGroup().addTo(map);
   const points = [];
   for (const c of calls) {
-    const m = L.circleMarker([c.lat, c.lon], { radius: 10, color: URGENCY_COLOURS[c.urgency] || '#555', weight: 3, fillOpacity: 0.6 })
+    const m = L.circleMarker([c.lat, c.lon], { className: 'm-call', radius: 10, color: URGENCY_COLOURS[c.urgency] || '#555', weight: 3, fillOpacity: 0.6 })
       .bindTooltip(c.label)
       .on('click', () => onSelect(c.id));
     m.addTo(layer);
     points.push([c.lat, c.lon]);
   }
   for (const n of nurses) {
-    L.circleMarker([n.lat, n.lon], { radius: 7, color: '#2e7d32', weight: 2, fillOpacity: 0.9 }).bindTooltip(n.label).addTo(layer);
+    L.circleMarker([n.lat, n.lon], { className: 'm-nurse', radius: 7, color: '#2e7d32', weight: 2, fillOpacity: 0.9 }).bindTooltip(n.label).addTo(layer);
     points.push([n.lat, n.lon]);
   }
   if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 14 });

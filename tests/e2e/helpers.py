@@ -1,5 +1,7 @@
 """Helpers shared by the end-to-end tests: paths, the API user, login, screenshots, axe-core."""
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -8,6 +10,12 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "wachtwoord-123"
 PHONE = {"width": 390, "height": 844}
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the browser's time zone (conftest's new_page)
+
+
+def local_today() -> date:
+    """Today as the browser counts it: from 23:00 UTC (22:00 in summer) the UTC date is a day behind."""
+    return datetime.now(AMSTERDAM).date()
 class Api:
     """A logged-in API user, as an outside client would be (cookie session + CSRF)."""
 

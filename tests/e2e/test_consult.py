@@ -1,11 +1,10 @@
 """Overleg SO end to end: the nurse asks without signal (the outbox keeps it), the on-call physician takes it and
 writes her advice on her phone, the nurse sees the advice on her visit screen — headless Chromium, real server."""
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot
+from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot, local_today
 from tests.e2e.test_field_app import READ_DEVICE, arrive, nurse_phone, wait_all_sent
 
 QUESTION = "Mevrouw is benauwd, NEWS2 5. Mag ik de morfine ophogen of moet ze naar de SEH?"
@@ -25,7 +24,7 @@ def physician_on_call(server):
     lead = server.api("lead.consult")
     lead.post("/api/roster/shift-types", {"code": "so_oncall", "name": "Bereikbaarheidsdienst SO",
                                           "start_time": "00:00", "end_time": "23:59", "role": "physician"}, expect=201)
-    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    today = local_today()
     for day in (today, today + timedelta(days=1)):
         lead.post("/api/roster/assignments", {"nurse_id": physician["id"], "shift": "so_oncall",
                                               "day": day.isoformat()}, expect=201)

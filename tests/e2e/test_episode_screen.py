@@ -1,10 +1,10 @@
 """Continuity in the browser: a follow-up visit shows as planned work, and the episode screen of a crisis."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot
+from tests.e2e.helpers import AMSTERDAM, PASSWORD, PHONE, assert_accessible, login, screenshot
 
 GOAL = "Weer zelf naar de bakker kunnen lopen."
 
@@ -39,7 +39,8 @@ def test_planned_follow_up_and_the_episode_screen(server, new_page):
     ediz = nurse.post(f"/api/visits/{visit['id']}/ediz",
                       {"contact_id": contact["id"], "answers": [4, 3, 3, 4, 2, 4, 1, 4, 3]}, **_key())
     assert (ediz["score"], ediz["high"]) == (8, True)
-    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    # Tomorrow as the board (Europe/Amsterdam) counts days: between 23:00 and 24:00 UTC the UTC date is a day behind.
+    tomorrow = (datetime.now(AMSTERDAM) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     nurse.post(f"/api/visits/{visit['id']}/complete", {"outcome": "follow_up_visit",
                                                        "follow_up_at": tomorrow.isoformat(),
                                                        "referral_question": "Onrust en drinken controleren."},

@@ -1,10 +1,10 @@
 """A swap end to end: a nurse offers her shift on her phone, a colleague takes it, the team lead sees it pending in
 the week grid and approves it; the shift is the colleague's."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot
+from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot, local_today
 
 
 def test_nurse_offers_colleague_takes_team_lead_approves(server, new_page):
@@ -18,7 +18,7 @@ def test_nurse_offers_colleague_takes_team_lead_approves(server, new_page):
     lead = server.api("swaplead")
     lead.post("/api/roster/shift-types", {"team": "fact", "code": "swap_evening", "name": "Ruilavond",
                                           "start_time": "15:00", "end_time": "23:00", "min_staff": 0}, expect=201)
-    day = date.today() + timedelta(days=1)
+    day = local_today() + timedelta(days=1)
     shift = lead.post("/api/roster/assignments", {"nurse_id": anna["id"], "shift": "swap_evening",
                                                   "day": day.isoformat()}, expect=201)
 
@@ -52,7 +52,7 @@ def test_nurse_offers_colleague_takes_team_lead_approves(server, new_page):
         swaps.get_by_role("button", name="Ruil goedkeuren").click()
     assert answer.value.status == 200
     expect(page.get_by_text("Geen openstaande ruilverzoeken.")).to_be_visible()
-    if day.isocalendar()[:2] != date.today().isocalendar()[:2]:
+    if day.isocalendar()[:2] != local_today().isocalendar()[:2]:
         page.get_by_role("button", name="Volgende week").click()
     grid = page.get_by_test_id("roster-grid")
     expect(grid.locator(f'tr[data-nurse="{anna["id"]}"] td[data-day="{day}"] [data-state="met"]')).to_be_visible()

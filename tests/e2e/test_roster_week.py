@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot
+from tests.e2e.helpers import PASSWORD, PHONE, assert_accessible, login, screenshot, local_today
 
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 SMALLEST_BUTTON = """() => Math.min(...[...document.querySelectorAll('[data-testid=roster-week] button')]
@@ -42,10 +42,12 @@ def test_team_lead_generates_and_adopts_a_week(server, new_page):
     with page.expect_response(lambda r: r.url.endswith("/adopt")) as answer:
         page.get_by_role("button", name="Voorstel overnemen").click()
     assert answer.value.status == 200
-    today = date.today()
+    today = local_today()
     adopted = server.api("lead").get(
         f"/api/roster/assignments?team=acute&from={today - timedelta(days=7)}&to={today + timedelta(days=14)}")
-    assert adopted and {a["shift"] for a in adopted} == {"evening"}
+    # The demo's physicians are on call through a shift type of their own, which a nurses' proposal never touches.
+    nurse_shifts = {a["shift"] for a in adopted if a["shift"] != "so_oncall"}
+    assert nurse_shifts == {"evening"}
 
 
 def test_roster_on_a_phone_fits_and_lists_gaps_once_per_shift(server, new_page):
@@ -67,7 +69,7 @@ def test_roster_on_a_phone_fits_and_lists_gaps_once_per_shift(server, new_page):
     expect(group).to_contain_text("tekort")
     lines = group.locator(":scope > ul > li")
     assert 1 <= lines.count() <= 7
-    today = date.today()
+    today = local_today()
     monday = today - timedelta(days=today.weekday())
     text = group.inner_text()
     for past in (monday + timedelta(days=i) for i in range(today.weekday())):
