@@ -17,6 +17,11 @@ Procfile's settings, and then measures:
      the boards caused per minute (--board-modes old,new; --boards 0 skips it);
   4. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings.
 Figures are printed, never asserted. The PostgreSQL database named by --pg-url is wiped.
+
+With --profile DIR the workers run under cProfile (bench/gunicorn_profile.py: every thread, CPU time), only
+the warm-up and the cycle are run, and DIR gets each worker's pstats file and <database>-top.txt, the top
+functions by cumulative CPU time over both workers (the profiler itself roughly doubles the CPU per request,
+so take the shares from it, and the figures from a run without --profile).
 """
 from __future__ import annotations
 
@@ -150,9 +155,9 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: in
     return tokens
 
 
-def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess.Popen:
+def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path, extra=()) -> subprocess.Popen:
     cmd = [str(Path(sys.executable).parent / "gunicorn"), app_spec, "--bind", f"127.0.0.1:{port}",
-           *GUNICORN_ARGS, "--log-level", "warning"]
+           *GUNICORN_ARGS, "--log-level", "warning", *extra]
     log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "w+")
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     proc.log = log  # a file, not a pipe: a full pipe would stall gunicorn
@@ -189,6 +194,8 @@ def worker_cpu_seconds(master_pid: int) -> float:
 
 
 def stop(proc: subprocess.Popen) -> None:
+    if proc.log.closed:  # stopped already
+        return
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -490,6 +497,26 @@ def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float, float
             stop(proc)
 
 
+def write_profile(directory: Path, name: str, *, top: int, requests_done: int) -> None:
+    """Merge the workers' profiles and write the top functions by cumulative CPU time to <name>-top.txt."""
+    import io
+    import pstats
+
+    files = sorted(directory.glob("worker-*.prof"))
+    if not files:
+        print(f"  no worker profile in {directory} (did the workers exit cleanly?)")
+        return
+    out = io.StringIO()
+    stats = pstats.Stats(*map(str, files), stream=out)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+    target = directory / f"{name.lower()}-top.txt"
+    target.write_text(f"bench/dispatch.py --profile: {name}, {len(files)} workers, warm-up and cycle "
+                      f"({requests_done} requests timed; CPU time per thread, cProfile)\n" + out.getvalue())
+    for f in files:
+        f.rename(directory / f"{name.lower()}-{f.name}")
+    print(f"  profile: {target}")
+
+
 def run_database(name: str, url: str, args) -> dict:
     print(f"\n== {name}: {url.split('@')[-1]}")
     reset_database(url)
@@ -498,7 +525,14 @@ def run_database(name: str, url: str, args) -> dict:
                    PUSH_DELIVERY="thread")
         tokens = seed(url, env, nurses=args.nurses, receiver=receiver, boards=args.boards)
         port = free_port()
-        proc = start_gunicorn("backend:create_app()", env, port, ROOT)
+        extra = ()
+        if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            for old in Path(args.profile).glob("worker-*.prof"):
+                old.unlink()
+            env["BENCH_PROFILE_DIR"] = str(Path(args.profile).resolve())
+            extra = ("-c", str(ROOT / "bench" / "gunicorn_profile.py"))
+        proc = start_gunicorn("backend:create_app()", env, port, ROOT, extra)
         base = f"http://127.0.0.1:{port}"
         try:
             # Warm up every worker's connection pool and caches.
@@ -515,6 +549,10 @@ def run_database(name: str, url: str, args) -> dict:
             print(f"  worker CPU per request {cpu_ms:8.2f} ms (user + system, pushes included)")
             if timings.errors:
                 print(f"  non-2xx answers: {dict(timings.errors)}")
+            if args.profile:
+                stop(proc)
+                write_profile(Path(args.profile), name, top=args.profile_top, requests_done=requests_done)
+                return {"rps": rps, "timings": timings, "pushes": [], "cpu_ms": cpu_ms, "boards": []}
             pushes = call_to_push(base, tokens, receiver, clients=args.clients, calls=args.push_calls)
             print(summary("call → push (auto)", pushes))
             board_results = []
@@ -546,6 +584,8 @@ def main() -> None:
     parser.add_argument("--board-calls", type=int, default=50, help="open calls on the boards' team")
     parser.add_argument("--board-seconds", type=float, default=60.0)
     parser.add_argument("--board-modes", default="old,new", help="old: per-call events polling; new: one request")
+    parser.add_argument("--profile", metavar="DIR", help="cProfile the workers over warm-up and cycle into DIR")
+    parser.add_argument("--profile-top", type=int, default=40, help="functions in <database>-top.txt")
     args = parser.parse_args()
     print(f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.clients} concurrent clients; {os.cpu_count()} cores")
     results = {}
