@@ -109,21 +109,37 @@ def plan(session: Session, *, start: datetime, end: datetime, bounds: list[datet
     return Plan(days=days, live=live)
 
 
-def stored_cells(session: Session, *, days: dict[date, int], team: str | None):
-    """Yield ((bucket, team, urgency), cell) for the stored cells of `days` (of `team`, or every team)."""
+def add_stored(session: Session, *, days: dict[date, int], team: str | None, into: dict) -> None:
+    """Add the stored cells of `days` (of `team`, or every team) to `into`, per (bucket, urgency)."""
     if not days:
         return
-    query = sa.select(DAYS).where(DAYS.c.day >= min(days), DAYS.c.day <= max(days))
+    columns = [DAYS.c.day, DAYS.c.urgency, DAYS.c.outcomes, DAYS.c.distribution,
+               *(DAYS.c[name] for name in cellmod.LISTS), *(DAYS.c[name] for name in cellmod.COUNTS)]
+    query = sa.select(*columns).where(DAYS.c.day >= min(days), DAYS.c.day <= max(days))
     if team is not None:
         query = query.where(DAYS.c.team == team)
-    for row in session.execute(query).mappings():
-        bucket = days.get(row["day"])
+    sums: dict[tuple[int, str], list] = {}
+    for day, urgency, outcomes, distribution, response, target, ack, *counts in session.execute(query).all():
+        bucket = days.get(day)
         if bucket is None:
             continue
-        cell = cellmod.Cell(**{name: row[name] for name in cellmod.COUNTS}, outcomes=dict(row["outcomes"]),
-                            distribution=list(row["distribution"]),
-                            **{name: [cellmod.unpack(row[name])] for name in cellmod.LISTS})
-        yield (bucket, row["team"], row["urgency"]), cell
+        acc = sums.get((bucket, urgency))
+        if acc is None:
+            acc = sums[bucket, urgency] = [[0] * len(counts), {}, [0] * len(distribution), [], [], []]
+        acc[0] = [a + b for a, b in zip(acc[0], counts)]
+        for outcome, count in outcomes.items():
+            acc[1][outcome] = acc[1].get(outcome, 0) + count
+        acc[2] = [a + b for a, b in zip(acc[2], distribution)]
+        acc[3].append(cellmod.unpack(response))
+        acc[4].append(cellmod.unpack(target))
+        acc[5].append(cellmod.unpack(ack))
+    for key, (counts, outcomes, distribution, response, target, ack) in sums.items():
+        cell = cellmod.Cell(**dict(zip(cellmod.COUNTS, counts)), outcomes=outcomes, distribution=distribution,
+                            response_minutes=response, target_minutes=target, ack_minutes=ack)
+        if key in into:
+            into[key].add(cell)
+        else:
+            into[key] = cell
 
 
 def _store(session: Session, days: list[date]) -> None:

@@ -23,6 +23,7 @@ The definitions (API.md, "Outcomes (v1.1)"), written once, here. A period is [fr
 Percentages carry one decimal and are null when there is nothing to divide by.
 """
 import csv
+from bisect import bisect_left, bisect_right
 import hashlib
 import hmac
 import io
@@ -198,17 +199,33 @@ def _cells(session: Session, *, start: datetime, end: datetime, team: str | None
     """Return the cells of [start, end) per (bucket, urgency): stored days from the rollup, the rest live."""
     plan = rollup.Plan(days={}, live=[(start, end)]) if live else rollup.plan(session, start=start, end=end,
                                                                                bounds=bounds)
-    found = list(rollup.stored_cells(session, days=plan.days, team=team))
+    merged: dict[tuple[int, str], Cell] = {}
+    rollup.add_stored(session, days=plan.days, team=team, into=merged)
+    found = []
     if len(plan.live) <= MAX_LIVE_RANGES:
         for a, b in plan.live:
-            found += cells.live_cells(session, start=a, end=b, team=team, bounds=bounds).items()
+            found += _live_range(session, start=a, end=b, team=team, bounds=bounds)
     else:
         found += cells.live_cells(session, start=plan.live[0][0], end=plan.live[-1][1], team=team, bounds=bounds,
                                   ranges=plan.live).items()
-    merged: dict[tuple[int, str], Cell] = {}
     for (bucket, _team, urgency), cell in found:
-        merged.setdefault((bucket, urgency), Cell()).add(cell)
+        if (bucket, urgency) in merged:
+            merged[bucket, urgency].add(cell)
+        else:
+            merged[bucket, urgency] = cell
     return merged
+
+
+def _live_range(session: Session, *, start: datetime, end: datetime, team: str | None,
+                bounds: list[datetime] | None) -> list:
+    """Return the live cells of [start, end); a range inside one bucket (today, a touched day) is read without
+    the buckets' CASE (cheaper to plan) and its cells moved to that bucket."""
+    if bounds:
+        first = min(bisect_right(bounds, start), len(bounds) - 1)
+        if first == min(bisect_left(bounds, end), len(bounds) - 1):
+            return [((first, t, u), cell) for (_, t, u), cell in
+                    cells.live_cells(session, start=start, end=end, team=team).items()]
+    return list(cells.live_cells(session, start=start, end=end, team=team, bounds=bounds).items())
 
 
 def _compute(session: Session, *, start: datetime, end: datetime, team: str | None,
