@@ -94,15 +94,26 @@ export async function login(username, password) {
   return data.user;
 }
 
-/** Fetch the current user (and a fresh CSRF token after a reload). */
-export async function me() {
-  const data = await api.get('/api/auth/me');
-  const user = data.user || data;
-  if (data.csrf_token) setCsrf(data.csrf_token);
-  return user;
+/**
+ * Fetch the current user (and a fresh CSRF token after a reload). Callers at the same moment share one request;
+ * `maxAge` (ms) accepts an answer that recent instead (the nurse's home screen right after the app started).
+ */
+let meInFlight = null;
+let meLast = { at: -Infinity, user: null };
+export function me({ maxAge = 0 } = {}) {
+  if (meLast.user && performance.now() - meLast.at <= maxAge) return Promise.resolve(meLast.user);
+  meInFlight ||= api.get('/api/auth/me').then((data) => {
+    if (data.csrf_token) setCsrf(data.csrf_token);
+    meLast = { at: performance.now(), user: data.user || data };
+    return meLast.user;
+  }).finally(() => {
+    meInFlight = null;
+  });
+  return meInFlight;
 }
 
 export async function logout() {
+  meLast = { at: -Infinity, user: null };
   try {
     await api.post('/api/auth/logout');
   } finally {

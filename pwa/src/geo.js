@@ -47,3 +47,23 @@ export function age(iso, now = Date.now()) {
 export function decimal(x, digits = 1) {
   return x === null || x === undefined ? '' : Number(x).toFixed(digits).replace('.', ',');
 }
+
+const DAY_FMT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The Amsterdam calendar day (YYYY-MM-DD) of a moment. */
+export function localDay(moment) {
+  return DAY_FMT.format(new Date(moment));
+}
+
+/** Add days to a YYYY-MM-DD day. */
+export function addDays(day, n) {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The Monday of the week holding this day. */
+export function mondayOf(day) {
+  const weekday = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(day, -weekday);
+}

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Message, errorText } from './ui.jsx';
-import { addDays, localDay } from './roster.jsx';
+import { addDays, localDay } from './geo.js';
 
 const WHEN = new Intl.DateTimeFormat('nl-NL', {
   timeZone: 'Europe/Amsterdam', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
