@@ -15,8 +15,17 @@ export class NetworkError extends Error {}
 /** The server did not answer in time (one bar, a captive portal): handled like being offline. */
 export class TimeoutError extends NetworkError {}
 
-// Long enough for a slow 3G answer, short enough that nobody stares at a greyed-out button.
-export const TIMEOUT_MS = 8000;
+// Long enough for a slow 3G answer, short enough that nobody stares at a greyed-out button. A test may shorten it
+// on its device (localStorage 'wijkspoed.timeoutMs', read once when the app starts) so it doesn't wait 8 s.
+export const TIMEOUT_MS = requestTimeout();
+
+function requestTimeout() {
+  try {
+    const ms = Number(localStorage.getItem('wijkspoed.timeoutMs'));
+    if (Number.isInteger(ms) && ms >= 100 && ms <= 60000) return ms;
+  } catch { /* no storage (a worker, a locked-down browser) */ }
+  return 8000;
+}
 
 /** The server's per-field messages of a refused request, flattened: {"client.postcode": "…"}. */
 export function fieldErrors(e) {
