@@ -71,7 +71,7 @@ export function NurseApp({ user, onUser, after = null }) {
   }, [offer?.id]);
 
   if (!calls || pushStep === null) return <p>{T.loading}</p>;
-  if (pushStep) return <>{offer && <OfferCard call={offer} user={user} />}<PushStep onDone={() => setPushStep(false)} /></>;
+  if (pushStep) return <>{offer && <OfferCard call={offer} user={user} />}<PushStep onDone={() => setPushStep(false)} />{after}</>;
   const stuck = (outbox || []).filter((e) => e.state !== 'pending');
 
   return (
