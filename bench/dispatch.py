@@ -17,6 +17,11 @@ Procfile's settings, and then measures:
      the boards caused per minute (--board-modes old,new; --boards 0 skips it);
   4. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings.
 Figures are printed, never asserted. The PostgreSQL database named by --pg-url is wiped.
+
+With --profile DIR the workers run under cProfile (bench/gunicorn_profile.py: every thread, CPU time), only
+the warm-up and the cycle are run, and DIR gets each worker's pstats file and <database>-top.txt, the top
+functions by cumulative CPU time over both workers (the profiler itself roughly doubles the CPU per request,
+so take the shares from it, and the figures from a run without --profile).
 """
 from __future__ import annotations
 
@@ -150,16 +155,16 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: in
     return tokens
 
 
-def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path) -> subprocess.Popen:
+def start_gunicorn(app_spec: str, env: dict, port: int, cwd: Path, extra=()) -> subprocess.Popen:
     cmd = [str(Path(sys.executable).parent / "gunicorn"), app_spec, "--bind", f"127.0.0.1:{port}",
-           *GUNICORN_ARGS, "--log-level", "warning"]
+           *GUNICORN_ARGS, "--log-level", "warning", *extra]
     log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "w+")
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     proc.log = log  # a file, not a pipe: a full pipe would stall gunicorn
     deadline = time.monotonic() + 120  # a loaded machine starts gunicorn slowly
     while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/api/openapi.json" if "backend" in app_spec
+            requests.get(f"http://127.0.0.1:{port}/healthz" if "backend" in app_spec
                          else f"http://127.0.0.1:{port}/json", timeout=10)
             return proc
         except requests.RequestException:
@@ -189,6 +194,8 @@ def worker_cpu_seconds(master_pid: int) -> float:
 
 
 def stop(proc: subprocess.Popen) -> None:
+    if proc.log.closed:  # stopped already
+        return
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -490,6 +497,43 @@ def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float, float
             stop(proc)
 
 
+# Frames that are a pool thread waiting for work: cProfile books the wait on `SimpleQueue.get` (and so on
+# the pool's `_worker` loop around it) with figures that match no CPU the worker used (the workers' CPU from
+# /proc matches the total without them), so they are left out of the table and of the total.
+IDLE_FRAMES = ("<method 'get' of '_queue.SimpleQueue' objects>", "thread.py:69(_worker)")
+
+
+def write_profile(directory: Path, name: str, *, top: int, requests_done: int) -> None:
+    """Merge the workers' profiles and write the top functions by cumulative CPU time to <name>-top.txt."""
+    import pstats
+
+    files = sorted(directory.glob("worker-*.prof"))
+    if not files:
+        print(f"  no worker profile in {directory} (did the workers exit cleanly?)")
+        return
+    stats = pstats.Stats(*map(str, files))
+    stats.strip_dirs()
+    rows = []
+    for (path, line, func), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
+        label = f"{path}:{line}({func})" if path != "~" else func
+        if label in IDLE_FRAMES:
+            continue
+        rows.append((cumtime, tottime, calls, label))
+    total = sum(row[1] for row in rows)
+    rows.sort(reverse=True)
+    lines = [f"bench/dispatch.py --profile: {name}, {len(files)} gunicorn workers, warm-up and cycle "
+             f"({requests_done} requests timed), every thread, CPU time (cProfile, time.thread_time)",
+             f"total CPU in Python frames {total:.1f} s (the pools' idle wait left out: {', '.join(IDLE_FRAMES)})",
+             "", f"{'ncalls':>9} {'tottime':>9} {'cumtime':>9} {'cum %':>6}  function"]
+    for cumtime, tottime, calls, label in rows[:top]:
+        lines.append(f"{calls:>9} {tottime:>9.2f} {cumtime:>9.2f} {100 * cumtime / total:>5.1f}%  {label}")
+    target = directory / f"{name.lower()}-top.txt"
+    target.write_text("\n".join(lines) + "\n")
+    for f in files:
+        f.rename(directory / f"{name.lower()}-{f.name}")
+    print(f"  profile: {target}")
+
+
 def run_database(name: str, url: str, args) -> dict:
     print(f"\n== {name}: {url.split('@')[-1]}")
     reset_database(url)
@@ -498,7 +542,14 @@ def run_database(name: str, url: str, args) -> dict:
                    PUSH_DELIVERY="thread")
         tokens = seed(url, env, nurses=args.nurses, receiver=receiver, boards=args.boards)
         port = free_port()
-        proc = start_gunicorn("backend:create_app()", env, port, ROOT)
+        extra = ()
+        if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            for old in Path(args.profile).glob("worker-*.prof"):
+                old.unlink()
+            env["BENCH_PROFILE_DIR"] = str(Path(args.profile).resolve())
+            extra = ("-c", str(ROOT / "bench" / "gunicorn_profile.py"))
+        proc = start_gunicorn("backend:create_app()", env, port, ROOT, extra)
         base = f"http://127.0.0.1:{port}"
         try:
             # Warm up every worker's connection pool and caches.
@@ -515,6 +566,10 @@ def run_database(name: str, url: str, args) -> dict:
             print(f"  worker CPU per request {cpu_ms:8.2f} ms (user + system, pushes included)")
             if timings.errors:
                 print(f"  non-2xx answers: {dict(timings.errors)}")
+            if args.profile:
+                stop(proc)
+                write_profile(Path(args.profile), name, top=args.profile_top, requests_done=requests_done)
+                return {"rps": rps, "timings": timings, "pushes": [], "cpu_ms": cpu_ms, "boards": []}
             pushes = call_to_push(base, tokens, receiver, clients=args.clients, calls=args.push_calls)
             print(summary("call → push (auto)", pushes))
             board_results = []
@@ -546,6 +601,8 @@ def main() -> None:
     parser.add_argument("--board-calls", type=int, default=50, help="open calls on the boards' team")
     parser.add_argument("--board-seconds", type=float, default=60.0)
     parser.add_argument("--board-modes", default="old,new", help="old: per-call events polling; new: one request")
+    parser.add_argument("--profile", metavar="DIR", help="cProfile the workers over warm-up and cycle into DIR")
+    parser.add_argument("--profile-top", type=int, default=40, help="functions in <database>-top.txt")
     args = parser.parse_args()
     print(f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.clients} concurrent clients; {os.cpu_count()} cores")
     results = {}

@@ -83,7 +83,8 @@ def _gather(session: Session, *, call: Call, now: datetime, with_busy: bool) -> 
     recent_since, place_since = now - timedelta(hours=RECENT_HOURS), now - LAST_PLACE_MAX_AGE
     nurses: dict[int, _Nurse] = {}
     rows = session.connection().execute(_TEAM_QUERIES[with_busy], {
-        "team": call.team, "at": now, "call_id": call.id, "recent_since": recent_since, "place_since": place_since})
+        "team": call.team, "at": now, "call_id": call.id, "recent_since": recent_since, "place_since": place_since,
+    }).all()  # one fetchall: row-by-row fetching cost more than the query
     for row in rows:
         nurse = nurses.get(row[0])
         if nurse is None:

@@ -17,6 +17,7 @@ from backend import errors
 from backend.clients.models import Client
 from backend.dispatch.models import Call, CallEvent
 from backend.identity.models import Team, User
+from backend.outcomes import rollup
 from backend.visits.models import Handover, Visit
 
 DEFAULT_TARGETS = {"U2": 30, "U3": 120, "U4": 480, "U5": 1440}
@@ -166,6 +167,8 @@ def generate(session: Session, *, now: datetime, days: int, calls_per_day: float
     _insert(session, Visit, visits)
     _insert(session, Handover, handovers)
     _fix_sequence(session, "calls")
+    # The rows carry past `updated_at`s: the rollup would not see them as changes, so it is rebuilt.
+    rollup.reset(session)
     session.commit()
     return len(calls)
 

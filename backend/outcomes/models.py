@@ -1,9 +1,13 @@
-"""Outcomes keep no tables of their own: their figures are aggregates over calls, visits and handovers.
-
-What they add are the indexes those aggregates need (migration 0006_outcomes), declared here so the models
-and the migration describe the same schema.
+"""Outcomes' figures are aggregates over calls, visits and handovers; what this domain adds are the indexes
+those aggregates need (migration 0006_outcomes) and a rollup of past days (0009_outcome_days, `rollup.py`),
+declared here so the models and the migrations describe the same schema.
 """
+from datetime import date, datetime
+
 import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+from backend.db import UTCDateTime
 
 from backend.dispatch.models import Call, CallEvent
 from backend.visits.models import Handover, Visit
@@ -23,3 +27,47 @@ IX_CALL_EVENTS_CALL_TYPE = sa.Index("ix_call_events_call_type", CallEvent.call_i
 IX_VISITS_CALL_OUTCOME = sa.Index("ix_visits_call_outcome", Visit.call_id, Visit.outcome)
 IX_HANDOVERS_CALL_ACK = sa.Index("ix_handovers_call_ack", Handover.call_id, Handover.created_at,
                                  Handover.acknowledged_at)
+
+
+class OutcomeDay(SQLModel, table=True):
+    """The cell (`cells.Cell`) of one team's calls of one urgency created on one day (Amsterdam time).
+
+    Written only by the clock job `outcomes.rollup`; a day's rows are replaced whole. The lists are the exact
+    minutes the live queries compute, sorted, so percentiles over stored days equal those over the calls.
+    """
+
+    __tablename__ = "outcome_days"
+
+    day: date = Field(primary_key=True)
+    team: str = Field(primary_key=True, max_length=16)
+    urgency: str = Field(primary_key=True, max_length=2)
+    calls: int = 0
+    cancelled: int = 0
+    completed: int = 0
+    on_site: int = 0
+    within_target: int = 0
+    handovers: int = 0
+    acknowledged: int = 0
+    offered: int = 0
+    first_offer_accepted: int = 0
+    escalations: int = 0
+    recalls_72h: int = 0
+    recalls_30d: int = 0
+    outcomes: dict = Field(default_factory=dict, sa_type=JSON)
+    distribution: list = Field(default_factory=list, sa_type=JSON)
+    # Sorted durations in minutes, packed as little-endian doubles (cells.pack): exact, and read in microseconds.
+    response_minutes: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    target_minutes: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    ack_minutes: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+
+
+class OutcomeRollup(SQLModel, table=True):
+    """The one row saying what `outcome_days` holds: every day in [first_day, covered_until), as the data
+    stood at `refreshed_at` (what changed since then is read live; `rollup.py`)."""
+
+    __tablename__ = "outcome_rollup"
+
+    id: int = Field(default=1, primary_key=True)
+    first_day: date
+    covered_until: date
+    refreshed_at: datetime = Field(sa_type=UTCDateTime)

@@ -23,13 +23,13 @@ The definitions (API.md, "Outcomes (v1.1)"), written once, here. A period is [fr
 Percentages carry one decimal and are null when there is nothing to divide by.
 """
 import csv
+from bisect import bisect_left, bisect_right
 import hashlib
 import hmac
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -38,16 +38,15 @@ from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.dispatch.models import Call
-from backend.outcomes import queries
+from backend.outcomes import cells, queries, rollup
+from backend.outcomes.cells import DISTRIBUTION_PCT, Cell
+from backend.outcomes.rollup import AMSTERDAM
 from backend.visits.models import Handover, Visit
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 READ_ROLES = ("team_lead", "regional_coordinator")
 HOME_OUTCOMES = ("home_resolved", "follow_up_visit", "own_gp", "regular_home_care")
 DEFAULT_DAYS = 28
 MAX_DAYS = 731
-# Upper bounds of the response distribution, in % of the call's own target (the last bin is open).
-DISTRIBUTION_PCT = (25, 50, 75, 100, 125, 150, 200, 300)
 
 
 @dataclass
@@ -135,25 +134,26 @@ def pct(part: int, whole: int) -> float | None:
 
 def percentile(values: list[float], q: float) -> float | None:
     """Return the q-quantile (0–1) by linear interpolation between closest ranks, one decimal; None if empty."""
-    if not values:
+    return percentile_of_sorted(sorted(values), q)
+
+
+def percentile_of_sorted(ordered, q: float) -> float | None:
+    """`percentile` of values already sorted (a list or a numpy array: the same Python float arithmetic)."""
+    if not len(ordered):
         return None
-    ordered = sorted(values)
     position = (len(ordered) - 1) * q
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 1)
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    at_low, at_high = float(ordered[low]), float(ordered[high])
+    return round(at_low + (at_high - at_low) * (position - low), 1)
 
 
 def resolve_period(*, start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
     """Return [start, end): by default the last 28 days up to the end of today (Amsterdam); checked."""
     if end is None:
-        end = _local_midnight(now.astimezone(AMSTERDAM).date() + timedelta(days=1))
+        end = rollup.local_midnight(now.astimezone(AMSTERDAM).date() + timedelta(days=1))
     if start is None:
-        start = _local_midnight((end - timedelta(seconds=1)).astimezone(AMSTERDAM).date()
+        start = rollup.local_midnight((end - timedelta(seconds=1)).astimezone(AMSTERDAM).date()
                                 - timedelta(days=DEFAULT_DAYS - 1))
     if end <= start:
         raise errors.Unprocessable("'to' moet na 'from' liggen.", errors={"to": ["Ligt niet na 'from'."]})
@@ -180,99 +180,129 @@ def iso_weeks(start: datetime, end: datetime) -> list[tuple[str, datetime, datet
     first = start.astimezone(AMSTERDAM).date()
     monday = first - timedelta(days=first.weekday())
     while True:
-        week_start = _local_midnight(monday)
+        week_start = rollup.local_midnight(monday)
         if week_start >= end:
             break
-        week_end = _local_midnight(monday + timedelta(days=7))
+        week_end = rollup.local_midnight(monday + timedelta(days=7))
         year, number, _ = monday.isocalendar()
         weeks.append((f"{year}-W{number:02d}", max(week_start, start), min(week_end, end)))
         monday += timedelta(days=7)
     return weeks
 
 
-def _compute(session: Session, *, start: datetime, end: datetime, team: str | None,
-             buckets: list[Figures]) -> list[Figures]:
-    """Fill `buckets` (one per bucket index) with the figures of the calls of [start, end)."""
-    bounds = [b.end for b in buckets] if len(buckets) > 1 else None
-    pc = queries.period_calls(start=start, end=end, team=team, bounds=bounds)
-    for bucket, urgency, total, cancelled, completed, on_site, within in queries.call_counts(session, pc):
-        f = buckets[bucket]
-        f.calls.total += total
-        f.calls.by_urgency[urgency] = total
-        f.cancelled += cancelled
-        f.completed += completed
-        f.response.on_site += on_site
-        f.response.within_target += within
-        f.response.by_urgency[urgency] = UrgencyResponse(calls=total, on_site=on_site, within_target=within,
-                                                         within_target_pct=pct(within, on_site))
-    minutes: dict[int, dict[str, list[float]]] = {}
-    targets: dict[int, dict[str, list[float]]] = {}
-    ratios: dict[int, dict[str, list[float]]] = {}
-    for bucket, urgency, response, target in queries.response_minutes(session, pc):
-        minutes.setdefault(bucket, {}).setdefault(urgency, []).append(response)
-        targets.setdefault(bucket, {}).setdefault(urgency, []).append(target)
-        ratios.setdefault(bucket, {}).setdefault(urgency, []).append(100.0 * response / target if target > 0 else 0)
-    for bucket, outcome, count in queries.outcome_counts(session, pc):
-        buckets[bucket].outcomes[outcome] = count
-    for bucket, total, acknowledged in queries.handover_counts(session, pc):
-        buckets[bucket].handovers.total, buckets[bucket].handovers.acknowledged = total, acknowledged
-    ack_minutes: dict[int, list[float]] = {}
-    for bucket, value in queries.acknowledgement_minutes(session, pc):
-        ack_minutes.setdefault(bucket, []).append(value)
-    for bucket, offered, first_accepted, escalated in queries.offer_counts(session, pc):
-        o = buckets[bucket].offers
-        o.offered, o.first_offer_accepted, o.escalations = offered, first_accepted, escalated
-    for bucket, within_72h, within_30d in queries.recall_counts(session, pc):
-        buckets[bucket].recalls_72h, buckets[bucket].recalls_30d = within_72h, within_30d
+# More live ranges than this are read in one pass over their hull (a filter per range) instead of one each.
+MAX_LIVE_RANGES = 4
 
+
+def _cells(session: Session, *, start: datetime, end: datetime, team: str | None, bounds: list[datetime] | None,
+           live: bool) -> dict[tuple[int, str], Cell]:
+    """Return the cells of [start, end) per (bucket, urgency): stored days from the rollup, the rest live."""
+    plan = rollup.Plan(days={}, live=[(start, end)]) if live else rollup.plan(session, start=start, end=end,
+                                                                               bounds=bounds)
+    merged: dict[tuple[int, str], Cell] = {}
+    rollup.add_stored(session, days=plan.days, team=team, into=merged)
+    found = []
+    if len(plan.live) <= MAX_LIVE_RANGES:
+        for a, b in plan.live:
+            found += _live_range(session, start=a, end=b, team=team, bounds=bounds)
+    else:
+        found += cells.live_cells(session, start=plan.live[0][0], end=plan.live[-1][1], team=team, bounds=bounds,
+                                  ranges=plan.live).items()
+    for (bucket, _team, urgency), cell in found:
+        if (bucket, urgency) in merged:
+            merged[bucket, urgency].add(cell)
+        else:
+            merged[bucket, urgency] = cell
+    return merged
+
+
+def _live_range(session: Session, *, start: datetime, end: datetime, team: str | None,
+                bounds: list[datetime] | None) -> list:
+    """Return the live cells of [start, end); a range inside one bucket (today, a touched day) is read without
+    the buckets' CASE (cheaper to plan) and its cells moved to that bucket."""
+    if bounds:
+        first = min(bisect_right(bounds, start), len(bounds) - 1)
+        if first == min(bisect_left(bounds, end), len(bounds) - 1):
+            return [((first, t, u), cell) for (_, t, u), cell in
+                    cells.live_cells(session, start=start, end=end, team=team).items()]
+    return list(cells.live_cells(session, start=start, end=end, team=team, bounds=bounds).items())
+
+
+def _compute(session: Session, *, start: datetime, end: datetime, team: str | None,
+             buckets: list[Figures], live: bool = False) -> list[Figures]:
+    """Fill `buckets` (one per bucket index) with the figures of the calls of [start, end).
+
+    The rollup's stored days and the live queries give the same cells (`rollup.py`); `live` skips the rollup.
+    """
+    bounds = [b.end for b in buckets] if len(buckets) > 1 else None
+    by_bucket: dict[int, dict[str, Cell]] = {}
+    for (bucket, urgency), cell in _cells(session, start=start, end=end, team=team, bounds=bounds,
+                                          live=live).items():
+        if cell.calls:
+            by_bucket.setdefault(bucket, {})[urgency] = cell
     for index, f in enumerate(buckets):
-        r = f.response
-        r.within_target_pct = pct(r.within_target, r.on_site)
-        every = [m for values in minutes.get(index, {}).values() for m in values]
-        r.p50_minutes, r.p90_minutes = percentile(every, 0.5), percentile(every, 0.9)
-        for urgency, values in minutes.get(index, {}).items():
-            u = r.by_urgency[urgency]
-            u.p50_minutes, u.p90_minutes = percentile(values, 0.5), percentile(values, 0.9)
-            u.target_minutes = percentile(targets[index][urgency], 0.5)
-        r.by_urgency = {u: r.by_urgency[u] for u in vocab.URGENCIES if u in r.by_urgency}
-        r.distribution = _distribution(ratios.get(index, {}))
-        f.calls.by_urgency = {u: f.calls.by_urgency[u] for u in vocab.URGENCIES if u in f.calls.by_urgency}
-        f.outcomes = {o: f.outcomes[o] for o in vocab.OUTCOMES if o in f.outcomes}
-        f.home = sum(f.outcomes.get(o, 0) for o in HOME_OUTCOMES)
-        f.home_pct = pct(f.home, f.completed)
-        f.handovers.acknowledged_pct = pct(f.handovers.acknowledged, f.handovers.total)
-        f.handovers.p50_ack_minutes = percentile(ack_minutes.get(index, []), 0.5)
-        f.offers.first_offer_accepted_pct = pct(f.offers.first_offer_accepted, f.offers.offered)
+        _fill(f, by_bucket.get(index, {}))
     return buckets
 
 
-def _distribution(ratios: dict[str, list[float]]) -> list[DistributionBin]:
-    """Count responses per bin of % of their target, per urgency (on target exactly is in the ≤ 100 % bin)."""
-    bins = [DistributionBin(upto_pct=upto, counts={u: 0 for u in vocab.URGENCIES})
-            for upto in (*DISTRIBUTION_PCT, None)]
-    for urgency, values in ratios.items():
-        for value in values:
-            index = next((i for i, upto in enumerate(DISTRIBUTION_PCT) if value <= upto + 1e-6),
-                         len(DISTRIBUTION_PCT))
-            bins[index].counts[urgency] = bins[index].counts.get(urgency, 0) + 1
-    return bins
+def _fill(f: Figures, by_urgency: dict[str, Cell]) -> None:
+    """Fill one bucket's figures from its cells, one per urgency."""
+    total = Cell()
+    r = f.response
+    for urgency in vocab.URGENCIES:
+        cell = by_urgency.get(urgency)
+        if cell is None:
+            continue
+        total.add(cell)
+        f.calls.by_urgency[urgency] = cell.calls
+        minutes = cell.ordered("response_minutes")
+        r.by_urgency[urgency] = UrgencyResponse(
+            calls=cell.calls, on_site=cell.on_site, within_target=cell.within_target,
+            within_target_pct=pct(cell.within_target, cell.on_site),
+            p50_minutes=percentile_of_sorted(minutes, 0.5), p90_minutes=percentile_of_sorted(minutes, 0.9),
+            target_minutes=percentile_of_sorted(cell.ordered("target_minutes"), 0.5))
+    f.calls.total, f.cancelled, f.completed = total.calls, total.cancelled, total.completed
+    r.on_site, r.within_target = total.on_site, total.within_target
+    r.within_target_pct = pct(r.within_target, r.on_site)
+    minutes = total.ordered("response_minutes")
+    r.p50_minutes, r.p90_minutes = percentile_of_sorted(minutes, 0.5), percentile_of_sorted(minutes, 0.9)
+    r.distribution = [DistributionBin(upto_pct=upto, counts={u: 0 for u in vocab.URGENCIES})
+                      for upto in (*DISTRIBUTION_PCT, None)]
+    for urgency, cell in by_urgency.items():
+        for b, count in zip(r.distribution, cell.distribution):
+            b.counts[urgency] = b.counts.get(urgency, 0) + count
+    f.outcomes = {o: total.outcomes[o] for o in vocab.OUTCOMES if o in total.outcomes}
+    f.home = sum(f.outcomes.get(o, 0) for o in HOME_OUTCOMES)
+    f.home_pct = pct(f.home, f.completed)
+    h = f.handovers
+    h.total, h.acknowledged = total.handovers, total.acknowledged
+    h.acknowledged_pct = pct(h.acknowledged, h.total)
+    h.p50_ack_minutes = percentile_of_sorted(total.ordered("ack_minutes"), 0.5)
+    o = f.offers
+    o.offered, o.first_offer_accepted, o.escalations = total.offered, total.first_offer_accepted, total.escalations
+    o.first_offer_accepted_pct = pct(o.first_offer_accepted, o.offered)
+    f.recalls_72h, f.recalls_30d = total.recalls_72h, total.recalls_30d
 
 
 def period_figures(session: Session, *, actor, now: datetime, start: datetime | None = None,
-                   end: datetime | None = None, team: str | None = None) -> Figures:
-    """Return the outcomes of the calls created in [start, end) for a team (or the region)."""
+                   end: datetime | None = None, team: str | None = None, live: bool = False) -> Figures:
+    """Return the outcomes of the calls created in [start, end) for a team (or the region).
+
+    `live` reads every call instead of the rollup's stored days (the same figures; tests compare the two).
+    """
     team = resolve_team(actor=actor, team=team)
     start, end = resolve_period(start=start, end=end, now=now)
-    return _compute(session, start=start, end=end, team=team, buckets=[Figures(start=start, end=end, team=team)])[0]
+    return _compute(session, start=start, end=end, team=team, buckets=[Figures(start=start, end=end, team=team)],
+                    live=live)[0]
 
 
 def weekly_figures(session: Session, *, actor, now: datetime, start: datetime | None = None,
-                   end: datetime | None = None, team: str | None = None) -> list[Figures]:
-    """Return the same figures per ISO week (Amsterdam time) of [start, end), oldest first."""
+                   end: datetime | None = None, team: str | None = None, live: bool = False) -> list[Figures]:
+    """Return the same figures per ISO week (Amsterdam time) of [start, end), oldest first (`live`: as above)."""
     team = resolve_team(actor=actor, team=team)
     start, end = resolve_period(start=start, end=end, now=now)
     buckets = [Figures(start=s, end=e, team=team, week=label) for label, s, e in iso_weeks(start, end)]
-    return _compute(session, start=start, end=end, team=team, buckets=buckets)
+    return _compute(session, start=start, end=end, team=team, buckets=buckets, live=live)
 
 
 EXPORT_COLUMNS = (

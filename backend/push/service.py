@@ -186,32 +186,35 @@ def is_stale(*, kind: str, call_id: int | None, call_status: str | None, call_nu
     return not relevant(call_status, call_nurse_id, user_id)
 
 
+def _claim_statements():
+    table, subs, calls = PushOutbox.__table__, PushSubscription.__table__, Call.__table__
+    outbox_id, now = sa.bindparam("outbox_id"), sa.bindparam("now", type_=table.c.next_attempt_at.type)
+    take = (sa.update(table)
+            .where(table.c.id == outbox_id, table.c.status == "pending", table.c.next_attempt_at <= now,
+                   sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now))
+            .values(claimed_until=sa.bindparam("until", type_=table.c.claimed_until.type),
+                    attempts=table.c.attempts + 1))
+    read = (sa.select(table.c.attempts, table.c.expires_at, table.c.payload, table.c.urgency,
+                      subs.c.id, subs.c.endpoint, subs.c.p256dh, subs.c.auth,
+                      table.c.kind, table.c.user_id, table.c.call_id, calls.c.status, calls.c.nurse_id)
+            .select_from(table.outerjoin(subs, subs.c.id == table.c.subscription_id)
+                         .outerjoin(calls, calls.c.id == table.c.call_id))
+            .where(table.c.id == outbox_id))
+    return take, read
+
+
+# Built once: every push runs them (building costs more CPU than running).
+_CLAIM, _CLAIMED_ROW = _claim_statements()
+
+
 def _claim(session: Session, *, outbox_id: int, now: datetime, lease: timedelta = LEASE):
     """Take the lease on one due row with a conditional UPDATE; return the row and its subscription's
     endpoint and keys (None when gone), or None if the row is not due or someone else has it."""
-    table = PushOutbox.__table__
-    result = session.execute(
-        sa.update(table)
-        .where(
-            table.c.id == outbox_id,
-            table.c.status == "pending",
-            table.c.next_attempt_at <= now,
-            sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
-        )
-        .values(claimed_until=now + lease, attempts=table.c.attempts + 1)
-    )
+    result = session.execute(_CLAIM, {"outbox_id": outbox_id, "now": now, "until": now + lease})
     if result.rowcount != 1:
         session.rollback()
         return None
-    subs, calls = PushSubscription.__table__, Call.__table__
-    row = session.execute(
-        sa.select(table.c.attempts, table.c.expires_at, table.c.payload, table.c.urgency,
-                  subs.c.id, subs.c.endpoint, subs.c.p256dh, subs.c.auth,
-                  table.c.kind, table.c.user_id, table.c.call_id, calls.c.status, calls.c.nurse_id)
-        .select_from(table.outerjoin(subs, subs.c.id == table.c.subscription_id)
-                     .outerjoin(calls, calls.c.id == table.c.call_id))
-        .where(table.c.id == outbox_id)
-    ).one()
+    row = session.execute(_CLAIMED_ROW, {"outbox_id": outbox_id}).one()
     session.commit()  # the lease is ours; hold no transaction while we wait on the network
     return row
 

@@ -87,6 +87,28 @@ def test_a_call_that_can_wait_keeps_a_reserve_for_u2_but_u2_never_waits_for_it()
                       urgency="U4")[0].hold is None
 
 
+def test_a_u3_keeps_the_last_free_nurse_only_while_the_rest_are_busy_for_a_while():
+    last = free(1, NEAR)
+    long_busy = [busy(2, FAR, free_in=35), busy(3, FAR, free_in=45)]
+    ranked = rank_ahead([last], ahead=ahead([last], long_busy, minutes_left=120), destination=DEST,
+                        category="fall_assessment", urgency="U3")
+    assert ranked[0].hold.startswith("U3 kan wachten (nog ~")
+    assert ranked[0].hold.endswith("1 vrije verpleegkundige achter de hand voor U2; niemand anders binnen ~20 min vrij")
+    # A colleague likely free within 20 min is the reserve: the U3 goes now.
+    soon = [busy(2, FAR, free_in=15), busy(3, FAR, free_in=45)]
+    assert rank_ahead([last], ahead=ahead([last], soon, minutes_left=120), destination=DEST,
+                      category="fall_assessment", urgency="U3")[0].hold is None
+    # Another free nurse, or 90 min or less to spare after the trip: it goes now.
+    other = free(4, FAR)
+    assert rank_ahead([last, other], ahead=ahead([last, other], long_busy, minutes_left=120), destination=DEST,
+                      category="fall_assessment", urgency="U3")[0].hold is None
+    assert rank_ahead([last], ahead=ahead([last], long_busy, minutes_left=90), destination=DEST,
+                      category="fall_assessment", urgency="U3")[0].hold is None
+    # Alone on duty, nobody busy: no team to keep her for.
+    assert rank_ahead([last], ahead=ahead([last], minutes_left=120), destination=DEST, category="fall_assessment",
+                      urgency="U3")[0].hold is None
+
+
 def test_auto_offer_waits_while_holding_and_offers_when_the_slack_runs_out(app, session, pusher):  # noqa: F811
     nurse = make_user(session, name="Enige")
     call = make_call(session, client=make_client(session, lat=52.2560, lon=6.1640), category="wound_care",
