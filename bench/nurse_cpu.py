@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pwa_budget import ARGS, CHROMIUM, start_server  # noqa: E402
+from pwa_budget import ARGS, CHROMIUM, login_nurse, start_server  # noqa: E402
 
-CATEGORIES = "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,loading,toplevel"
+CATEGORIES = "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading,toplevel"
 
 
 def trace_reload(ctx, page):
@@ -66,14 +66,7 @@ def main() -> None:
                                       has_touch=True, base_url=base, service_workers="allow")
             page = ctx.new_page()
             page.goto("/")
-            page.get_by_label("Gebruikersnaam").fill("nurse")
-            page.get_by_label("Wachtwoord").fill("wachtwoord-123")
-            page.get_by_role("button", name="Inloggen").click()
-            step = page.get_by_test_id("push-step")
-            step.or_(page.get_by_test_id("availability")).first.wait_for()
-            if step.is_visible():
-                step.get_by_role("button", name="Later").click()
-            page.get_by_test_id("availability").wait_for()
+            login_nurse(page)
             page.wait_for_timeout(1500)
             page, _ = trace_reload(ctx, page)  # warm-up reload, not counted
             for i in range(runs):
