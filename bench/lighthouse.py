@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pwa_budget import ARGS, CHROMIUM, ROOT, start_server  # noqa: E402
+from pwa_budget import ARGS, CHROMIUM, ROOT, login_nurse, start_server  # noqa: E402
 
 LIGHTHOUSE = os.environ.get("LIGHTHOUSE", "/tmp/lh/node_modules/.bin/lighthouse")
 OUT = ROOT / "test-artifacts" / "lighthouse"
@@ -66,14 +66,7 @@ def main() -> None:
             browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
             page = browser.contexts[0].new_page()
             page.goto(f"{base}/")
-            page.get_by_label("Gebruikersnaam").fill("nurse")
-            page.get_by_label("Wachtwoord").fill("wachtwoord-123")
-            page.get_by_role("button", name="Inloggen").click()
-            step = page.get_by_test_id("push-step")
-            step.or_(page.get_by_test_id("availability")).first.wait_for()
-            if step.is_visible():
-                step.get_by_role("button", name="Later").click()
-            page.get_by_test_id("availability").wait_for()
+            login_nurse(page)
             page.close()
             results["nurse"] = audit(f"{base}/", port, "nurse", keep_storage=True)
         for name, r in results.items():

@@ -36,6 +36,17 @@ class NewHandover:
 
 
 @dataclass
+class TeamHandover:
+    """A handover as staff of its team read it: the record and the on-call physician's advice on its visit."""
+
+    handover: Handover
+    consult_advice: list[str] = dataclass_field(default_factory=list)
+
+    def __getattr__(self, name):
+        return getattr(self.handover, name)
+
+
+@dataclass
 class SharedHandover:
     """What the holder of a handover link sees: the handover, its client, author, team and the visit's outcome."""
 
@@ -136,13 +147,13 @@ def _team_handover(session: Session, *, actor, handover_id: str, action: str, no
     return handover
 
 
-def get_handover(session: Session, *, actor, handover_id: str, now: datetime) -> Handover:
-    """Return a handover to staff of its team (with its confirmation); audited."""
+def get_handover(session: Session, *, actor, handover_id: str, now: datetime) -> TeamHandover:
+    """Return a handover to staff of its team (with its confirmation and the consult advice it shows); audited."""
     handover = _team_handover(session, actor=actor, handover_id=handover_id, action="handover.read", now=now)
     audit.record(session, actor=actor, action="handover.read", client_id=handover.client_id, now=now,
                  data="overdracht", detail={"handover_id": handover.id})
     session.commit()
-    return handover
+    return TeamHandover(handover=handover, consult_advice=advice_lines(session, visit_id=handover.visit_id))
 
 
 def list_handovers(session: Session, *, actor, now: datetime, visit_id: str | None = None,

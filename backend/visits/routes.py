@@ -13,7 +13,7 @@ from backend.visits.schemas import (
     AcknowledgementSchema, AcknowledgeSchema, ContactCreateSchema, ContactSchema, FhirBundleSchema,
     HandoverCreatedSchema, HandoverCreateSchema, HandoverQueryArgsSchema, HandoverSchema, NoteCreateSchema,
     NoteSchema, PortalLinkCreateSchema, PortalLinkSchema, PortalLinkSummarySchema, PortalSchema,
-    SharedHandoverSchema, SyncPullArgsSchema, SyncPullSchema, TokenPathSchema, VisitCompleteSchema,
+    SharedHandoverSchema, SyncPullArgsSchema, SyncPullSchema, TeamHandoverSchema, TokenPathSchema, VisitCompleteSchema,
     VisitCreateSchema, VisitPatchSchema, VisitQueryArgsSchema, VisitSchema, VitalsCreateSchema, VitalsSchema,
     WishesUpdateSchema, WishesWithContactsSchema,
 )
@@ -134,9 +134,9 @@ class HandoverViews(MethodView):
 @blp.route("/handovers/<uuid:handover_id>")
 class HandoverByIdViews(MethodView):
     @blp.auth(*TEAM_ROLES)
-    @blp.response(200, HandoverSchema)
+    @blp.response(200, TeamHandoverSchema)
     def get(self, handover_id):
-        """Read a handover and whether it was confirmed"""
+        """Read a handover, whether it was confirmed and the physician's advice it shows"""
         return handovers.get_handover(get_session(), actor=current_actor(), handover_id=str(handover_id),
                                       now=get_clock().now())
 

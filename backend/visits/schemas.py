@@ -264,6 +264,12 @@ class HandoverSchema(AutoSchema):
     recipient_type_label = _label(vocab.RECIPIENT_TYPES, "recipient_type")
 
 
+class TeamHandoverSchema(HandoverSchema):
+    """A handover as staff of its team read it: with the on-call physician's advice, as its recipient sees it."""
+
+    consult_advice = fields.List(fields.String())
+
+
 class HandoverCreatedSchema(HandoverSchema):
     share_token = fields.String()
     share_url = fields.String()

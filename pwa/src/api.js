@@ -15,8 +15,17 @@ export class NetworkError extends Error {}
 /** The server did not answer in time (one bar, a captive portal): handled like being offline. */
 export class TimeoutError extends NetworkError {}
 
-// Long enough for a slow 3G answer, short enough that nobody stares at a greyed-out button.
-export const TIMEOUT_MS = 8000;
+// Long enough for a slow 3G answer, short enough that nobody stares at a greyed-out button. A test may shorten it
+// on its device (localStorage 'wijkspoed.timeoutMs', read once when the app starts) so it doesn't wait 8 s.
+export const TIMEOUT_MS = requestTimeout();
+
+function requestTimeout() {
+  try {
+    const ms = Number(localStorage.getItem('wijkspoed.timeoutMs'));
+    if (Number.isInteger(ms) && ms >= 100 && ms <= 60000) return ms;
+  } catch { /* no storage (a worker, a locked-down browser) */ }
+  return 8000;
+}
 
 /** The server's per-field messages of a refused request, flattened: {"client.postcode": "…"}. */
 export function fieldErrors(e) {
@@ -94,15 +103,26 @@ export async function login(username, password) {
   return data.user;
 }
 
-/** Fetch the current user (and a fresh CSRF token after a reload). */
-export async function me() {
-  const data = await api.get('/api/auth/me');
-  const user = data.user || data;
-  if (data.csrf_token) setCsrf(data.csrf_token);
-  return user;
+/**
+ * Fetch the current user (and a fresh CSRF token after a reload). Callers at the same moment share one request;
+ * `maxAge` (ms) accepts an answer that recent instead (the nurse's home screen right after the app started).
+ */
+let meInFlight = null;
+let meLast = { at: -Infinity, user: null };
+export function me({ maxAge = 0 } = {}) {
+  if (meLast.user && performance.now() - meLast.at <= maxAge) return Promise.resolve(meLast.user);
+  meInFlight ||= api.get('/api/auth/me').then((data) => {
+    if (data.csrf_token) setCsrf(data.csrf_token);
+    meLast = { at: performance.now(), user: data.user || data };
+    return meLast.user;
+  }).finally(() => {
+    meInFlight = null;
+  });
+  return meInFlight;
 }
 
 export async function logout() {
+  meLast = { at: -Infinity, user: null };
   try {
     await api.post('/api/auth/logout');
   } finally {

@@ -124,13 +124,15 @@ export function App() {
     setTheme(next);
   }
 
-  if (user === undefined) return <main id="main" class="center"><p>{T.loading}</p></main>;
+  // Its own element (key): the shell's <main> below is drawn fresh under the header, not this one moved down (a layout
+  // shift Lighthouse counts).
+  if (user === undefined) return <main id="main" class="center" key="starting"><p>{T.loading}</p></main>;
   if (!user) return <Login onDone={loggedIn} notice={notice} />;
   return (
     <>
       <a class="skip" href="#main">{T.skipToContent}</a>
       <Header user={user} theme={theme} onTheme={toggleTheme} onLogout={doLogout} />
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} key="app">
         <RoleScreens user={user} onUser={async (u) => { await setMeta('user', u); setUser(u); }} />
       </main>
     </>
@@ -154,7 +156,8 @@ function DashboardLoader({ user }) {
 /** Which screens a role gets; a team lead switches between the board and the roster (one at a time). */
 function RoleScreens({ user, onUser }) {
   const [view, setView] = useState('roster'); // planning is the team lead's own work; the board is one tap away
-  if (user.role === 'nurse') return <><Screen name="nurse" user={user} onUser={onUser} /><Screen name="rosterMe" user={user} /></>;
+  // Her roster below her work, drawn by her screen once its own content is there (not pushed down by it).
+  if (user.role === 'nurse') return <Screen name="nurse" user={user} onUser={onUser} after={<Screen name="rosterMe" user={user} />} />;
   if (user.role === 'hap') return <Screen name="hap" user={user} />;
   if (user.role === 'physician') return <Screen name="physician" user={user} />;
   if (user.role === 'bed_manager') return <Screen name="bedManager" user={user} />;

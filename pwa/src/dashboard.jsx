@@ -8,7 +8,7 @@ import './dashboard.css';
 import V from './vocab.json';
 import { api } from './api.js';
 import { Message, errorText } from './ui.jsx';
-import { localDay, addDays } from './roster.jsx';
+import { localDay, addDays } from './geo.js';
 
 const URGENCIES = V.urgencies;
 const OUTCOMES = Object.keys(V.outcomes);

@@ -6,7 +6,7 @@ import { api, me, ApiError, NetworkError, uuid } from './api.js';
 import { all, get, put } from './db.js';
 import { enqueue, replay, keepMine, keepServer, discard, retry } from './outbox.js';
 import { refreshNurse, forgetCall, forgetSentCompleted } from './sync.js';
-import { enablePush, pushState } from './push.js';
+import { enablePush, pushState, pushStateNow } from './push.js';
 import { distanceKm, mapLink, formatTime } from './geo.js';
 import { Message, UrgencyBadge, useDevice, useOnline, errorText } from './ui.jsx';
 import { VisitView } from './visit.jsx';
@@ -15,7 +15,8 @@ import { EpisodeBox, TeamPlanned } from './episode.jsx';
 
 const POLL_MS = 5000;
 
-export function NurseApp({ user, onUser }) {
+/** `after`: drawn below her work once it shows (her roster), so it never jumps down as the work appears. */
+export function NurseApp({ user, onUser, after = null }) {
   const online = useOnline();
   const calls = useDevice(() => all('calls'), []);
   const outbox = useDevice(() => all('outbox'), []);
@@ -48,8 +49,11 @@ export function NurseApp({ user, onUser }) {
     };
   }, [user.id]);
 
+  // Back online: send and fetch at once (the first run is the poll's own first tick above).
+  const wasOnline = useRef(online);
   useEffect(() => {
-    if (online) replay().then(() => refreshNurse(user)).catch(() => {});
+    if (online && !wasOnline.current) replay().then(() => refreshNurse(user)).catch(() => {});
+    wasOnline.current = online;
   }, [online]);
 
   const offer = calls?.find((c) => c.status === 'offered' && c.nurse_id === user.id);
@@ -67,7 +71,7 @@ export function NurseApp({ user, onUser }) {
   }, [offer?.id]);
 
   if (!calls || pushStep === null) return <p>{T.loading}</p>;
-  if (pushStep) return <>{offer && <OfferCard call={offer} user={user} />}<PushStep onDone={() => setPushStep(false)} /></>;
+  if (pushStep) return <>{offer && <OfferCard call={offer} user={user} />}<PushStep onDone={() => setPushStep(false)} />{after}</>;
   const stuck = (outbox || []).filter((e) => e.state !== 'pending');
 
   return (
@@ -78,6 +82,7 @@ export function NurseApp({ user, onUser }) {
       {offer && <OfferCard call={offer} user={user} />}
       {current?.status === 'on_site' && <PlaceClient call={current} />}
       {current ? <CurrentCall call={current} user={user} /> : <Home user={user} onUser={onUser} />}
+      {after}
     </div>
   );
 }
@@ -171,7 +176,7 @@ function Home({ user, onUser }) {
   const availability = user.availability || 'off_duty';
   useEffect(() => {
     // Back on the home screen (e.g. after a visit): the server may have changed her availability.
-    if (navigator.onLine) me().then((fresh) => fresh.availability !== user.availability && onUser(fresh)).catch(() => {});
+    if (navigator.onLine) me({ maxAge: 10000 }).then((fresh) => fresh.availability !== user.availability && onUser(fresh)).catch(() => {});
   }, []);
   async function setStatus(status) {
     setError('');
@@ -206,7 +211,8 @@ function Home({ user, onUser }) {
 }
 
 function PushBanner() {
-  const [state, setState] = useState('on');
+  // What the browser says at once (no permission yet: 'off'), so the banner is drawn at its size from the start.
+  const [state, setState] = useState(pushStateNow);
   useEffect(() => {
     pushState().then(setState);
   }, []);

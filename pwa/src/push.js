@@ -11,6 +11,13 @@ function keyBytes(base64url) {
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
+/** pushState() as far as it is known without waiting: permission granted is most likely subscribed ('on'). */
+export function pushStateNow() {
+  if (!pushSupported()) return 'unsupported';
+  if (Notification.permission === 'denied') return 'denied';
+  return Notification.permission === 'granted' ? 'on' : 'off';
+}
+
 /** 'on', 'off', 'denied' or 'unsupported'. */
 export async function pushState() {
   if (!pushSupported()) return 'unsupported';

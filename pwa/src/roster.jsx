@@ -4,9 +4,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Message, errorText } from './ui.jsx';
+import { addDays, localDay, mondayOf } from './geo.js';
 
-const TZ = 'Europe/Amsterdam';
-const DAY_FMT = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
 const HEAD_FMT = new Intl.DateTimeFormat('nl-NL', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
 
 export const RT = {
@@ -52,23 +51,6 @@ export const RT = {
   swapBadge: 'ruil',
 };
 
-/** The Amsterdam calendar day (YYYY-MM-DD) of a moment. */
-export function localDay(moment) {
-  return DAY_FMT.format(new Date(moment));
-}
-
-/** Add days to a YYYY-MM-DD day. */
-export function addDays(day, n) {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** The Monday of the week holding this day. */
-export function mondayOf(day) {
-  const weekday = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
-  return addDays(day, -weekday);
-}
 
 /** Index the week: assignments per nurse and day, counts per shift and day, problems per cell. */
 export function buildGrid({ from, nurses, shiftTypes, assignments, problems, wishes = [], swaps = [] }) {

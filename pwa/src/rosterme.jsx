@@ -3,11 +3,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Message, errorText } from './ui.jsx';
-import { addDays, localDay } from './roster.jsx';
+import { addDays, localDay } from './geo.js';
 
-const WHEN = new Intl.DateTimeFormat('nl-NL', {
+// Made when a shift is shown, not when the screen loads (a page's first Intl formatter is costly; see geo.js).
+let WHEN = null;
+const when = (moment) => (WHEN ||= new Intl.DateTimeFormat('nl-NL', {
   timeZone: 'Europe/Amsterdam', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
-});
+})).format(new Date(moment));
 
 export const MT = {
   title: 'Mijn rooster',
@@ -73,7 +75,7 @@ export function RosterMe({ user, today = localDay(Date.now()) }) {
   const openSwap = Object.fromEntries(data.swaps.filter((s) => s.status === 'offered' || s.status === 'taken')
     .map((s) => [s.assignment_id, s]));
   const others = data.swaps.filter((s) => s.status === 'offered' && s.from_nurse_id !== user.id);
-  const label = (s) => `${names[s.shift] || s.shift} ${WHEN.format(new Date(s.start))}`;
+  const label = (s) => `${names[s.shift] || s.shift} ${when(s.start)}`;
   return (
     <section class="card" aria-labelledby="rosterme-h" data-testid="roster-me">
       <h2 id="rosterme-h">{MT.title}</h2>

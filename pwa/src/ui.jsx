@@ -117,3 +117,23 @@ export function errorText(e) {
 export function UrgencyBadge({ urgency }) {
   return <span class={`badge urg-${urgency}`}>{urgency}</span>;
 }
+
+/**
+ * A part fetched as its own chunk the first time it is drawn (precached by the service worker, so offline too):
+ * parts a screen shows only after a tap stay out of that screen's first load. Draws nothing until loaded.
+ */
+export function lazy(load) {
+  let Loaded = null;
+  let pending = null;
+  return function Lazy(props) {
+    const [, setReady] = useState(false);
+    useEffect(() => {
+      if (Loaded) return;
+      let alive = true;
+      pending ||= load().then((C) => (Loaded = C), (e) => { pending = null; throw e; });
+      pending.then(() => alive && setReady(true), () => {});
+      return () => { alive = false; };
+    }, []);
+    return Loaded ? <Loaded {...props} /> : null;
+  };
+}

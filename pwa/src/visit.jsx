@@ -2,7 +2,6 @@
 import { useState } from 'preact/hooks';
 import { T, coded } from './texts.js';
 import V from './vocab.json';
-import { PlacementRequest } from './region.jsx';
 import { ConsultPanel } from './consult.jsx';
 import { uuid } from './api.js';
 import { get, put } from './db.js';
@@ -10,8 +9,11 @@ import { enqueue } from './outbox.js';
 import { forgetCall, hasPendingWork } from './sync.js';
 import { news2 } from './news2.js';
 import { formatTime } from './geo.js';
-import { Field, TextArea, Select, Check, Message, UrgencyBadge, useDevice } from './ui.jsx';
+import { Field, TextArea, Select, Check, Message, UrgencyBadge, useDevice, lazy } from './ui.jsx';
 import { EdizForm, EpisodeBox } from './episode.jsx';
+
+// Asked for only when the nurse picks a temporary stay: the region's chunk stays out of her first load.
+const PlacementRequest = lazy(() => import('./region.jsx').then((m) => m.PlacementRequest));
 
 const TABS = ['vitals', 'report', 'carer', 'handover', 'finish'];
 

@@ -55,6 +55,9 @@ def test_the_advice_shows_in_the_visit_the_handover_and_the_fhir_bundle(app, ses
 
     shared = app.test_client().get(f"/api/shared/handovers/{handover['share_token']}").get_json()
     assert len(shared["consult_advice"]) == 1 and ADVICE in shared["consult_advice"][0]
+    # Staff of the team reading the handover see the same advice as its recipient.
+    staff = nurse.get(f"/api/handovers/{handover['id']}").get_json()
+    assert staff["consult_advice"] == shared["consult_advice"]
     page = app.test_client().get(f"/overdracht/{handover['share_token']}").get_data(as_text=True)
     assert "Overleg met de arts" in page and "2,5 mg morfine" in page
 
@@ -65,6 +68,7 @@ def test_a_visit_without_consults_has_no_consult_section(app, session, world):
     handover = nurse.post("/api/handovers", json={"visit_id": world["visit"]["id"], **SBAR}).get_json()
     bundle = nurse.get(f"/api/handovers/{handover['id']}/fhir").get_json()
     assert "Overleg met de arts" not in {s["title"] for s in bundle["entry"][0]["resource"]["section"]}
+    assert nurse.get(f"/api/handovers/{handover['id']}").get_json()["consult_advice"] == []
 
 
 def test_the_physician_sees_the_client_of_her_consult_audited(app, session, world):

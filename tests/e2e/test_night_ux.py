@@ -157,6 +157,8 @@ def accepted_call(server, name="Mevrouw K. Smits"):
 def test_hanging_request_goes_to_outbox_and_shell_starts_from_cache(server, new_page, clean):
     call = accepted_call(server)
     nurse = new_page(viewport=PHONE, permissions=["notifications"], has_touch=True, is_mobile=True, color_scheme="dark")
+    # This device's requests give up after 1 s instead of 8 s (read by the app when it starts), so the test doesn't wait.
+    nurse.context.add_init_script("localStorage.setItem('wijkspoed.timeoutMs', '1000')")
     login(nurse, "nurse")
     expect(nurse.get_by_test_id("call-status")).to_have_text("Geaccepteerd", timeout=15_000)
     expect(nurse.get_by_test_id("caller")).to_contain_text("Dochter Petra")
@@ -169,14 +171,19 @@ def test_hanging_request_goes_to_outbox_and_shell_starts_from_cache(server, new_
     # One bar: the server takes the request and never answers.
     hung = []
     nurse.route(re.compile(r".*/api/calls/\d+/status$"), lambda route: hung.append(route))
+    status_request = re.compile(r".*/api/calls/\d+/status$")
     started = time.monotonic()
-    onderweg.click()
-    expect(nurse.get_by_test_id("call-status")).to_have_text("Onderweg")
-    expect(nurse.get_by_test_id("outbox-count")).to_have_text("1 wijziging nog niet verstuurd")
-    # The request ends by its timeout (8 s) and the write stays in the outbox, as when offline.
-    expect(nurse.get_by_role("button", name="Ik ben ter plaatse")).to_be_enabled()
-    nurse.wait_for_timeout(9_000)
+    with nurse.expect_event("requestfailed", lambda r: status_request.match(r.url), timeout=10_000) as gave_up:
+        onderweg.click()
+        expect(nurse.get_by_test_id("call-status")).to_have_text("Onderweg")
+        expect(nurse.get_by_test_id("outbox-count")).to_have_text("1 wijziging nog niet verstuurd")
+        expect(nurse.get_by_role("button", name="Ik ben ter plaatse")).to_be_enabled()
+    # The request ended by the app's own timeout (the server never answered) and the write stays in the outbox,
+    # as when offline.
     assert hung, "the status request was not sent"
+    assert gave_up.value.failure, "the status request did not end"
+    waited = time.monotonic() - started
+    assert 0.9 <= waited < 8, f"the request ended after {waited:.1f} s, not by the 1 s timeout"
     entries = nurse.evaluate("""async () => {
       const db = await new Promise((ok) => { const r = indexedDB.open('wijkspoed'); r.onsuccess = () => ok(r.result); });
       return await new Promise((ok) => { const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => ok(r.result); });
