@@ -106,13 +106,19 @@ class Web:
     """`gunicorn 'backend:create_app()'` on a free port: a real web instance."""
 
     def __init__(self, url: str, *, workers: int = 2, threads: int = 4, log: Path | None = None, **env):
+        self.log = log or Path(tempfile.mkstemp(prefix="wijkspoed-web-", suffix=".log")[1])
+        self._command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
+                         "--graceful-timeout", "2", "backend:create_app()"]
+        self._env = env_for(url, **env)
+        self.port_tries = 3  # a free port can be taken by another test process before gunicorn binds it
+        self._spawn()
+
+    def _spawn(self) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log or Path(tempfile.mkstemp(prefix="wijkspoed-web-", suffix=".log")[1])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b",
-             f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "backend:create_app()"],
-            cwd=ROOT, env=env_for(url, **env), stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
+            [*self._command, "-b", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=self._env, stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, timeout: float = 120) -> None:
@@ -120,6 +126,10 @@ class Web:
 
         def up():
             if self.process.poll() is not None:
+                self.port_tries -= 1
+                if "Address already in use" in self.log.read_text() and self.port_tries > 0:
+                    self._spawn()  # lost the port race: another port, same instance
+                    return False
                 raise AssertionError(f"gunicorn exited: {self.log.read_text()[-2000:]}")
             try:
                 return requests.get(self.base + "/healthz", timeout=1).status_code == 200
