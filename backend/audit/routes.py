@@ -11,9 +11,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api", description="The audit tra
 
 @blp.route("/audit")
 class AuditViews(MethodView):
-    @blp.auth("admin", "team_lead")
-    @blp.arguments(AuditQueryArgsSchema, location="query")
-    @blp.response(200, AuditEventSchema(many=True))
+    @blp.endpoint("admin", "team_lead", query=AuditQueryArgsSchema, response=AuditEventSchema(many=True))
     def get(self, args):
         """List audit events, newest first (a team lead: about her team's clients)"""
         return service.list_events(get_session(), actor=current_actor(), **args)

@@ -15,9 +15,7 @@ blp = Blueprint("capacity", __name__, url_prefix="/api", description="Temporary 
 
 @blp.route("/locations")
 class LocationViews(MethodView):
-    @blp.auth("admin")
-    @blp.arguments(LocationCreateSchema)
-    @blp.response(201, LocationSchema)
+    @blp.endpoint("admin", body=LocationCreateSchema, status=201, response=LocationSchema)
     def post(self, data):
         """Add a care provider's location with its bed types"""
         return service.create_location(get_session(), data=data, now=get_clock().now())
@@ -25,9 +23,7 @@ class LocationViews(MethodView):
 
 @blp.route("/capacity")
 class CapacityViews(MethodView):
-    @blp.auth(*CAPACITY_READ_ROLES)
-    @blp.arguments(CapacityQueryArgsSchema, location="query")
-    @blp.response(200, CapacityRowSchema(many=True))
+    @blp.endpoint(*CAPACITY_READ_ROLES, query=CapacityQueryArgsSchema, response=CapacityRowSchema(many=True))
     def get(self, args):
         """The board: free beds per location and bed type, with `stale` for a count older than 12 hours"""
         return service.list_board(get_session(), actor=current_actor(), now=get_clock().now(), **args)
@@ -35,9 +31,7 @@ class CapacityViews(MethodView):
 
 @blp.route("/capacity/<int:location_id>/<string:bed_type>")
 class CapacityByBedViews(MethodView):
-    @blp.auth("bed_manager", "regional_coordinator")
-    @blp.arguments(CapacityUpdateSchema)
-    @blp.response(200, CapacityRowSchema)
+    @blp.endpoint("bed_manager", "regional_coordinator", body=CapacityUpdateSchema, response=CapacityRowSchema)
     def put(self, data, location_id, bed_type):
         """Set (or confirm) the free beds of a bed type at a location of your organisation"""
         return service.set_free(get_session(), actor=current_actor(), location_id=location_id,
@@ -46,9 +40,8 @@ class CapacityByBedViews(MethodView):
 
 @blp.route("/capacity/history")
 class CapacityHistoryViews(MethodView):
-    @blp.auth("regional_coordinator", "team_lead", "bed_manager")
-    @blp.arguments(HistoryQueryArgsSchema, location="query")
-    @blp.response(200, CapacityChangeSchema(many=True))
+    @blp.endpoint("regional_coordinator", "team_lead", "bed_manager", query=HistoryQueryArgsSchema,
+                  response=CapacityChangeSchema(many=True))
     def get(self, args):
         """Every change of a free count (who, when, from → to), newest first"""
         return service.list_history(get_session(), actor=current_actor(), location_id=args.get("location_id"),

@@ -12,18 +12,14 @@ blp = Blueprint("clients", __name__, url_prefix="/api", description="Clients")
 
 @blp.route("/clients")
 class ClientViews(MethodView):
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.arguments(ClientLookupArgsSchema, location="query")
-    @blp.response(200, ClientSchema(many=True))
+    @blp.endpoint(*CALL_READ_ROLES, query=ClientLookupArgsSchema, response=ClientSchema(many=True))
     def get(self, args):
         """Look a client up by exact BSN and birth date, or search the clients you see by name"""
         if "name" in args:
             return service.search_clients(get_session(), actor=current_actor(), **args)
         return service.lookup_client(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.arguments(ClientCreateSchema)
-    @blp.response(201, ClientSchema)
+    @blp.endpoint(*CALL_READ_ROLES, body=ClientCreateSchema, status=201, response=ClientSchema)
     def post(self, data):
         """Register a client"""
         return service.create_client(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -31,8 +27,7 @@ class ClientViews(MethodView):
 
 @blp.route("/clients/<int:client_id>")
 class ClientByIdViews(MethodView):
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.response(200, ClientSchema)
+    @blp.endpoint(*CALL_READ_ROLES, response=ClientSchema)
     def get(self, client_id):
         """Read a client (within the work of your team or organisation)"""
         return service.get_client(get_session(), actor=current_actor(), client_id=client_id,

@@ -12,10 +12,7 @@ blp = Blueprint("consults", __name__, url_prefix="/api", description="Consults w
 
 @blp.route("/visits/<uuid:visit_id>/consults")
 class VisitConsultViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(ConsultCreateSchema)
-    @blp.idempotent(required=False)
-    @blp.response(201, ConsultSchema)
+    @blp.endpoint("nurse", body=ConsultCreateSchema, status=201, response=ConsultSchema, idempotent=True)
     def post(self, data, visit_id):
         """Ask the on-call physician about this visit (the visit's nurse); she gets a push with its summary"""
         consult = service.request_consult(get_session(), actor=current_actor(), visit_id=visit_id,
@@ -25,9 +22,7 @@ class VisitConsultViews(MethodView):
 
 @blp.route("/consults")
 class ConsultViews(MethodView):
-    @blp.auth("physician", *TEAM_ROLES)
-    @blp.arguments(ConsultQueryArgsSchema, location="query")
-    @blp.response(200, ConsultSchema(many=True))
+    @blp.endpoint("physician", *TEAM_ROLES, query=ConsultQueryArgsSchema, response=ConsultSchema(many=True))
     def get(self, args):
         """List consults: a physician those she was asked for, staff their team's"""
         return service.list_consults(get_session(), actor=current_actor(), now=get_clock().now(),
@@ -36,8 +31,7 @@ class ConsultViews(MethodView):
 
 @blp.route("/consults/<int:consult_id>")
 class ConsultByIdViews(MethodView):
-    @blp.auth("physician", *TEAM_ROLES)
-    @blp.response(200, ConsultSchema)
+    @blp.endpoint("physician", *TEAM_ROLES, response=ConsultSchema)
     def get(self, consult_id):
         """Read a consult with the visit's summary (the asked physician, staff of the team)"""
         return service.get_consult(get_session(), actor=current_actor(), consult_id=consult_id,
@@ -46,8 +40,7 @@ class ConsultByIdViews(MethodView):
 
 @blp.route("/consults/<int:consult_id>/acknowledge")
 class ConsultAcknowledgeViews(MethodView):
-    @blp.auth("physician")
-    @blp.response(200, ConsultSchema)
+    @blp.endpoint("physician", response=ConsultSchema)
     def post(self, consult_id):
         """Take the consult (the asked physician): she calls the nurse back; the escalation stops"""
         return service.acknowledge(get_session(), actor=current_actor(), consult_id=consult_id,
@@ -56,9 +49,7 @@ class ConsultAcknowledgeViews(MethodView):
 
 @blp.route("/consults/<int:consult_id>/advice")
 class ConsultAdviceViews(MethodView):
-    @blp.auth("physician")
-    @blp.arguments(AdviceSchema)
-    @blp.response(200, ConsultSchema)
+    @blp.endpoint("physician", body=AdviceSchema, response=ConsultSchema)
     def post(self, data, consult_id):
         """Write the advice into the visit (the asked physician); the nurse sees it on her visit screen"""
         return service.advise(get_session(), actor=current_actor(), consult_id=consult_id, advice=data["advice"],

@@ -19,17 +19,12 @@ DISPATCH_ROLES = ("coordinator", "team_lead")
 
 @blp.route("/calls")
 class CallViews(MethodView):
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.arguments(CallQueryArgsSchema, location="query")
-    @blp.response(200, CallSchema(many=True))
+    @blp.endpoint(*CALL_READ_ROLES, query=CallQueryArgsSchema, response=CallSchema(many=True))
     def get(self, args):
         """List the calls of your team (a HAP: of your organisation), latest change first"""
         return queries.list_calls(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.arguments(CallCreateSchema)
-    @blp.idempotent(required=False)
-    @blp.response(201, CallSchema)
+    @blp.endpoint(*CALL_READ_ROLES, body=CallCreateSchema, status=201, response=CallSchema, idempotent=True)
     def post(self, data):
         """Raise a call (U0/U1 are refused: call 112); with an Idempotency-Key a retry gets the first answer"""
         return service.build_call(get_session(), actor=current_actor(), data=data, now=get_clock().now(),
@@ -38,8 +33,7 @@ class CallViews(MethodView):
 
 @blp.route("/calls/<int:call_id>")
 class CallByIdViews(MethodView):
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.response(200, CallSchema)
+    @blp.endpoint(*CALL_READ_ROLES, response=CallSchema)
     def get(self, call_id):
         """Read a call"""
         return queries.get_visible_call(get_session(), actor=current_actor(), call_id=call_id,
@@ -48,8 +42,7 @@ class CallByIdViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/events")
 class CallEventViews(MethodView):
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.response(200, CallEventSchema(many=True))
+    @blp.endpoint(*CALL_READ_ROLES, response=CallEventSchema(many=True))
     def get(self, call_id):
         """List every transition of a call, oldest first"""
         return queries.list_events(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now())
@@ -57,10 +50,8 @@ class CallEventViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/offer")
 class CallOfferViews(MethodView):
-    @blp.auth(*DISPATCH_ROLES)
-    @blp.arguments(OfferSchema)
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="Illegal transition or nurse not available")
+    @blp.endpoint(*DISPATCH_ROLES, body=OfferSchema, response=CallSchema,
+                  alt={409: "Illegal transition or nurse not available"})
     def post(self, data, call_id):
         """Offer a call to a nurse"""
         return service.offer_call(get_session(), actor=current_actor(), call_id=call_id,
@@ -69,9 +60,7 @@ class CallOfferViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/accept")
 class CallAcceptViews(MethodView):
-    @blp.auth("nurse")
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="Another nurse holds the call")
+    @blp.endpoint("nurse", response=CallSchema, alt={409: "Another nurse holds the call"})
     def post(self, call_id):
         """Accept a call offered to you (or an open call of your team)"""
         return service.accept_call(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now())
@@ -79,10 +68,7 @@ class CallAcceptViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/decline")
 class CallDeclineViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(DeclineSchema)
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="The call is not offered to you")
+    @blp.endpoint("nurse", body=DeclineSchema, response=CallSchema, alt={409: "The call is not offered to you"})
     def post(self, data, call_id):
         """Decline a call offered to you"""
         return service.decline_call(get_session(), actor=current_actor(), call_id=call_id,
@@ -91,10 +77,7 @@ class CallDeclineViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/status")
 class CallStatusViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(StatusSchema)
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="Illegal transition")
+    @blp.endpoint("nurse", body=StatusSchema, response=CallSchema, alt={409: "Illegal transition"})
     def post(self, data, call_id):
         """Report en route or on site"""
         return service.set_call_status(get_session(), actor=current_actor(), call_id=call_id,
@@ -103,10 +86,8 @@ class CallStatusViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/cancel")
 class CallCancelViews(MethodView):
-    @blp.auth("hap", *DISPATCH_ROLES)
-    @blp.arguments(CancelSchema)
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="The call has already ended")
+    @blp.endpoint("hap", *DISPATCH_ROLES, body=CancelSchema, response=CallSchema,
+                  alt={409: "The call has already ended"})
     def post(self, data, call_id):
         """Cancel a call"""
         return service.cancel_call(get_session(), actor=current_actor(), call_id=call_id,
@@ -115,10 +96,8 @@ class CallCancelViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/reschedule")
 class CallRescheduleViews(MethodView):
-    @blp.auth("nurse", *DISPATCH_ROLES)
-    @blp.arguments(RescheduleSchema)
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="The call is no longer planned")
+    @blp.endpoint("nurse", *DISPATCH_ROLES, body=RescheduleSchema, response=CallSchema,
+                  alt={409: "The call is no longer planned"})
     def post(self, data, call_id):
         """Move a planned follow-up visit to another time, with a reason (only while planned)"""
         return planned.reschedule_call(get_session(), actor=current_actor(), call_id=call_id,
@@ -127,10 +106,8 @@ class CallRescheduleViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/triage")
 class CallTriageViews(MethodView):
-    @blp.auth("hap", *DISPATCH_ROLES)
-    @blp.arguments(RetriageSchema)
-    @blp.response(200, CallSchema)
-    @blp.alt_response(409, description="The call has already ended")
+    @blp.endpoint("hap", *DISPATCH_ROLES, body=RetriageSchema, response=CallSchema,
+                  alt={409: "The call has already ended"})
     def post(self, data, call_id):
         """Re-triage a call: a new urgency moves its target"""
         return service.retriage_call(get_session(), actor=current_actor(), call_id=call_id, now=get_clock().now(),
@@ -140,9 +117,7 @@ class CallTriageViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/recommendations")
 class RecommendationViews(MethodView):
-    @blp.auth(*DISPATCH_ROLES)
-    @blp.arguments(RecommendationQueryArgsSchema, location="query")
-    @blp.response(200, RecommendationSchema(many=True))
+    @blp.endpoint(*DISPATCH_ROLES, query=RecommendationQueryArgsSchema, response=RecommendationSchema(many=True))
     def get(self, args, call_id):
         """Rank the available nurses for a call, best first, with reasons (the best `limit`, default 25)"""
         return queries.recommendations(get_session(), actor=current_actor(), call_id=call_id,
@@ -151,10 +126,7 @@ class RecommendationViews(MethodView):
 
 @blp.route("/me/status")
 class MyStatusViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(MyStatusSchema)
-    @blp.response(200, MyStatusResultSchema)
-    @blp.alt_response(409, description="You hold a call (busy)")
+    @blp.endpoint("nurse", body=MyStatusSchema, response=MyStatusResultSchema, alt={409: "You hold a call (busy)"})
     def post(self, data):
         """Say you are available or off duty"""
         return availability.set_my_status(get_session(), actor=current_actor(), status=data["status"],

@@ -16,18 +16,13 @@ blp = Blueprint("episodes", __name__, url_prefix="/api", description="Episodes a
 
 @blp.route("/episodes")
 class EpisodeViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(EpisodeQueryArgsSchema, location="query")
-    @blp.response(200, EpisodeSchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=EpisodeQueryArgsSchema, response=EpisodeSchema(many=True))
     def get(self, args):
         """List your team's episodes (?client_id=, ?status=active), latest first"""
         return service.list_episodes(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(EpisodeCreateSchema)
-    @blp.idempotent(required=False)
-    @blp.response(201, EpisodeSchema)
-    @blp.alt_response(409, description="The client already has a running episode with this team")
+    @blp.endpoint(*TEAM_ROLES, body=EpisodeCreateSchema, status=201, response=EpisodeSchema, idempotent=True,
+                  alt={409: "The client already has a running episode with this team"})
     def post(self, data):
         """Start an episode for a client of your team: case manager, goals in the client's words, network"""
         return service.create_episode(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -35,18 +30,14 @@ class EpisodeViews(MethodView):
 
 @blp.route("/episodes/<int:episode_id>")
 class EpisodeByIdViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, EpisodeSchema)
+    @blp.endpoint(*TEAM_ROLES, response=EpisodeSchema)
     def get(self, episode_id):
         """Read an episode with its calls, visits, network, EDIZ trend and signals"""
         return service.get_episode(get_session(), actor=current_actor(), episode_id=episode_id,
                                    now=get_clock().now())
 
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(EpisodeUpdateSchema)
-    @blp.idempotent(required=False)
-    @blp.response(200, EpisodeSchema)
-    @blp.alt_response(409, description="The episode is closed")
+    @blp.endpoint(*TEAM_ROLES, body=EpisodeUpdateSchema, response=EpisodeSchema, idempotent=True,
+                  alt={409: "The episode is closed"})
     def patch(self, data, episode_id):
         """Change an episode's goals, network or case manager"""
         return service.update_episode(get_session(), actor=current_actor(), episode_id=episode_id, data=data,
@@ -55,11 +46,8 @@ class EpisodeByIdViews(MethodView):
 
 @blp.route("/episodes/<int:episode_id>/close")
 class EpisodeCloseViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(EpisodeCloseSchema)
-    @blp.idempotent(required=False)
-    @blp.response(200, EpisodeSchema)
-    @blp.alt_response(409, description="The episode is already closed")
+    @blp.endpoint(*TEAM_ROLES, body=EpisodeCloseSchema, response=EpisodeSchema, idempotent=True,
+                  alt={409: "The episode is already closed"})
     def post(self, data, episode_id):
         """Close an episode with the SBAR handover to regular care (case manager or team lead)"""
         return service.close_episode(get_session(), actor=current_actor(), episode_id=episode_id,
@@ -68,11 +56,8 @@ class EpisodeCloseViews(MethodView):
 
 @blp.route("/episodes/<int:episode_id>/planned-visits")
 class EpisodePlannedVisitViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(PlannedVisitCreateSchema)
-    @blp.idempotent(required=False)
-    @blp.response(201, CallSchema)
-    @blp.alt_response(409, description="The episode is closed")
+    @blp.endpoint(*TEAM_ROLES, body=PlannedVisitCreateSchema, status=201, response=CallSchema, idempotent=True,
+                  alt={409: "The episode is closed"})
     def post(self, data, episode_id):
         """Add a planned visit to the episode's plan (a planned call for its client)"""
         return service.plan_visit(get_session(), actor=current_actor(), episode_id=episode_id,
@@ -81,10 +66,7 @@ class EpisodePlannedVisitViews(MethodView):
 
 @blp.route("/visits/<uuid:visit_id>/ediz")
 class EdizViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(EdizCreateSchema)
-    @blp.idempotent(required=False)
-    @blp.response(201, EdizSchema)
+    @blp.endpoint("nurse", body=EdizCreateSchema, status=201, response=EdizSchema, idempotent=True)
     def post(self, data, visit_id):
         """Record the main mantelzorger's EDIZ (nine answers 0–4): score 0–9, high from 7"""
         return service.record_ediz(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,

@@ -19,11 +19,8 @@ def current_geocoder():
 
 @blp.route("/geo/address")
 class AddressViews(MethodView):
-    @blp.auth(*CALL_READ_ROLES)
-    @blp.arguments(AddressQueryArgsSchema, location="query")
-    @blp.response(200, AddressSchema)
-    @blp.alt_response(404, description="No address at this postcode and house number")
-    @blp.alt_response(503, description="The geocoder did not answer in time")
+    @blp.endpoint(*CALL_READ_ROLES, query=AddressQueryArgsSchema, response=AddressSchema,
+                  alt={404: "No address at this postcode and house number", 503: "The geocoder did not answer in time"})
     def get(self, args):
         """Find the street, place and coordinates of a postcode and house number"""
         return service.find_address(geocoder=current_geocoder(), **args)
@@ -31,10 +28,8 @@ class AddressViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/position")
 class ClientPositionViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(PositionSchema)
-    @blp.response(200, ClientSchema)
-    @blp.alt_response(409, description="The client's address is already on the map")
+    @blp.endpoint("nurse", body=PositionSchema, response=ClientSchema,
+                  alt={409: "The client's address is already on the map"})
     def post(self, data, client_id):
         """Place a client whose address was not found, from the phone of the nurse at her door"""
         return service.place_client(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now(),

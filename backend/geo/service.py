@@ -17,10 +17,8 @@ log = logging.getLogger(__name__)
 NOT_FOUND = "Adres niet gevonden: controleer postcode en huisnummer, of vul straat en plaats zelf in."
 
 
-class GeocoderDown(errors.DomainError):
+class GeocoderDown(errors.DomainError, status=503):
     """The geocoder gave no answer in time: the form asks for street and place instead."""
-
-    status_code = 503
 
 
 def find_address(*, geocoder: Geocoder, postcode: str, house_number: str) -> Address:

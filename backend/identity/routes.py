@@ -15,10 +15,8 @@ blp = Blueprint("identity", __name__, url_prefix="/api", description="Log in, us
 
 @blp.route("/auth/login")
 class LoginViews(MethodView):
-    @blp.arguments(LoginSchema)
-    @blp.response(200, LoginResultSchema)
-    @blp.alt_response(401, description="Wrong credentials")
-    @blp.alt_response(429, description="Too many failed attempts")
+    @blp.endpoint(public=True, body=LoginSchema, response=LoginResultSchema,
+                  alt={401: "Wrong credentials", 429: "Too many failed attempts"})
     def post(self, data):
         """Log in with a password; sets the session cookie and returns the CSRF token"""
         result = service.login(
@@ -35,8 +33,7 @@ class LoginViews(MethodView):
 
 @blp.route("/auth/logout")
 class LogoutViews(MethodView):
-    @blp.auth()
-    @blp.response(204)
+    @blp.endpoint(status=204)
     def post(self):
         """Log out: the server forgets the session"""
         if "login_session" in g:
@@ -46,8 +43,7 @@ class LogoutViews(MethodView):
 
 @blp.route("/auth/me")
 class MeViews(MethodView):
-    @blp.auth()
-    @blp.response(200, MeSchema)
+    @blp.endpoint(response=MeSchema)
     def get(self):
         """Return the logged-in user (and, for a cookie session, its CSRF token)"""
         login_session = g.get("login_session")
@@ -56,16 +52,12 @@ class MeViews(MethodView):
 
 @blp.route("/users")
 class UserViews(MethodView):
-    @blp.auth("admin", "coordinator", "team_lead")
-    @blp.arguments(UserQueryArgsSchema, location="query")
-    @blp.response(200, UserSchema(many=True))
+    @blp.endpoint("admin", "coordinator", "team_lead", query=UserQueryArgsSchema, response=UserSchema(many=True))
     def get(self, args):
         """List users (coordinators and team leads: their own team)"""
         return service.list_users(get_session(), actor=current_actor(), **args)
 
-    @blp.auth("admin")
-    @blp.arguments(UserCreateSchema)
-    @blp.response(201, UserSchema)
+    @blp.endpoint("admin", body=UserCreateSchema, status=201, response=UserSchema)
     def post(self, data):
         """Create a user"""
         return service.create_user(get_session(), data=data, now=get_clock().now(), actor=current_actor())
@@ -73,9 +65,7 @@ class UserViews(MethodView):
 
 @blp.route("/users/<int:user_id>")
 class UserByIdViews(MethodView):
-    @blp.auth("admin")
-    @blp.arguments(UserUpdateSchema)
-    @blp.response(200, UserSchema)
+    @blp.endpoint("admin", body=UserUpdateSchema, response=UserSchema)
     def patch(self, changes, user_id):
         """Change an account; `active: false` ends its sessions and tokens at once"""
         return service.update_user(get_session(), actor=current_actor(), user_id=user_id, changes=changes,
@@ -84,15 +74,12 @@ class UserByIdViews(MethodView):
 
 @blp.route("/tokens")
 class TokenViews(MethodView):
-    @blp.auth("admin")
-    @blp.response(200, TokenInfoSchema(many=True))
+    @blp.endpoint("admin", response=TokenInfoSchema(many=True))
     def get(self):
         """List the live machine tokens (never their secrets)"""
         return service.list_tokens(get_session())
 
-    @blp.auth("admin")
-    @blp.arguments(TokenCreateSchema)
-    @blp.response(201, TokenSchema)
+    @blp.endpoint("admin", body=TokenCreateSchema, status=201, response=TokenSchema)
     def post(self, data):
         """Create a bearer token for a machine client; it is shown only this once"""
         return service.create_token(get_session(), actor=current_actor(), username=data["username"],
@@ -101,8 +88,7 @@ class TokenViews(MethodView):
 
 @blp.route("/tokens/<int:token_id>")
 class TokenByIdViews(MethodView):
-    @blp.auth("admin")
-    @blp.response(204)
+    @blp.endpoint("admin", status=204)
     def delete(self, token_id):
         """Revoke a machine token: it stops working at once"""
         service.revoke_token(get_session(), actor=current_actor(), token_id=token_id, now=get_clock().now())

@@ -11,7 +11,7 @@ blp = Blueprint("ops", __name__, url_prefix="", description="Health checks for a
 
 @blp.route("/healthz")
 class HealthViews(MethodView):
-    @blp.response(200, HealthSchema)
+    @blp.endpoint(public=True, response=HealthSchema)
     def get(self):
         """Liveness: 200 while the process serves"""
         return service.liveness()
@@ -19,8 +19,8 @@ class HealthViews(MethodView):
 
 @blp.route("/readyz")
 class ReadyViews(MethodView):
-    @blp.response(200, HealthSchema)
-    @blp.alt_response(503, description="The database does not answer or its migrations are not current")
+    @blp.endpoint(public=True, response=HealthSchema,
+                  alt={503: "The database does not answer or its migrations are not current"})
     def get(self):
         """Readiness: 200 when the database answers and migrations are current, else 503 with a reason"""
         return service.readiness(get_session())

@@ -11,10 +11,8 @@ from backend.db import is_unavailable
 from backend.migrations import alembic_config
 
 
-class NotReady(errors.DomainError):
+class NotReady(errors.DomainError, status=503):
     """The process can't serve requests yet: a load balancer should send them elsewhere."""
-
-    status_code = 503
 
 
 @dataclass(frozen=True)

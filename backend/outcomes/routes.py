@@ -12,9 +12,7 @@ blp = Blueprint("outcomes", __name__, url_prefix="/api/kpis", description="Outco
 
 @blp.route("")
 class KpiViews(MethodView):
-    @blp.auth(*service.READ_ROLES)
-    @blp.arguments(PeriodArgsSchema, location="query")
-    @blp.response(200, FiguresSchema)
+    @blp.endpoint(*service.READ_ROLES, query=PeriodArgsSchema, response=FiguresSchema)
     def get(self, period):
         """Figures of the calls created in [from, to): response, outcomes, handovers, offers, re-calls"""
         return service.period_figures(get_session(), actor=current_actor(), now=get_clock().now(), **period)
@@ -22,9 +20,7 @@ class KpiViews(MethodView):
 
 @blp.route("/weekly")
 class WeeklyKpiViews(MethodView):
-    @blp.auth(*service.READ_ROLES)
-    @blp.arguments(PeriodArgsSchema, location="query")
-    @blp.response(200, WeekFiguresSchema(many=True))
+    @blp.endpoint(*service.READ_ROLES, query=PeriodArgsSchema, response=WeekFiguresSchema(many=True))
     def get(self, period):
         """The same figures per ISO week (Amsterdam time), oldest first"""
         return service.weekly_figures(get_session(), actor=current_actor(), now=get_clock().now(), **period)

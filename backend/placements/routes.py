@@ -17,16 +17,13 @@ READERS = ("regional_coordinator", "bed_manager") + TEAM_ROLES
 
 @blp.route("/placements")
 class PlacementViews(MethodView):
-    @blp.auth(*READERS)
-    @blp.arguments(PlacementQueryArgsSchema, location="query")
-    @blp.response(200, PlacementSchema(many=True))
+    @blp.endpoint(*READERS, query=PlacementQueryArgsSchema, response=PlacementSchema(many=True))
     def get(self, args):
         """List the requests you may see (a bed manager: those offered to her organisation), longest waiting first"""
         return service.list_placements(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth("nurse", "coordinator", "regional_coordinator")
-    @blp.arguments(PlacementCreateSchema)
-    @blp.response(201, PlacementSchema)
+    @blp.endpoint("nurse", "coordinator", "regional_coordinator", body=PlacementCreateSchema, status=201,
+                  response=PlacementSchema)
     def post(self, data):
         """Request a temporary bed of a type for a client"""
         return service.create_placement(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -34,8 +31,7 @@ class PlacementViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>")
 class PlacementByIdViews(MethodView):
-    @blp.auth(*READERS)
-    @blp.response(200, PlacementSchema)
+    @blp.endpoint(*READERS, response=PlacementSchema)
     def get(self, placement_id):
         """Read a request with its client and SBAR handover (audited)"""
         return service.get_placement(get_session(), actor=current_actor(), placement_id=placement_id,
@@ -44,8 +40,7 @@ class PlacementByIdViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>/events")
 class PlacementEventViews(MethodView):
-    @blp.auth(*READERS)
-    @blp.response(200, PlacementEventSchema(many=True))
+    @blp.endpoint(*READERS, response=PlacementEventSchema(many=True))
     def get(self, placement_id):
         """Every step of a request, oldest first"""
         return service.list_events(get_session(), actor=current_actor(), placement_id=placement_id,
@@ -54,9 +49,7 @@ class PlacementEventViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>/offer")
 class PlacementOfferViews(MethodView):
-    @blp.auth("regional_coordinator", "coordinator")
-    @blp.arguments(PlacementOfferSchema)
-    @blp.response(200, PlacementSchema)
+    @blp.endpoint("regional_coordinator", "coordinator", body=PlacementOfferSchema, response=PlacementSchema)
     def post(self, data, placement_id):
         """Put a request to a location; its bed managers get a web push"""
         return service.offer_placement(get_session(), actor=current_actor(), placement_id=placement_id,
@@ -65,9 +58,8 @@ class PlacementOfferViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>/accept")
 class PlacementAcceptViews(MethodView):
-    @blp.auth("bed_manager")
-    @blp.response(200, PlacementSchema)
-    @blp.alt_response(409, description="No free bed of this type left, or the request moved on")
+    @blp.endpoint("bed_manager", response=PlacementSchema,
+                  alt={409: "No free bed of this type left, or the request moved on"})
     def post(self, placement_id):
         """Accept a request offered to your location: one bed of its type is taken at once"""
         return service.accept_placement(get_session(), actor=current_actor(), placement_id=placement_id,
@@ -76,9 +68,7 @@ class PlacementAcceptViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>/decline")
 class PlacementDeclineViews(MethodView):
-    @blp.auth("bed_manager")
-    @blp.arguments(ReasonSchema)
-    @blp.response(200, PlacementSchema)
+    @blp.endpoint("bed_manager", body=ReasonSchema, response=PlacementSchema)
     def post(self, data, placement_id):
         """Decline a request offered to your location, with a reason (it goes back to requested)"""
         return service.decline_placement(get_session(), actor=current_actor(), placement_id=placement_id,
@@ -87,8 +77,7 @@ class PlacementDeclineViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>/admitted")
 class PlacementAdmittedViews(MethodView):
-    @blp.auth("bed_manager")
-    @blp.response(200, PlacementSchema)
+    @blp.endpoint("bed_manager", response=PlacementSchema)
     def post(self, placement_id):
         """Record that the client arrived at your location"""
         return service.admit_placement(get_session(), actor=current_actor(), placement_id=placement_id,
@@ -97,9 +86,7 @@ class PlacementAdmittedViews(MethodView):
 
 @blp.route("/placements/<int:placement_id>/cancel")
 class PlacementCancelViews(MethodView):
-    @blp.auth("nurse", "coordinator", "regional_coordinator")
-    @blp.arguments(ReasonSchema)
-    @blp.response(200, PlacementSchema)
+    @blp.endpoint("nurse", "coordinator", "regional_coordinator", body=ReasonSchema, response=PlacementSchema)
     def post(self, data, placement_id):
         """Cancel a request (its requester or the regional coordinator); an accepted bed is given back"""
         return service.cancel_placement(get_session(), actor=current_actor(), placement_id=placement_id,

@@ -20,8 +20,7 @@ def _sender():
 
 @blp.route("/push/vapid-public-key")
 class VapidKeyViews(MethodView):
-    @blp.auth()
-    @blp.response(200, VapidKeySchema)
+    @blp.endpoint(response=VapidKeySchema)
     def get(self):
         """Get the server's VAPID public key (the browser's applicationServerKey)"""
         return _sender()
@@ -29,10 +28,8 @@ class VapidKeyViews(MethodView):
 
 @blp.route("/push/subscriptions")
 class SubscriptionViews(MethodView):
-    @blp.auth(*vocab.PUSH_ROLES)
-    @blp.arguments(SubscriptionCreateSchema)
-    @blp.response(201, SubscriptionSchema)
-    @blp.alt_response(422, description="Endpoint not on the push allow-list, or malformed keys")
+    @blp.endpoint(*vocab.PUSH_ROLES, body=SubscriptionCreateSchema, status=201, response=SubscriptionSchema,
+                  alt={422: "Endpoint not on the push allow-list, or malformed keys"})
     def post(self, data):
         """Subscribe this browser to web push"""
         return service.subscribe(
@@ -42,9 +39,7 @@ class SubscriptionViews(MethodView):
             user_agent=(request.user_agent.string or "")[:255] or None,
         )
 
-    @blp.auth()
-    @blp.arguments(SubscriptionDeleteSchema)
-    @blp.response(204)
+    @blp.endpoint(body=SubscriptionDeleteSchema, status=204)
     def delete(self, data):
         """Unsubscribe this browser (at logout: a shared phone must not get the next user's pushes)"""
         service.unsubscribe(get_session(), user_id=current_actor().user_id, endpoint=data["endpoint"])
@@ -52,10 +47,8 @@ class SubscriptionViews(MethodView):
 
 @blp.route("/calls/<int:call_id>/delivery")
 class CallDeliveryViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(ReceiptCreateSchema)
-    @blp.response(200, ReceiptSchema)
-    @blp.alt_response(409, description="The call is not (or no longer) offered to you")
+    @blp.endpoint("nurse", body=ReceiptCreateSchema, response=ReceiptSchema,
+                  alt={409: "The call is not (or no longer) offered to you"})
     def post(self, data, call_id):
         """Report that the offer was shown on the phone (or could not be)"""
         return service.record_receipt(get_session(), actor=current_actor(), call_id=call_id,

@@ -14,16 +14,12 @@ blp = Blueprint("region", __name__, url_prefix="/api", description="The region: 
 
 @blp.route("/organisations")
 class OrganisationViews(MethodView):
-    @blp.auth()
-    @blp.arguments(OrganisationQueryArgsSchema, location="query")
-    @blp.response(200, OrganisationSchema(many=True))
+    @blp.endpoint(query=OrganisationQueryArgsSchema, response=OrganisationSchema(many=True))
     def get(self, args):
         """List the region's organisations (HAP posts, care providers, hospitals)"""
         return service.list_organisations(get_session(), **args)
 
-    @blp.auth("admin")
-    @blp.arguments(OrganisationCreateSchema)
-    @blp.response(201, OrganisationSchema)
+    @blp.endpoint("admin", body=OrganisationCreateSchema, status=201, response=OrganisationSchema)
     def post(self, data):
         """Add an organisation"""
         return service.create_organisation(get_session(), **data)
@@ -31,15 +27,12 @@ class OrganisationViews(MethodView):
 
 @blp.route("/teams")
 class TeamViews(MethodView):
-    @blp.auth()
-    @blp.response(200, TeamSchema(many=True))
+    @blp.endpoint(response=TeamSchema(many=True))
     def get(self):
         """List the teams with their kind, working area, response targets and dispatch settings"""
         return service.list_teams(get_session())
 
-    @blp.auth("admin")
-    @blp.arguments(TeamCreateSchema)
-    @blp.response(201, TeamSchema)
+    @blp.endpoint("admin", body=TeamCreateSchema, status=201, response=TeamSchema)
     def post(self, data):
         """Add a team of a kind with its working area (postcode ranges)"""
         return service.create_team(get_session(), data=data)
@@ -47,9 +40,7 @@ class TeamViews(MethodView):
 
 @blp.route("/teams/<string:code>")
 class TeamByCodeViews(MethodView):
-    @blp.auth("team_lead", "admin")
-    @blp.arguments(TeamUpdateSchema)
-    @blp.response(200, TeamSchema)
+    @blp.endpoint("team_lead", "admin", body=TeamUpdateSchema, response=TeamSchema)
     def patch(self, changes, code):
         """Change a team's area, response targets, offer windows or auto-offer"""
         return service.update_team(get_session(), actor=current_actor(), code=code, changes=changes)

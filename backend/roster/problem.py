@@ -6,23 +6,10 @@ from sqlmodel import Session, select
 
 from backend.identity.models import User
 from backend.roster.models import (
-    RosterAssignment,
-    RosterContract,
-    RosterShiftType,
-    RosterTeamRules,
-    RosterUnavailability,
-    RosterWish,
+    RosterAssignment, RosterContract, RosterShiftType, RosterTeamRules, RosterUnavailability, RosterWish,
 )
 from backend.roster.planning import (
-    Assignment,
-    Nurse,
-    RosterProblem,
-    Shift,
-    ShiftType,
-    SkillNeed,
-    Unavailability,
-    Wish,
-    WorkingTimeRules,
+    Assignment, Nurse, RosterProblem, Shift, ShiftType, SkillNeed, Unavailability, Wish, WorkingTimeRules,
     expand_shifts,
 )
 from backend.timeutil import AMSTERDAM

@@ -43,10 +43,8 @@ LEAD = ("team_lead",)
 
 @blp.route("/generate")
 class GenerateViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.arguments(GenerateSchema)
-    @blp.response(201, ProposalSchema)
-    @blp.alt_response(422, description="Bad period, or nothing can be planned (the reason is in the message)")
+    @blp.endpoint(*LEAD, body=GenerateSchema, status=201, response=ProposalSchema,
+                  alt={422: "Bad period, or nothing can be planned (the reason is in the message)"})
     def post(self, data):
         """Generate a roster proposal with CP-SAT (hard rules never broken, pinned shifts kept)"""
         return plans.generate_roster(get_session(), actor=current_actor(), now=get_clock().now(),
@@ -55,8 +53,7 @@ class GenerateViews(MethodView):
 
 @blp.route("/proposals/<int:proposal_id>")
 class ProposalByIdViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.response(200, ProposalSchema)
+    @blp.endpoint(*LEAD, response=ProposalSchema)
     def get(self, proposal_id):
         """Read a roster proposal"""
         return plans.get_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id)
@@ -64,9 +61,7 @@ class ProposalByIdViews(MethodView):
 
 @blp.route("/proposals/<int:proposal_id>/adopt")
 class ProposalAdoptViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.response(200, AssignmentSchema(many=True))
-    @blp.alt_response(409, description="Already adopted or discarded")
+    @blp.endpoint(*LEAD, response=AssignmentSchema(many=True), alt={409: "Already adopted or discarded"})
     def post(self, proposal_id):
         """Adopt a proposal: it replaces the adopted roster in its period"""
         return plans.adopt_proposal(get_session(), actor=current_actor(), proposal_id=proposal_id,
@@ -75,18 +70,14 @@ class ProposalAdoptViews(MethodView):
 
 @blp.route("/assignments")
 class AssignmentViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(WindowArgsSchema, location="query")
-    @blp.response(200, AssignmentSchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=WindowArgsSchema, response=AssignmentSchema(many=True))
     def get(self, args):
         """List the adopted roster in a window (a nurse: her own shifts)"""
         return service.list_assignments(get_session(), actor=current_actor(), team=args.get("team"),
                                         start=args.get("from_"), end=args.get("to"), now=get_clock().now(),
                                         nurse_id=args.get("nurse_id"))
 
-    @blp.auth(*LEAD)
-    @blp.arguments(AssignmentCreateSchema)
-    @blp.response(201, AssignmentSchema)
+    @blp.endpoint(*LEAD, body=AssignmentCreateSchema, status=201, response=AssignmentSchema)
     def post(self, data):
         """Put a nurse on a shift by hand (GET /check reports what it breaks)"""
         return service.add_assignment(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -94,16 +85,13 @@ class AssignmentViews(MethodView):
 
 @blp.route("/assignments/<int:assignment_id>")
 class AssignmentByIdViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.arguments(AssignmentUpdateSchema)
-    @blp.response(200, AssignmentSchema)
+    @blp.endpoint(*LEAD, body=AssignmentUpdateSchema, response=AssignmentSchema)
     def patch(self, data, assignment_id):
         """Pin or unpin an assignment (pinned ones are kept when re-planning)"""
         return service.update_assignment(get_session(), actor=current_actor(), assignment_id=assignment_id,
                                          data=data)
 
-    @blp.auth(*LEAD)
-    @blp.response(204)
+    @blp.endpoint(*LEAD, status=204)
     def delete(self, assignment_id):
         """Take a nurse off a shift"""
         service.delete_assignment(get_session(), actor=current_actor(), assignment_id=assignment_id,
@@ -112,9 +100,7 @@ class AssignmentByIdViews(MethodView):
 
 @blp.route("/check")
 class CheckViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.arguments(CheckArgsSchema, location="query")
-    @blp.response(200, ViolationSchema(many=True))
+    @blp.endpoint(*LEAD, query=CheckArgsSchema, response=ViolationSchema(many=True))
     def get(self, args):
         """List every broken rule and every gap of the adopted roster, in Dutch"""
         return plans.check_roster(get_session(), actor=current_actor(), team=args["team"], start=args["from_"],
@@ -135,9 +121,7 @@ class CalendarViews(MethodView):
 
 @blp.route("/nurses")
 class NurseViews(MethodView):
-    @blp.auth("team_lead", "coordinator")
-    @blp.arguments(TeamArgsSchema, location="query")
-    @blp.response(200, NurseSchema(many=True))
+    @blp.endpoint("team_lead", "coordinator", query=TeamArgsSchema, response=NurseSchema(many=True))
     def get(self, args):
         """List the team's nurses with skills and contract hours"""
         return service.list_nurses(get_session(), actor=current_actor(), team=args.get("team"))
@@ -145,9 +129,7 @@ class NurseViews(MethodView):
 
 @blp.route("/nurses/<int:nurse_id>/contract")
 class ContractViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.arguments(ContractArgsSchema)
-    @blp.response(200, ContractSchema)
+    @blp.endpoint(*LEAD, body=ContractArgsSchema, response=ContractSchema)
     def put(self, data, nurse_id):
         """Set a nurse's contract hours per week"""
         return service.set_contract(get_session(), actor=current_actor(), nurse_id=nurse_id, **data)
@@ -155,16 +137,12 @@ class ContractViews(MethodView):
 
 @blp.route("/shift-types")
 class ShiftTypeViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(TeamArgsSchema, location="query")
-    @blp.response(200, ShiftTypeSchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=TeamArgsSchema, response=ShiftTypeSchema(many=True))
     def get(self, args):
         """List the team's shift types and their staffing needs"""
         return service.list_shift_types(get_session(), actor=current_actor(), team=args.get("team"))
 
-    @blp.auth(*LEAD)
-    @blp.arguments(ShiftTypeCreateSchema)
-    @blp.response(201, ShiftTypeSchema)
+    @blp.endpoint(*LEAD, body=ShiftTypeCreateSchema, status=201, response=ShiftTypeSchema)
     def post(self, data):
         """Add a shift type with its minimum staffing and skill mix"""
         return service.create_shift_type(get_session(), actor=current_actor(), data=data)
@@ -172,9 +150,7 @@ class ShiftTypeViews(MethodView):
 
 @blp.route("/shift-types/<int:shift_type_id>")
 class ShiftTypeByIdViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.arguments(ShiftTypeUpdateSchema(partial=True))
-    @blp.response(200, ShiftTypeSchema)
+    @blp.endpoint(*LEAD, body=ShiftTypeUpdateSchema(partial=True), response=ShiftTypeSchema)
     def patch(self, data, shift_type_id):
         """Change a shift type's times, days or needs"""
         return service.update_shift_type(get_session(), actor=current_actor(), shift_type_id=shift_type_id,
@@ -183,17 +159,13 @@ class ShiftTypeByIdViews(MethodView):
 
 @blp.route("/unavailability")
 class UnavailabilityViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(WindowArgsSchema, location="query")
-    @blp.response(200, UnavailabilitySchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=WindowArgsSchema, response=UnavailabilitySchema(many=True))
     def get(self, args):
         """List unavailability in a window (a nurse: her own)"""
         return service.list_unavailability(get_session(), actor=current_actor(), team=args.get("team"),
                                            start=args.get("from_"), end=args.get("to"), now=get_clock().now())
 
-    @blp.auth("team_lead", "nurse")
-    @blp.arguments(UnavailabilityCreateSchema)
-    @blp.response(201, UnavailabilitySchema)
+    @blp.endpoint("team_lead", "nurse", body=UnavailabilityCreateSchema, status=201, response=UnavailabilitySchema)
     def post(self, data):
         """Record that a nurse cannot work in a span (leave, course, sick)"""
         return service.add_unavailability(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -201,8 +173,7 @@ class UnavailabilityViews(MethodView):
 
 @blp.route("/unavailability/<int:unavailability_id>")
 class UnavailabilityByIdViews(MethodView):
-    @blp.auth("team_lead", "nurse")
-    @blp.response(204)
+    @blp.endpoint("team_lead", "nurse", status=204)
     def delete(self, unavailability_id):
         """Remove an unavailability"""
         service.delete_unavailability(get_session(), actor=current_actor(), unavailability_id=unavailability_id)
@@ -210,17 +181,13 @@ class UnavailabilityByIdViews(MethodView):
 
 @blp.route("/wishes")
 class WishViews(MethodView):
-    @blp.auth("team_lead", "nurse")
-    @blp.arguments(WindowArgsSchema, location="query")
-    @blp.response(200, WishSchema(many=True))
+    @blp.endpoint("team_lead", "nurse", query=WindowArgsSchema, response=WishSchema(many=True))
     def get(self, args):
         """List wishes in a window with whether the adopted roster meets them (a nurse: her own)"""
         return service.list_wishes(get_session(), actor=current_actor(), team=args.get("team"),
                                    start=args.get("from_"), end=args.get("to"), now=get_clock().now())
 
-    @blp.auth("team_lead", "nurse")
-    @blp.arguments(WishCreateSchema)
-    @blp.response(201, WishSchema)
+    @blp.endpoint("team_lead", "nurse", body=WishCreateSchema, status=201, response=WishSchema)
     def post(self, data):
         """Record a wish: a day off, no nights in a week, or a shift to work"""
         return service.add_wish(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -228,8 +195,7 @@ class WishViews(MethodView):
 
 @blp.route("/wishes/<int:wish_id>")
 class WishByIdViews(MethodView):
-    @blp.auth("team_lead", "nurse")
-    @blp.response(204)
+    @blp.endpoint("team_lead", "nurse", status=204)
     def delete(self, wish_id):
         """Withdraw a wish"""
         service.delete_wish(get_session(), actor=current_actor(), wish_id=wish_id)
@@ -237,15 +203,12 @@ class WishByIdViews(MethodView):
 
 @blp.route("/rules/<string:team>")
 class RulesViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.response(200, RulesSchema)
+    @blp.endpoint(*LEAD, response=RulesSchema)
     def get(self, team):
         """Read the team's working-time rules (Arbeidstijdenwet defaults)"""
         return service.get_rules(get_session(), actor=current_actor(), team=team)
 
-    @blp.auth(*LEAD)
-    @blp.arguments(RulesSchema)
-    @blp.response(200, RulesSchema)
+    @blp.endpoint(*LEAD, body=RulesSchema, response=RulesSchema)
     def patch(self, data, team):
         """Change some of the team's working-time rules"""
         return service.set_rules(get_session(), actor=current_actor(), team=team, data=data)
@@ -253,9 +216,7 @@ class RulesViews(MethodView):
 
 @blp.route("/alerts")
 class GapAlertViews(MethodView):
-    @blp.auth("team_lead", "coordinator")
-    @blp.arguments(TeamArgsSchema, location="query")
-    @blp.response(200, GapAlertSchema(many=True))
+    @blp.endpoint("team_lead", "coordinator", query=TeamArgsSchema, response=GapAlertSchema(many=True))
     def get(self, args):
         """List coverage gaps of the coming 24 h recorded by the clock"""
         return gaps.list_gap_alerts(get_session(), actor=current_actor(), team=args.get("team"), now=get_clock().now())
@@ -263,17 +224,13 @@ class GapAlertViews(MethodView):
 
 @blp.route("/publications")
 class PublicationViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(TeamArgsSchema, location="query")
-    @blp.response(200, PublicationSchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=TeamArgsSchema, response=PublicationSchema(many=True))
     def get(self, args):
         """List the team's published periods"""
         return publish.list_publications(get_session(), actor=current_actor(), team=args.get("team"))
 
-    @blp.auth(*LEAD)
-    @blp.arguments(PublishSchema)
-    @blp.response(201, PublicationSchema)
-    @blp.alt_response(409, description="The roster still breaks a working-time rule (the Dutch text is the message)")
+    @blp.endpoint(*LEAD, body=PublishSchema, status=201, response=PublicationSchema,
+                  alt={409: "The roster still breaks a working-time rule (the Dutch text is the message)"})
     def post(self, data):
         """Publish a period of the adopted roster: every nurse of the team gets a push"""
         return publish.publish_period(get_session(), actor=current_actor(), now=get_clock().now(), **data)
@@ -281,9 +238,7 @@ class PublicationViews(MethodView):
 
 @blp.route("/events")
 class EventViews(MethodView):
-    @blp.auth("team_lead", "nurse")
-    @blp.arguments(WindowArgsSchema, location="query")
-    @blp.response(200, EventSchema(many=True))
+    @blp.endpoint("team_lead", "nurse", query=WindowArgsSchema, response=EventSchema(many=True))
     def get(self, args):
         """The roster's history: publications, changes to published shifts, swaps (a nurse: those touching her)"""
         return publish.list_events(get_session(), actor=current_actor(), team=args.get("team"),
@@ -292,17 +247,13 @@ class EventViews(MethodView):
 
 @blp.route("/swaps")
 class SwapViews(MethodView):
-    @blp.auth("team_lead", "nurse")
-    @blp.arguments(SwapArgsSchema, location="query")
-    @blp.response(200, SwapSchema(many=True))
+    @blp.endpoint("team_lead", "nurse", query=SwapArgsSchema, response=SwapSchema(many=True))
     def get(self, args):
         """List the team's swaps of shifts not yet over"""
         return swaps.list_swaps(get_session(), actor=current_actor(), team=args.get("team"),
                                 status=args.get("status"), now=get_clock().now())
 
-    @blp.auth("nurse")
-    @blp.arguments(SwapCreateSchema)
-    @blp.response(201, SwapSchema)
+    @blp.endpoint("nurse", body=SwapCreateSchema, status=201, response=SwapSchema)
     def post(self, data):
         """Offer one of my coming shifts to a colleague"""
         return swaps.offer_swap(get_session(), actor=current_actor(), now=get_clock().now(), **data)
@@ -310,8 +261,7 @@ class SwapViews(MethodView):
 
 @blp.route("/swaps/<int:swap_id>")
 class SwapByIdViews(MethodView):
-    @blp.auth("nurse")
-    @blp.response(200, SwapSchema)
+    @blp.endpoint("nurse", response=SwapSchema)
     def delete(self, swap_id):
         """Withdraw my offer while it is open"""
         return swaps.cancel_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())
@@ -319,9 +269,8 @@ class SwapByIdViews(MethodView):
 
 @blp.route("/swaps/<int:swap_id>/take")
 class SwapTakeViews(MethodView):
-    @blp.auth("nurse")
-    @blp.response(200, SwapSchema)
-    @blp.alt_response(409, description="Taking it would break a rule for one of the two (the Dutch text is the message)")
+    @blp.endpoint("nurse", response=SwapSchema,
+                  alt={409: "Taking it would break a rule for one of the two (the Dutch text is the message)"})
     def post(self, swap_id):
         """Take a colleague's offered shift (checked against every rule for both of us)"""
         return swaps.take_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())
@@ -329,9 +278,7 @@ class SwapTakeViews(MethodView):
 
 @blp.route("/swaps/<int:swap_id>/approve")
 class SwapApproveViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.response(200, SwapSchema)
-    @blp.alt_response(409, description="Not taken, or it now breaks a rule")
+    @blp.endpoint(*LEAD, response=SwapSchema, alt={409: "Not taken, or it now breaks a rule"})
     def post(self, swap_id):
         """Approve a taken swap: the shift moves to the taker"""
         return swaps.approve_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())
@@ -339,8 +286,7 @@ class SwapApproveViews(MethodView):
 
 @blp.route("/swaps/<int:swap_id>/refuse")
 class SwapRefuseViews(MethodView):
-    @blp.auth(*LEAD)
-    @blp.response(200, SwapSchema)
+    @blp.endpoint(*LEAD, response=SwapSchema)
     def post(self, swap_id):
         """Refuse an open swap"""
         return swaps.refuse_swap(get_session(), actor=current_actor(), swap_id=swap_id, now=get_clock().now())

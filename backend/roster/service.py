@@ -11,24 +11,13 @@ from backend.roster import history
 from backend.roster.access import plannable_nurse, check_team, get_row, own_team, team_row
 from backend.roster.ical import shifts_to_ical
 from backend.roster.models import (
-    RosterAssignment,
-    RosterContract,
-    RosterShiftType,
-    RosterTeamRules,
-    RosterUnavailability,
-    RosterWish,
+    RosterAssignment, RosterContract, RosterShiftType, RosterTeamRules, RosterUnavailability, RosterWish,
 )
 from backend.roster.planning import Shift, Wish, WorkingTimeRules, expand_shifts
 from backend.roster.problem import (
-    DEFAULT_CONTRACT_HOURS,
-    adopted_rows,
-    contract_hours,
-    team_nurses,
-    team_rules,
-    team_shift_types,
-    to_shift_type,
+    DEFAULT_CONTRACT_HOURS, adopted_rows, contract_hours, team_nurses, team_rules, team_shift_types, to_shift_type,
 )
-from backend.roster.rules import wish_met
+from backend.roster.rule_base import wish_met
 from backend.timeutil import AMSTERDAM
 
 WEEK = timedelta(days=7)

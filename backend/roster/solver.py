@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from backend.roster.planning import Assignment, RosterProblem
-from backend.roster.rules import (
-    COVERAGE, HARD_RULES, blocking, check_plan, is_night, is_weekend, nurse_name, wish_met, wish_shifts,
-)
+from backend.roster.rule_base import blocking, is_night, is_weekend, nurse_name, wish_met, wish_shifts
+from backend.roster.rules import COVERAGE, HARD_RULES, check_plan
 
 SCALE = 10  # fairness targets are fractional; count them in tenths
 

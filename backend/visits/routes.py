@@ -1,6 +1,7 @@
 """Visits, vitals, notes, handovers (and their shared links), wishes, portal links, the portal and sync.
 
-Writes a phone may replay are `@blp.idempotent`: a replay gets the stored answer, byte for byte.
+Writes a phone may replay are idempotent (`@blp.endpoint(idempotent=…)`): a replay gets the stored answer, byte
+for byte.
 """
 from flask import current_app, request
 from flask.views import MethodView
@@ -35,21 +36,23 @@ def _restore_share_link(session, answer: dict) -> dict:
     return handovers.with_share_link(session, answer=answer, share_key=_share_key(), base_url=_base_url())
 
 
+# Replayable writes: a replay of a visit's write is audited for the visit's client (the phone's outbox always
+# sends a key for the ones it queues); a handover's share link is never stored, a replay derives it again.
+VISIT_WRITE = {"required": False, "client_of": service.client_of_answer}
+OUTBOX_WRITE = {**VISIT_WRITE, "required": True}
+SHARE_LINK_WRITE = {"required": False, "secret_fields": handovers.SHARE_FIELDS, "restore": _restore_share_link}
+
+
 # -- visits --------------------------------------------------------------------------------------
 
 @blp.route("/visits")
 class VisitViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(VisitQueryArgsSchema, location="query")
-    @blp.response(200, VisitSchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=VisitQueryArgsSchema, response=VisitSchema(many=True))
     def get(self, args):
         """List the team's visits of a call (?call_id=) or a client (?client_id=)"""
         return service.list_visits(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth("nurse")
-    @blp.arguments(VisitCreateSchema)
-    @blp.idempotent(required=True, client_of=service.client_of_answer)
-    @blp.response(201, VisitSchema)
+    @blp.endpoint("nurse", body=VisitCreateSchema, status=201, response=VisitSchema, idempotent=OUTBOX_WRITE)
     def post(self, data):
         """Open the visit of the call you hold (Idempotency-Key required)"""
         return service.create_visit(get_session(), actor=current_actor(), data=data, now=get_clock().now())
@@ -57,17 +60,13 @@ class VisitViews(MethodView):
 
 @blp.route("/visits/<uuid:visit_id>")
 class VisitByIdViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, VisitSchema)
+    @blp.endpoint(*TEAM_ROLES, response=VisitSchema)
     def get(self, visit_id):
         """Read a visit with its vitals, notes and the client's wishes"""
         return service.get_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), now=get_clock().now())
 
-    @blp.auth("nurse")
-    @blp.arguments(VisitPatchSchema)
-    @blp.idempotent(required=False, client_of=service.client_of_answer)
-    @blp.response(200, VisitSchema)
-    @blp.alt_response(409, description="Stale version: the body's `current` is the server copy")
+    @blp.endpoint("nurse", body=VisitPatchSchema, response=VisitSchema, idempotent=VISIT_WRITE,
+                  alt={409: "Stale version: the body's `current` is the server copy"})
     def patch(self, data, visit_id):
         """Edit your visit, naming the version you based it on"""
         return service.update_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
@@ -76,10 +75,7 @@ class VisitByIdViews(MethodView):
 
 @blp.route("/visits/<uuid:visit_id>/vitals")
 class VitalsViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(VitalsCreateSchema)
-    @blp.idempotent(required=True, client_of=service.client_of_answer)
-    @blp.response(201, VitalsSchema)
+    @blp.endpoint("nurse", body=VitalsCreateSchema, status=201, response=VitalsSchema, idempotent=OUTBOX_WRITE)
     def post(self, data, visit_id):
         """Record a set of vital signs; NEWS2 comes back (Idempotency-Key required)"""
         return service.add_vitals(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
@@ -88,10 +84,7 @@ class VitalsViews(MethodView):
 
 @blp.route("/visits/<uuid:visit_id>/notes")
 class NoteViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(NoteCreateSchema)
-    @blp.idempotent(required=False, client_of=service.client_of_answer)
-    @blp.response(201, NoteSchema)
+    @blp.endpoint("nurse", body=NoteCreateSchema, status=201, response=NoteSchema, idempotent=VISIT_WRITE)
     def post(self, data, visit_id):
         """Append a note to your visit"""
         return service.add_note(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
@@ -100,10 +93,7 @@ class NoteViews(MethodView):
 
 @blp.route("/visits/<uuid:visit_id>/complete")
 class VisitCompleteViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(VisitCompleteSchema)
-    @blp.idempotent(required=False, client_of=service.client_of_answer)
-    @blp.response(200, VisitSchema)
+    @blp.endpoint("nurse", body=VisitCompleteSchema, response=VisitSchema, idempotent=VISIT_WRITE)
     def post(self, data, visit_id):
         """Record the outcome: the call completes and you are available again"""
         return service.complete_visit(get_session(), actor=current_actor(), visit_id=str(visit_id), data=data,
@@ -114,17 +104,13 @@ class VisitCompleteViews(MethodView):
 
 @blp.route("/handovers")
 class HandoverViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(HandoverQueryArgsSchema, location="query")
-    @blp.response(200, HandoverSchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, query=HandoverQueryArgsSchema, response=HandoverSchema(many=True))
     def get(self, args):
         """List handovers: of a visit (?visit_id=), or unconfirmed (?unacknowledged=true)"""
         return handovers.list_handovers(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(HandoverCreateSchema)
-    @blp.idempotent(required=False, secret_fields=handovers.SHARE_FIELDS, restore=_restore_share_link)
-    @blp.response(201, HandoverCreatedSchema)
+    @blp.endpoint(*TEAM_ROLES, body=HandoverCreateSchema, status=201, response=HandoverCreatedSchema,
+                  idempotent=SHARE_LINK_WRITE)
     def post(self, data):
         """Write a warm SBAR handover; the answer holds its share link (shown once)"""
         return handovers.create_handover(get_session(), actor=current_actor(), data=data, now=get_clock().now(),
@@ -133,8 +119,7 @@ class HandoverViews(MethodView):
 
 @blp.route("/handovers/<uuid:handover_id>")
 class HandoverByIdViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, TeamHandoverSchema)
+    @blp.endpoint(*TEAM_ROLES, response=TeamHandoverSchema)
     def get(self, handover_id):
         """Read a handover, whether it was confirmed and the physician's advice it shows"""
         return handovers.get_handover(get_session(), actor=current_actor(), handover_id=str(handover_id),
@@ -143,8 +128,7 @@ class HandoverByIdViews(MethodView):
 
 @blp.route("/handovers/<uuid:handover_id>/revoke")
 class HandoverRevokeViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, HandoverSchema)
+    @blp.endpoint(*TEAM_ROLES, response=HandoverSchema)
     def post(self, handover_id):
         """Revoke a handover's share link"""
         return handovers.revoke_handover(get_session(), actor=current_actor(), handover_id=str(handover_id),
@@ -153,8 +137,7 @@ class HandoverRevokeViews(MethodView):
 
 @blp.route("/handovers/<uuid:handover_id>/fhir")
 class HandoverFhirViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, FhirBundleSchema, content_type="application/fhir+json",
+    @blp.endpoint(*TEAM_ROLES, response=FhirBundleSchema, content_type="application/fhir+json",
                   description="A FHIR STU3 Bundle of type document")
     def get(self, handover_id):
         """Export a handover as a FHIR STU3 document Bundle (eOverdracht)"""
@@ -164,9 +147,8 @@ class HandoverFhirViews(MethodView):
 
 @blp.route("/shared/handovers/<string:token>")
 class SharedHandoverViews(MethodView):
-    @blp.arguments(TokenPathSchema, location="path")
-    @blp.response(200, SharedHandoverSchema)
-    @blp.alt_response(404, description="Unknown, expired or revoked link")
+    @blp.endpoint(public=True, path=TokenPathSchema, response=SharedHandoverSchema,
+                  alt={404: "Unknown, expired or revoked link"})
     def get(self, _path, token):
         """Read a handover through its link (no account)"""
         return handovers.shared_view(get_session(), token=token, now=get_clock().now(), meta=request_meta())
@@ -174,10 +156,8 @@ class SharedHandoverViews(MethodView):
 
 @blp.route("/shared/handovers/<string:token>/acknowledge")
 class SharedHandoverAckViews(MethodView):
-    @blp.arguments(TokenPathSchema, location="path")
-    @blp.arguments(AcknowledgeSchema)
-    @blp.response(200, AcknowledgementSchema)
-    @blp.alt_response(404, description="Unknown, expired or revoked link")
+    @blp.endpoint(public=True, path=TokenPathSchema, body=AcknowledgeSchema, response=AcknowledgementSchema,
+                  alt={404: "Unknown, expired or revoked link"})
     def post(self, _path, data, token):
         """Confirm receipt of a handover (who and when go back to the nurse)"""
         return handovers.acknowledge(get_session(), token=token, name=data["name"], now=get_clock().now(),
@@ -188,16 +168,13 @@ class SharedHandoverAckViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/wishes")
 class WishesViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, WishesWithContactsSchema)
+    @blp.endpoint(*TEAM_ROLES, response=WishesWithContactsSchema)
     def get(self, client_id):
         """Read a client's wishes (advance care planning) and contacts"""
         return wishes.get_wishes(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now())
 
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(WishesUpdateSchema)
-    @blp.response(200, WishesWithContactsSchema)
-    @blp.alt_response(409, description="Stale version: the body's `current` is the server copy")
+    @blp.endpoint(*TEAM_ROLES, body=WishesUpdateSchema, response=WishesWithContactsSchema,
+                  alt={409: "Stale version: the body's `current` is the server copy"})
     def put(self, data, client_id):
         """Record or change a client's wishes (name the version you based a change on)"""
         return wishes.update_wishes(get_session(), actor=current_actor(), client_id=client_id, data=data,
@@ -206,9 +183,7 @@ class WishesViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/contacts")
 class ContactViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(ContactCreateSchema)
-    @blp.response(201, ContactSchema)
+    @blp.endpoint(*TEAM_ROLES, body=ContactCreateSchema, status=201, response=ContactSchema)
     def post(self, data, client_id):
         """Add a mantelzorger or other contact, and how they want to be involved"""
         return wishes.add_contact(get_session(), actor=current_actor(), client_id=client_id, data=data,
@@ -217,8 +192,7 @@ class ContactViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/contacts/<uuid:contact_id>")
 class ContactByIdViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(204)
+    @blp.endpoint(*TEAM_ROLES, status=204)
     def delete(self, client_id, contact_id):
         """Remove a contact from the client's network"""
         wishes.remove_contact(get_session(), actor=current_actor(), client_id=client_id,
@@ -229,15 +203,12 @@ class ContactByIdViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/portal-links")
 class PortalLinkViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(200, PortalLinkSummarySchema(many=True))
+    @blp.endpoint(*TEAM_ROLES, response=PortalLinkSummarySchema(many=True))
     def get(self, client_id):
         """List a client's portal links (tokens are never shown again)"""
         return portal.list_links(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now())
 
-    @blp.auth(*TEAM_ROLES)
-    @blp.arguments(PortalLinkCreateSchema)
-    @blp.response(201, PortalLinkSchema)
+    @blp.endpoint(*TEAM_ROLES, body=PortalLinkCreateSchema, status=201, response=PortalLinkSchema)
     def post(self, data, client_id):
         """Give the client or a mantelzorger a read-only link to the client's own record"""
         return portal.create_link(get_session(), actor=current_actor(), client_id=client_id, now=get_clock().now(),
@@ -246,8 +217,7 @@ class PortalLinkViews(MethodView):
 
 @blp.route("/clients/<int:client_id>/portal-links/<uuid:link_id>")
 class PortalLinkByIdViews(MethodView):
-    @blp.auth(*TEAM_ROLES)
-    @blp.response(204)
+    @blp.endpoint(*TEAM_ROLES, status=204)
     def delete(self, client_id, link_id):
         """Revoke a portal link: its token stops working at once"""
         portal.revoke_link(get_session(), actor=current_actor(), client_id=client_id, link_id=str(link_id),
@@ -256,9 +226,8 @@ class PortalLinkByIdViews(MethodView):
 
 @blp.route("/portal/<string:token>")
 class PortalViews(MethodView):
-    @blp.arguments(TokenPathSchema, location="path")
-    @blp.response(200, PortalSchema)
-    @blp.alt_response(404, description="Unknown, expired or revoked link")
+    @blp.endpoint(public=True, path=TokenPathSchema, response=PortalSchema,
+                  alt={404: "Unknown, expired or revoked link"})
     def get(self, _path, token):
         """Read your own record: calls, visits, handovers, wishes, and who looked at it"""
         return portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta())
@@ -268,9 +237,7 @@ class PortalViews(MethodView):
 
 @blp.route("/sync/pull")
 class SyncPullViews(MethodView):
-    @blp.auth("nurse")
-    @blp.arguments(SyncPullArgsSchema, location="query")
-    @blp.response(200, SyncPullSchema)
+    @blp.endpoint("nurse", query=SyncPullArgsSchema, response=SyncPullSchema)
     def get(self, args):
         """Your own current work changed since the cursor (calls, clients, wishes, visits, handovers)"""
         return sync.pull(get_session(), actor=current_actor(), cursor=args["cursor"], now=get_clock().now())

@@ -9,7 +9,8 @@ from backend.roster.planning import (
     Assignment, Nurse, RosterProblem, ShiftType, SkillNeed, Unavailability, Wish, WorkingTimeRules, expand_shifts,
     make_shift,
 )
-from backend.roster.rules import check_plan, is_night, is_weekend
+from backend.roster.rule_base import is_night, is_weekend
+from backend.roster.rules import check_plan
 from backend.roster.solver import PlanningError, solve
 
 EVENING = ShiftType("evening", "Avonddienst", time(15), time(23))
