@@ -173,3 +173,17 @@ def get_or_404(session: Session, model, ident, message: str):
     if row is None:
         raise errors.NotFound(message)
     return row
+
+
+def reads_through(field: str):
+    """Return a `__getattr__` for a dataclass around a model (its field `field`): what the dataclass does not hold
+    itself is read from the model, so a service answers with model + extras and the model's schema dumps both."""
+
+    def __getattr__(self, name):
+        try:
+            model = self.__dict__[field]
+        except KeyError:  # not set yet (while copying or unpickling): no model to read through
+            raise AttributeError(name) from None
+        return getattr(model, name)
+
+    return __getattr__

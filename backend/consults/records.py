@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from backend.consults.models import Consult
+from backend.db import reads_through
 from backend.identity.models import User
 from backend.timeutil import AMSTERDAM
 
@@ -15,8 +16,7 @@ class VisitConsult:
     consult: Consult
     physician_name: str | None
 
-    def __getattr__(self, name):
-        return getattr(self.consult, name)
+    __getattr__ = reads_through("consult")
 
 
 def consults_of_visit(session: Session, *, visit_id: str) -> list[VisitConsult]:

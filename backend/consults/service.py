@@ -16,7 +16,7 @@ from backend.audit import service as audit
 from backend.clients import visibility
 from backend.clients.models import Client
 from backend.consults.models import Consult, ConsultAsk
-from backend.db import advance, get_or_404
+from backend.db import advance, get_or_404, reads_through
 from backend.dispatch import escalation
 from backend.dispatch.models import Call
 from backend.identity.models import User
@@ -43,8 +43,7 @@ class ConsultView:
     latest_vitals: VitalSigns | None
     wishes: Wishes
 
-    def __getattr__(self, name):
-        return getattr(self.consult, name)
+    __getattr__ = reads_through("consult")
 
     @property
     def nurse_name(self) -> str:

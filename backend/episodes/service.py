@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from backend import errors, vocab
 from backend.audit import service as audit
 from backend.clients.models import Client
-from backend.db import advance, get_or_404
+from backend.db import advance, get_or_404, reads_through
 from backend.dispatch import planned
 from backend.dispatch.models import Call
 from backend.episodes import burden, ediz
@@ -100,8 +100,7 @@ class EpisodeView:
     ediz: EdizTrend
     signals: list[Signal]
 
-    def __getattr__(self, name):
-        return getattr(self.episode, name)
+    __getattr__ = reads_through("episode")
 
 
 def _summary(visit: Visit, latest: VitalSigns | None) -> str:
@@ -392,8 +391,7 @@ class EdizRecorded:
     previous_score: int | None
     signal: str | None
 
-    def __getattr__(self, name):
-        return getattr(self.row, name)
+    __getattr__ = reads_through("row")
 
 
 def record_ediz(session: Session, *, actor, visit_id: str, data: dict, now: datetime) -> EdizRecorded:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.db import reads_through
 from backend.roster import history
 from backend.roster.gaps import unfilled_entry
 from backend.roster.models import RosterAssignment, RosterProposal
@@ -27,8 +28,7 @@ class Proposal:
     row: RosterProposal
     violations: list[Violation] = field(default_factory=list)
 
-    def __getattr__(self, name):
-        return getattr(self.row, name)
+    __getattr__ = reads_through("row")
 
 
 def _check_period(start_date: date, end_date: date) -> None:

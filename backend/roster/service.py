@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, select
 
 from backend import errors
+from backend.db import reads_through
 from backend.identity.models import User
 from backend.roster import history
 from backend.roster.access import plannable_nurse, check_team, get_row, own_team, team_row
@@ -40,8 +41,7 @@ class NamedAssignment:
     row: RosterAssignment
     nurse_name: str | None
 
-    def __getattr__(self, name):
-        return getattr(self.row, name)
+    __getattr__ = reads_through("row")
 
 
 # --- shift types, nurses and contracts ---------------------------------------------------------
@@ -157,8 +157,7 @@ class WishStatus:
     nurse_name: str | None
     met: bool | None
 
-    def __getattr__(self, name):
-        return getattr(self.row, name)
+    __getattr__ = reads_through("row")
 
 
 def to_wish(row: RosterWish) -> Wish:

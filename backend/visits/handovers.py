@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
-from backend.db import get_or_404
+from backend.db import get_or_404, reads_through
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.consults.records import advice_lines
@@ -31,8 +31,7 @@ class NewHandover:
     share_token: str
     share_url: str
 
-    def __getattr__(self, name):
-        return getattr(self.handover, name)
+    __getattr__ = reads_through("handover")
 
 
 @dataclass
@@ -42,8 +41,7 @@ class TeamHandover:
     handover: Handover
     consult_advice: list[str] = dataclass_field(default_factory=list)
 
-    def __getattr__(self, name):
-        return getattr(self.handover, name)
+    __getattr__ = reads_through("handover")
 
 
 @dataclass
@@ -58,8 +56,7 @@ class SharedHandover:
     latest_vitals: VitalSigns | None
     consult_advice: list[str] = dataclass_field(default_factory=list)  # the on-call physician's advice
 
-    def __getattr__(self, name):
-        return getattr(self.handover, name)
+    __getattr__ = reads_through("handover")
 
 
 def _call_event(session: Session, *, handover: Handover, type: str, now: datetime, actor_id: int | None,

@@ -10,6 +10,7 @@ from backend import errors
 from backend.audit import service as audit
 from backend.audit.models import AuditEvent
 from backend.clients.models import Client
+from backend.db import reads_through
 from backend.dispatch.models import Call
 from backend.visits.access import deny, digest, visible_client
 from backend.visits.models import ClientContact, Handover, PortalLink, Visit
@@ -27,8 +28,7 @@ class NewPortalLink:
     token: str
     url: str
 
-    def __getattr__(self, name):
-        return getattr(self.link, name)
+    __getattr__ = reads_through("link")
 
 
 @dataclass

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
-from backend.db import get_or_404
+from backend.db import get_or_404, reads_through
 from backend.audit import service as audit
 from backend.clients.models import Client
 from backend.consults.records import VisitConsult, consults_of_visit
@@ -40,8 +40,7 @@ class VisitRecord:
     # asked of the on-call physician, with her advice
     consults: list[VisitConsult] = dataclass_field(default_factory=list)
 
-    def __getattr__(self, name):
-        return getattr(self.visit, name)
+    __getattr__ = reads_through("visit")
 
     @property
     def latest_vitals(self) -> VitalSigns | None:
