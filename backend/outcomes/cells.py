@@ -10,43 +10,32 @@ with numpy, when a figure needs them: a year of a region is ~100,000 responses, 
 json would take a few hundred milliseconds over.
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from sqlmodel import Field
 
 from backend.outcomes import queries
+from backend.outcomes.models import OutcomeCounts
 
 # Upper bounds of the response distribution, in % of the call's own target (the last bin is open).
 DISTRIBUTION_PCT = (25, 50, 75, 100, 125, 150, 200, 300)
-COUNTS = ("calls", "cancelled", "completed", "on_site", "within_target", "handovers", "acknowledged", "offered",
-          "first_offer_accepted", "escalations", "recalls_72h", "recalls_30d")
+COUNTS = tuple(OutcomeCounts.model_fields)
 LISTS = ("response_minutes", "target_minutes", "ack_minutes")
 # Stored durations: little-endian IEEE doubles, the very floats the queries returned.
 PACKED = np.dtype("<f8")
 
 
-@dataclass
-class Cell:
-    calls: int = 0
-    cancelled: int = 0
-    completed: int = 0
-    on_site: int = 0
-    within_target: int = 0
-    handovers: int = 0
-    acknowledged: int = 0
-    offered: int = 0
-    first_offer_accepted: int = 0
-    escalations: int = 0
-    recalls_72h: int = 0
-    recalls_30d: int = 0
-    outcomes: dict[str, int] = field(default_factory=dict)
+class Cell(OutcomeCounts):
+    """One bucket's calls in memory: the counts, and what a stored day packs (`OutcomeDay`)."""
+
+    outcomes: dict[str, int] = Field(default_factory=dict)
     # Responses per bin of DISTRIBUTION_PCT (and one above the last).
-    distribution: list[int] = field(default_factory=lambda: [0] * (len(DISTRIBUTION_PCT) + 1))
+    distribution: list[int] = Field(default_factory=lambda: [0] * (len(DISTRIBUTION_PCT) + 1))
     # Chunks of durations in minutes (each a list or an array of floats); `ordered` joins and sorts them.
-    response_minutes: list = field(default_factory=list)
-    target_minutes: list = field(default_factory=list)
-    ack_minutes: list = field(default_factory=list)
+    response_minutes: list = Field(default_factory=list)
+    target_minutes: list = Field(default_factory=list)
+    ack_minutes: list = Field(default_factory=list)
 
     def add(self, other: "Cell") -> None:
         """Add another cell's calls to this one."""

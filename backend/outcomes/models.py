@@ -29,18 +29,10 @@ IX_HANDOVERS_CALL_ACK = sa.Index("ix_handovers_call_ack", Handover.call_id, Hand
                                  Handover.acknowledged_at)
 
 
-class OutcomeDay(SQLModel, table=True):
-    """The cell (`cells.Cell`) of one team's calls of one urgency created on one day (Amsterdam time).
+class OutcomeCounts(SQLModel):
+    """The counts of a bucket of one team's calls of one urgency: what a stored day (`OutcomeDay`) and a cell
+    in memory (`cells.Cell`) share, so both add up the same way."""
 
-    Written only by the clock job `outcomes.rollup`; a day's rows are replaced whole. The lists are the exact
-    minutes the live queries compute, sorted, so percentiles over stored days equal those over the calls.
-    """
-
-    __tablename__ = "outcome_days"
-
-    day: date = Field(primary_key=True)
-    team: str = Field(primary_key=True, max_length=16)
-    urgency: str = Field(primary_key=True, max_length=2)
     calls: int = 0
     cancelled: int = 0
     completed: int = 0
@@ -53,6 +45,20 @@ class OutcomeDay(SQLModel, table=True):
     escalations: int = 0
     recalls_72h: int = 0
     recalls_30d: int = 0
+
+
+class OutcomeDay(OutcomeCounts, table=True):
+    """The cell (`cells.Cell`) of one team's calls of one urgency created on one day (Amsterdam time).
+
+    Written only by the clock job `outcomes.rollup`; a day's rows are replaced whole. The lists are the exact
+    minutes the live queries compute, sorted, so percentiles over stored days equal those over the calls.
+    """
+
+    __tablename__ = "outcome_days"
+
+    day: date = Field(primary_key=True)
+    team: str = Field(primary_key=True, max_length=16)
+    urgency: str = Field(primary_key=True, max_length=2)
     outcomes: dict = Field(default_factory=dict, sa_type=JSON)
     distribution: list = Field(default_factory=list, sa_type=JSON)
     # Sorted durations in minutes, packed as little-endian doubles (cells.pack): exact, and read in microseconds.

@@ -18,13 +18,18 @@ def _by_urgency(nested):
     return ma.fields.Dict(keys=ma.fields.String(validate=validate.OneOf(vocab.URGENCIES)), values=nested)
 
 
-class UrgencyResponseSchema(ma.Schema):
-    calls = ma.fields.Integer()
+class _ResponseFiguresSchema(ma.Schema):
+    """The response figures of a set of calls: the period's, and each urgency's."""
+
     on_site = ma.fields.Integer()
     within_target = ma.fields.Integer()
     within_target_pct = ma.fields.Float(allow_none=True)
     p50_minutes = ma.fields.Float(allow_none=True)
     p90_minutes = ma.fields.Float(allow_none=True)
+
+
+class UrgencyResponseSchema(_ResponseFiguresSchema):
+    calls = ma.fields.Integer()
     target_minutes = ma.fields.Float(allow_none=True)
 
 
@@ -33,12 +38,7 @@ class DistributionBinSchema(ma.Schema):
     counts = _by_urgency(ma.fields.Integer())
 
 
-class ResponseSchema(ma.Schema):
-    on_site = ma.fields.Integer()
-    within_target = ma.fields.Integer()
-    within_target_pct = ma.fields.Float(allow_none=True)
-    p50_minutes = ma.fields.Float(allow_none=True)
-    p90_minutes = ma.fields.Float(allow_none=True)
+class ResponseSchema(_ResponseFiguresSchema):
     by_urgency = _by_urgency(ma.fields.Nested(UrgencyResponseSchema))
     distribution = ma.fields.List(ma.fields.Nested(DistributionBinSchema))
 

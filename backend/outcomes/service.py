@@ -50,13 +50,27 @@ MAX_DAYS = 731
 
 
 @dataclass
-class UrgencyResponse:
-    calls: int = 0
+class ResponseFigures:
+    """How fast a set of calls was answered (`fill` reads them from a cell)."""
+
     on_site: int = 0
     within_target: int = 0
     within_target_pct: float | None = None
     p50_minutes: float | None = None
     p90_minutes: float | None = None
+
+    def fill(self, cell: Cell):
+        """Set these figures from `cell`'s calls; return self."""
+        minutes = cell.ordered("response_minutes")
+        self.on_site, self.within_target = cell.on_site, cell.within_target
+        self.within_target_pct = pct(cell.within_target, cell.on_site)
+        self.p50_minutes, self.p90_minutes = percentile_of_sorted(minutes, 0.5), percentile_of_sorted(minutes, 0.9)
+        return self
+
+
+@dataclass
+class UrgencyResponse(ResponseFigures):
+    calls: int = 0
     target_minutes: float | None = None
 
 
@@ -67,12 +81,7 @@ class DistributionBin:
 
 
 @dataclass
-class Response:
-    on_site: int = 0
-    within_target: int = 0
-    within_target_pct: float | None = None
-    p50_minutes: float | None = None
-    p90_minutes: float | None = None
+class Response(ResponseFigures):
     by_urgency: dict[str, UrgencyResponse] = field(default_factory=dict)
     distribution: list[DistributionBin] = field(default_factory=list)
 
@@ -255,17 +264,10 @@ def _fill(f: Figures, by_urgency: dict[str, Cell]) -> None:
             continue
         total.add(cell)
         f.calls.by_urgency[urgency] = cell.calls
-        minutes = cell.ordered("response_minutes")
         r.by_urgency[urgency] = UrgencyResponse(
-            calls=cell.calls, on_site=cell.on_site, within_target=cell.within_target,
-            within_target_pct=pct(cell.within_target, cell.on_site),
-            p50_minutes=percentile_of_sorted(minutes, 0.5), p90_minutes=percentile_of_sorted(minutes, 0.9),
-            target_minutes=percentile_of_sorted(cell.ordered("target_minutes"), 0.5))
+            calls=cell.calls, target_minutes=percentile_of_sorted(cell.ordered("target_minutes"), 0.5)).fill(cell)
     f.calls.total, f.cancelled, f.completed = total.calls, total.cancelled, total.completed
-    r.on_site, r.within_target = total.on_site, total.within_target
-    r.within_target_pct = pct(r.within_target, r.on_site)
-    minutes = total.ordered("response_minutes")
-    r.p50_minutes, r.p90_minutes = percentile_of_sorted(minutes, 0.5), percentile_of_sorted(minutes, 0.9)
+    r.fill(total)
     r.distribution = [DistributionBin(upto_pct=upto, counts={u: 0 for u in vocab.URGENCIES})
                       for upto in (*DISTRIBUTION_PCT, None)]
     for urgency, cell in by_urgency.items():
