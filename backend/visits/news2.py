@@ -17,44 +17,35 @@ class News2:
     parameters: dict[str, int]
 
 
+# Chart 1, one row per parameter: (the highest value of a band, its score) from low to high, and the score
+# above the last band.
+RESP_RATE = ((8, 3), (11, 1), (20, 0), (24, 2)), 3
+SPO2_SCALE_1 = ((91, 3), (93, 2), (95, 1)), 0
+SPO2_SCALE_2_ON_AIR = ((83, 3), (85, 2), (87, 1)), 0  # ≥ 88 on air scores 0
+SPO2_SCALE_2_ON_OXYGEN = ((83, 3), (85, 2), (87, 1), (92, 0), (94, 1), (96, 2)), 3
+SYSTOLIC_BP = ((90, 3), (100, 2), (110, 1), (219, 0)), 3
+PULSE = ((40, 3), (50, 1), (90, 0), (110, 1), (130, 2)), 3
+TEMPERATURE = ((Decimal("35.0"), 3), (Decimal("36.0"), 1), (Decimal("38.0"), 0), (Decimal("39.0"), 1)), 2
+
+
+def _chart(value, row) -> int:
+    """Score `value` on a row of the chart."""
+    bands, above = row
+    return next((score for upto, score in bands if value <= upto), above)
+
+
 def score_resp_rate(rate: int) -> int:
     """Score the respiration rate per minute."""
-    if rate <= 8:
-        return 3
-    if rate <= 11:
-        return 1
-    if rate <= 20:
-        return 0
-    if rate <= 24:
-        return 2
-    return 3
+    return _chart(rate, RESP_RATE)
 
 
 def score_spo2(spo2: int, *, on_oxygen: bool, scale: int = 1) -> int:
     """Score SpO2 on scale 1, or on scale 2 (hypercapnic respiratory failure, prescribed target 88–92%)."""
     if scale == 1:
-        if spo2 <= 91:
-            return 3
-        if spo2 <= 93:
-            return 2
-        if spo2 <= 95:
-            return 1
-        return 0
+        return _chart(spo2, SPO2_SCALE_1)
     if scale != 2:
         raise ValueError("SpO2 scale is 1 or 2")
-    if spo2 <= 83:
-        return 3
-    if spo2 <= 85:
-        return 2
-    if spo2 <= 87:
-        return 1
-    if spo2 <= 92 or not on_oxygen:
-        return 0  # 88–92, or ≥93 on air
-    if spo2 <= 94:
-        return 1
-    if spo2 <= 96:
-        return 2
-    return 3
+    return _chart(spo2, SPO2_SCALE_2_ON_OXYGEN if on_oxygen else SPO2_SCALE_2_ON_AIR)
 
 
 def score_air_or_oxygen(on_oxygen: bool) -> int:
@@ -64,30 +55,12 @@ def score_air_or_oxygen(on_oxygen: bool) -> int:
 
 def score_systolic_bp(systolic: int) -> int:
     """Score the systolic blood pressure in mmHg."""
-    if systolic <= 90:
-        return 3
-    if systolic <= 100:
-        return 2
-    if systolic <= 110:
-        return 1
-    if systolic <= 219:
-        return 0
-    return 3
+    return _chart(systolic, SYSTOLIC_BP)
 
 
 def score_pulse(rate: int) -> int:
     """Score the pulse per minute."""
-    if rate <= 40:
-        return 3
-    if rate <= 50:
-        return 1
-    if rate <= 90:
-        return 0
-    if rate <= 110:
-        return 1
-    if rate <= 130:
-        return 2
-    return 3
+    return _chart(rate, PULSE)
 
 
 def score_consciousness(level: str) -> int:
@@ -99,16 +72,7 @@ def score_consciousness(level: str) -> int:
 
 def score_temperature(celsius: float) -> int:
     """Score the temperature in °C, read to one decimal as on the chart."""
-    t = Decimal(str(celsius)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if t <= Decimal("35.0"):
-        return 3
-    if t <= Decimal("36.0"):
-        return 1
-    if t <= Decimal("38.0"):
-        return 0
-    if t <= Decimal("39.0"):
-        return 1
-    return 2
+    return _chart(Decimal(str(celsius)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), TEMPERATURE)
 
 
 def band_for(total: int, parameters: dict[str, int]) -> str:
