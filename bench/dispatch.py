@@ -14,7 +14,8 @@ Procfile's settings, and then measures:
      team with that many open calls (half of them offered) while the cycle runs, polling every 4 s as the
      PWA does, the old way (`old`: the list, then `GET /api/calls/{id}/events` for every offered call) and
      the new way (`new`: one `GET /api/calls?updated_since=…&include=events`); requests/s and the audit rows
-     the boards caused per minute (--board-modes old,new; --boards 0 skips it);
+     the boards caused per minute (--board-modes old,new; --boards 0 skips it). With --board-team CODE the boards
+     watch a team of their own (seeded), so the cycle does not change their picture;
   4. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings.
 Figures are printed, never asserted. The PostgreSQL database named by --pg-url is wiped.
 
@@ -92,7 +93,8 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
-def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: int = 0) -> dict:
+def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: int = 0,
+         board_team: str = "acute") -> dict:
     """Migrate with the real CLI, then seed users, tokens and subscriptions; return the tokens."""
     subprocess.run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
@@ -116,6 +118,8 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: in
     with Session(engine) as session:
         identity.ensure_teams(session)
         session.get(Team, "fact").auto_offer = True  # the call-to-push phase raises calls for 'fact'
+        if session.get(Team, board_team) is None:  # boards on a team of their own: the cycle leaves it alone
+            session.add(Team(code=board_team, name=f"Bordteam {board_team}", kind="acute"))
         hap_org = Organisation(name="HAP Bench", kind="hap")
         session.add(hap_org)
         session.commit()
@@ -128,9 +132,11 @@ def seed(url: str, env: dict, *, nurses: int, receiver: PushReceiver, boards: in
                  team="fact", created_at=now),
         ]
         staff += [User(username=f"board-{i}", password_hash=password_hash, role="coordinator",
-                       name=f"Coördinator bord {i}", team="acute", created_at=now) for i in range(boards)]
+                       name=f"Coördinator bord {i}", team=board_team, created_at=now) for i in range(boards)]
         session.add_all(staff)
-        for team, count in (("acute", nurses), ("fact", 20)):
+        teams = {"acute": nurses, "fact": 20}
+        teams.setdefault(board_team, 30)
+        for team, count in teams.items():
             for i in range(count):
                 lat = CENTRE[0] + rng.uniform(-0.15, 0.15)
                 lon = CENTRE[1] + rng.uniform(-0.25, 0.25)
@@ -345,15 +351,15 @@ def call_to_push(base: str, tokens: dict, receiver: PushReceiver, *, clients: in
 BOARD_POLL_SECONDS = 4.0  # pwa/src/calls.js POLL_MS
 
 
-def open_board_calls(base: str, tokens: dict, *, calls: int) -> list[int]:
+def open_board_calls(base: str, tokens: dict, *, calls: int, team: str) -> list[int]:
     """Raise `calls` open calls on the board's team and offer half of them (a nurse each); return their ids."""
     hap = requests.Session()
     hap.headers["Authorization"] = f"Bearer {tokens['hap']}"
-    coord = requests.Session()
-    coord.headers["Authorization"] = f"Bearer {tokens['coord']}"
+    coord = requests.Session()  # one of the boards' coordinators (of the boards' team)
+    coord.headers["Authorization"] = f"Bearer {next(iter(tokens['boards'].values()))}"
     ids = []
     for i in range(calls):
-        response = hap.post(base + "/api/calls", json=new_call("acute", 500000 + i), timeout=60)
+        response = hap.post(base + "/api/calls", json=new_call(team, 500000 + i), timeout=60)
         response.raise_for_status()
         ids.append(response.json()["id"])
     for call_id in ids[: calls // 2]:
@@ -540,7 +546,7 @@ def run_database(name: str, url: str, args) -> dict:
     with PushReceiver() as receiver:
         env = dict(os.environ, DATABASE_URL=url, PUSH_ALLOWED_HOSTS="127.0.0.1", SESSION_COOKIE_SECURE="0",
                    PUSH_DELIVERY="thread")
-        tokens = seed(url, env, nurses=args.nurses, receiver=receiver, boards=args.boards)
+        tokens = seed(url, env, nurses=args.nurses, receiver=receiver, boards=args.boards, board_team=args.board_team)
         port = free_port()
         extra = ()
         if args.profile:
@@ -574,7 +580,7 @@ def run_database(name: str, url: str, args) -> dict:
             print(summary("call → push (auto)", pushes))
             board_results = []
             if args.boards:
-                open_board_calls(base, tokens, calls=args.board_calls)
+                open_board_calls(base, tokens, calls=args.board_calls, team=args.board_team)
                 for mode in args.board_modes.split(","):
                     board_results.append(boards_scenario(base, url, tokens, mode=mode, seconds=args.board_seconds,
                                                          clients=args.clients))
@@ -599,6 +605,9 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--boards", type=int, default=20, help="coordinators' boards open (0: no board scenario)")
     parser.add_argument("--board-calls", type=int, default=50, help="open calls on the boards' team")
+    parser.add_argument("--board-team", default="acute",
+                        help="the boards' team: 'acute' (the cycle's team, so their picture keeps changing) or "
+                             "another code (a team of its own is seeded, so the picture holds still)")
     parser.add_argument("--board-seconds", type=float, default=60.0)
     parser.add_argument("--board-modes", default="old,new", help="old: per-call events polling; new: one request")
     parser.add_argument("--profile", metavar="DIR", help="cProfile the workers over warm-up and cycle into DIR")
