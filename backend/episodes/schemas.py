@@ -8,6 +8,7 @@ from backend.clients.schemas import ClientSummarySchema
 from backend.dispatch.schemas import CallSchema
 from backend.episodes import ediz
 from backend.episodes.models import EdizScore, Episode
+from backend.visits.models import Visit
 
 GOAL = fields.String(validate=validate.Length(min=1, max=500))
 
@@ -59,15 +60,13 @@ class EdizCreateSchema(ma.Schema):
 
 # -- answers -------------------------------------------------------------------------------------
 
-class VisitSummarySchema(ma.Schema):
-    id = fields.String()
-    call_id = fields.Integer()
-    nurse_id = fields.Integer()
+class VisitSummarySchema(AutoSchema):
+    class Meta:
+        model = Visit
+        fields = ("id", "call_id", "nurse_id", "nurse_name", "status", "arrived_at", "completed_at", "outcome",
+                  "outcome_label", "news2_score", "news2_band", "summary")
+
     nurse_name = fields.String(allow_none=True)
-    status = fields.String()
-    arrived_at = fields.AwareDateTime(allow_none=True)
-    completed_at = fields.AwareDateTime(allow_none=True)
-    outcome = fields.String(allow_none=True)
     outcome_label = fields.String(allow_none=True)
     news2_score = fields.Integer(allow_none=True)
     news2_band = fields.String(allow_none=True)
@@ -85,14 +84,12 @@ class NetworkMemberSchema(ma.Schema):
     role = fields.String(allow_none=True)
 
 
-class EdizEntrySchema(ma.Schema):
-    id = fields.Integer()
-    visit_id = fields.String()
-    contact_id = fields.String()
+class EdizEntrySchema(AutoSchema):
+    class Meta:
+        model = EdizScore
+        fields = ("id", "visit_id", "contact_id", "contact_name", "score", "high", "created_at")
+
     contact_name = fields.String(allow_none=True)
-    score = fields.Integer()
-    high = fields.Boolean()
-    created_at = fields.AwareDateTime()
 
 
 class EdizTrendSchema(ma.Schema):

@@ -33,20 +33,19 @@ SUMMARY_LENGTH = 300
 
 @dataclass
 class VisitSummary:
-    """A visit in a few lines: who, when, outcome, NEWS2 and what was done."""
+    """A visit in a few lines: who, when, outcome, NEWS2 and what was done; reads the visit's columns."""
 
-    id: str
-    call_id: int
-    nurse_id: int
+    visit: Visit
     nurse_name: str | None
-    status: str
-    arrived_at: datetime | None
-    completed_at: datetime | None
-    outcome: str | None
-    outcome_label: str | None
     news2_score: int | None
     news2_band: str | None
     summary: str
+
+    __getattr__ = reads_through("visit")
+
+    @property
+    def outcome_label(self) -> str | None:
+        return vocab.dutch(vocab.OUTCOMES, self.visit.outcome) or None
 
 
 @dataclass
@@ -62,13 +61,12 @@ class NetworkMember:
 
 @dataclass
 class EdizEntry:
-    id: int
-    visit_id: str
-    contact_id: str
+    """An EDIZ score with the mantelzorger's name; reads the score's columns."""
+
+    score_row: EdizScore
     contact_name: str | None
-    score: int
-    high: bool
-    created_at: datetime
+
+    __getattr__ = reads_through("score_row")
 
 
 @dataclass
@@ -131,9 +129,7 @@ def visit_summaries(session: Session, visits: list[Visit]) -> list[VisitSummary]
         latest[vitals.visit_id] = vitals
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_({v.nurse_id for v in visits}))).all())
     return [VisitSummary(
-        id=v.id, call_id=v.call_id, nurse_id=v.nurse_id, nurse_name=names.get(v.nurse_id), status=v.status,
-        arrived_at=v.arrived_at, completed_at=v.completed_at, outcome=v.outcome,
-        outcome_label=vocab.dutch(vocab.OUTCOMES, v.outcome) or None,
+        visit=v, nurse_name=names.get(v.nurse_id),
         news2_score=latest[v.id].news2_score if v.id in latest else None,
         news2_band=latest[v.id].news2_band if v.id in latest else None,
         summary=_summary(v, latest.get(v.id)),
@@ -159,9 +155,8 @@ def _ediz_trend(session: Session, *, visit_ids: list[str], contacts: dict[str, C
         return EdizTrend()
     rows = session.exec(select(EdizScore).where(EdizScore.visit_id.in_(visit_ids))
                         .order_by(EdizScore.created_at, EdizScore.id)).all()
-    scores = [EdizEntry(id=r.id, visit_id=r.visit_id, contact_id=r.contact_id,
-                        contact_name=contacts[r.contact_id].name if r.contact_id in contacts else None,
-                        score=r.score, high=r.high, created_at=r.created_at) for r in rows]
+    scores = [EdizEntry(score_row=r, contact_name=contacts[r.contact_id].name if r.contact_id in contacts else None)
+              for r in rows]
     if not scores:
         return EdizTrend()
     latest = scores[-1]

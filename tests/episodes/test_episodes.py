@@ -51,6 +51,17 @@ def test_an_episode_holds_the_clients_calls_and_visits_until_it_closes(app, clie
     assert got["last_visit"]["id"] == visit["id"] and got["last_visit"]["outcome"] == "follow_up_visit"
     assert "Vervolgbezoek" in got["last_visit"]["summary"]
     assert got["ediz"]["latest"]["score"] == 5 and got["ediz"]["high"] is False
+    last, entry = got["last_visit"], got["ediz"]["latest"]
+    assert set(last) == {"id", "call_id", "nurse_id", "nurse_name", "status", "arrived_at", "completed_at", "outcome",
+                         "outcome_label", "news2_score", "news2_band", "summary"}
+    assert (last["call_id"], last["nurse_id"], last["nurse_name"], last["status"]) == (
+        first.id, nurse.id, nurse.name, "completed")
+    assert last["outcome_label"] and last["outcome_label"] != "follow_up_visit"  # the Dutch label
+    assert last["completed_at"].endswith("+00:00") and last["arrived_at"] is not None
+    assert set(entry) == {"id", "visit_id", "contact_id", "contact_name", "score", "high", "created_at"}
+    assert (entry["visit_id"], entry["contact_id"], entry["contact_name"], entry["high"]) == (
+        visit["id"], els.id, "Els de Vries", False)
+    assert entry["created_at"].endswith("+00:00")
 
     # The follow-up opens, the nurse visits again; the mantelzorger's burden has risen to high.
     planned.open_due_planned(session, now=FOLLOW_UP_AT - timedelta(minutes=30))
