@@ -6,19 +6,18 @@ from backend.api import ID, AutoSchema
 from backend.capacity.schemas import BED_TYPE, LocationSchema
 from backend.clients.schemas import ClientSummarySchema
 from backend.placements.models import Placement, PlacementEvent
+from backend.visits.models import Handover
 from backend.vocab import PLACEMENT_STATUSES
 
 UUID = validate.Regexp(r"^[0-9a-fA-F-]{36}$", error="Een id van een bezoek of overdracht is een UUID.")
 
 
-class HandoverSbarSchema(ma.Schema):
+class HandoverSbarSchema(AutoSchema):
     """The SBAR handover a request carries."""
 
-    id = ma.fields.String()
-    situation = ma.fields.String()
-    background = ma.fields.String()
-    assessment = ma.fields.String()
-    recommendation = ma.fields.String()
+    class Meta:
+        model = Handover
+        fields = ("id", "situation", "background", "assessment", "recommendation")
 
 
 class PlacementSchema(AutoSchema):
