@@ -322,7 +322,7 @@ function CurrentCall({ call, user }) {
   const visit = useDevice(async () => (await all('visits')).find((v) => v.call_id === call.id) || null, [call.id]);
 
   async function step(status) {
-    await put('calls', { ...call, status, localStatus: true });
+    await put('calls', { ...call, status, localStatus: true, localStatusAt: Date.now() });
     await enqueue({
       kind: 'status', method: 'POST', path: `/api/calls/${call.id}/status`, body: { status },
       label: `${V.staffStatuses[status]} — ${V.categories[call.category] || ''}`, ref: { call_id: call.id },

@@ -5,6 +5,7 @@ import { all, get, put, remove, getMeta, setMeta, changed, db } from './db.js';
 /** Refresh the nurse's current work from the server (`GET /api/sync/pull`); throws when offline. */
 export async function refreshNurse(user) {
   const cursor = await getMeta('cursor');
+  const startedAt = Date.now(); // what the nurse changed after this moment is newer than this answer
   let data;
   try {
     data = await api.get(`/api/sync/pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
@@ -23,8 +24,10 @@ export async function refreshNurse(user) {
   for (const call of data.calls || []) {
     const local = await get('calls', call.id);
     if (call.client) await put('clients', { ...((await get('clients', call.client.id)) || {}), ...call.client });
-    // A status the nurse set offline wins until the outbox has sent it.
-    await put('calls', local?.localStatus && (await hasPendingWork(call.id)) ? { ...call, status: local.status, localStatus: true } : call);
+    // A status the nurse set wins until the outbox has sent it, and over an answer asked for before she set it
+    // (sent at once, it would otherwise flip back to the older status until the next pull).
+    const mine = local?.localStatus && (local.localStatusAt >= startedAt || (await hasPendingWork(call.id)));
+    await put('calls', mine ? { ...call, status: local.status, localStatus: true, localStatusAt: local.localStatusAt } : call);
   }
   for (const v of data.visits || []) await mergeVisit(v);
   const current = new Set(data.current_call_ids || []);

@@ -225,7 +225,7 @@ function Finish({ visit, call }) {
     if (outcome === 'follow_up_visit' && referral.trim()) body.referral_question = referral; // what the next visit is for
     const fresh = await get('visits', visit.id);
     await put('visits', { ...fresh, outcome, completed: true });
-    await put('calls', { ...(await get('calls', call.id)), status: 'completed', localStatus: true });
+    await put('calls', { ...(await get('calls', call.id)), status: 'completed', localStatus: true, localStatusAt: Date.now() });
     await enqueue({ kind: 'complete', method: 'POST', path: `/api/visits/${visit.id}/complete`, body, label: T.visit.complete, ref: { call_id: call.id, visit_id: visit.id } });
   }
   return (
