@@ -20,9 +20,19 @@ def instance_secret(name: str, nbytes: int = 32) -> str:
     INSTANCE.mkdir(parents=True, exist_ok=True)
     path = INSTANCE / name
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a name of its own, then linked into place: of processes starting at once (gunicorn
+        # workers, test workers on a fresh clone) the first link wins and the others read that secret, never a
+        # half-written file.
+        tmp = INSTANCE / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(nbytes))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
