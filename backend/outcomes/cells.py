@@ -10,10 +10,10 @@ with numpy, when a figure needs them: a year of a region is ~100,000 responses, 
 json would take a few hundred milliseconds over.
 """
 from collections import defaultdict
+from dataclasses import dataclass, field, make_dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlmodel import Field
 
 from backend.outcomes import queries
 from backend.outcomes.models import OutcomeCounts
@@ -26,16 +26,22 @@ LISTS = ("response_minutes", "target_minutes", "ack_minutes")
 PACKED = np.dtype("<f8")
 
 
-class Cell(OutcomeCounts):
+# The counts of `OutcomeCounts` as a plain dataclass: a year's figures build thousands of cells from our own
+# table's values, where pydantic's validation would double the cost of each.
+_Counts = make_dataclass("_Counts", [(name, int, field(default=0)) for name in COUNTS])
+
+
+@dataclass
+class Cell(_Counts):
     """One bucket's calls in memory: the counts, and what a stored day packs (`OutcomeDay`)."""
 
-    outcomes: dict[str, int] = Field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)
     # Responses per bin of DISTRIBUTION_PCT (and one above the last).
-    distribution: list[int] = Field(default_factory=lambda: [0] * (len(DISTRIBUTION_PCT) + 1))
+    distribution: list[int] = field(default_factory=lambda: [0] * (len(DISTRIBUTION_PCT) + 1))
     # Chunks of durations in minutes (each a list or an array of floats); `ordered` joins and sorts them.
-    response_minutes: list = Field(default_factory=list)
-    target_minutes: list = Field(default_factory=list)
-    ack_minutes: list = Field(default_factory=list)
+    response_minutes: list = field(default_factory=list)
+    target_minutes: list = field(default_factory=list)
+    ack_minutes: list = field(default_factory=list)
 
     def add(self, other: "Cell") -> None:
         """Add another cell's calls to this one."""

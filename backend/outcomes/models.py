@@ -31,7 +31,7 @@ IX_HANDOVERS_CALL_ACK = sa.Index("ix_handovers_call_ack", Handover.call_id, Hand
 
 class OutcomeCounts(SQLModel):
     """The counts of a bucket of one team's calls of one urgency: what a stored day (`OutcomeDay`) and a cell
-    in memory (`cells.Cell`) share, so both add up the same way."""
+    in memory (`cells.Cell`, a plain dataclass of these same fields) share, so both add up the same way."""
 
     calls: int = 0
     cancelled: int = 0
