@@ -7,7 +7,9 @@ is and when she is likely free; recommend.py does the arithmetic.
 """
 import functools
 import json
+from collections import Counter
 from datetime import datetime, timedelta
+from itertools import chain
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -122,10 +124,8 @@ def _split(nurses: list[_Nurse], *, call: Call, now: datetime) -> tuple[list[Can
     found: list[Candidate] = []
     free: list[Candidate] = []
     busy: list[BusyNurse] = []
-    on_duty: dict[str, int] = {}
+    on_duty = Counter(chain.from_iterable(nurse.skills for nurse in nurses))
     for nurse in nurses:
-        for skill in nurse.skills:
-            on_duty[skill] = on_duty.get(skill, 0) + 1
         if nurse.held is not None:
             status, accepted_at, on_site_at, lat, lon = nurse.held
             if lat is None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Protocol
 
 from backend import config, vocab
@@ -141,6 +143,8 @@ def rank(
     estimator = estimator or HaversineEstimator()
     needed = required_skills(category)
     load_minutes = LOAD_MINUTES.get(urgency, 10.0)
+    skill_reasons = [SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
+                     for skill in sorted(needed)]
     ranked: list[Recommendation] = []
     for nurse in candidates:
         if not needed <= nurse.skills:
@@ -158,8 +162,7 @@ def rank(
             reasons.append("adres cliënt niet gevonden: geen reistijd" if destination is None
                            else "geen bekende locatie")
             cost = UNKNOWN_PLACE_MINUTES
-        reasons.extend(SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
-                       for skill in sorted(needed))
+        reasons.extend(skill_reasons)
         if nurse.pending_offers:
             n = nurse.pending_offers
             reasons.append(f"{n} {'openstaand aanbod' if n == 1 else 'openstaande aanbiedingen'}")
@@ -273,16 +276,17 @@ def rank_ahead(
     ranked = rank(candidates, destination=destination, category=category, urgency=urgency, estimator=estimator)
     needed = required_skills(category)
     weight = AHEAD_WEIGHT.get(urgency, 1.0)
-    free_skills: dict[str, int] = {}
-    for nurse in ahead.available:
-        for skill in nurse.skills:
-            free_skills[skill] = free_skills.get(skill, 0) + 1
+    free_skills = Counter(chain.from_iterable(nurse.skills for nurse in ahead.available))
     by_id = {c.nurse_id: c for c in candidates}
     cover_of = _Cover(ahead.available, estimator)
+    scarce_of: dict[frozenset[str], list[str]] = {}  # a team has a handful of distinct skill sets
     for item in ranked:
         nurse = by_id[item.nurse_id]
         extra = 0.0
-        for skill in sorted(nurse.skills & SCARCE_SKILL_WORDS.keys() - needed):
+        scarce = scarce_of.get(nurse.skills)
+        if scarce is None:
+            scarce = scarce_of[nurse.skills] = sorted(nurse.skills & SCARCE_SKILL_WORDS.keys() - needed)
+        for skill in scarce:
             if ahead.on_duty_skills.get(skill, 0) <= 1:
                 extra += SCARCE_SKILL_MINUTES
                 item.reasons.append(f"enige {SCARCE_SKILL_WORDS[skill]} in dienst")
@@ -310,30 +314,60 @@ def rank_ahead(
 class _Cover:
     """Minutes from a free nurse to the next free nurse: who covers her area when she goes.
 
-    Only "more than COVER_MINUTES, and how much" matters, so with the straight-line estimator the free nurses
-    are sorted by latitude once and each lookup walks outward until one is near enough (latitude alone bounds
-    the distance from below): a team of 200 costs a few trips per nurse instead of 200.
+    Only "more than COVER_MINUTES, and how much" matters. With the straight-line estimator the free nurses are
+    sorted by latitude once (with their latitude's cosine) and each lookup walks the band of latitude one can
+    drive in COVER_MINUTES, comparing the haversine's inner term `a` (which grows with the distance) with the
+    one COVER_MINUTES gives: no square root or arcsine per pair, and a whole trip only for the nurse that
+    decides — a team of 200 costs a few sums per nurse instead of 200 trips. A trip is as long either way, so
+    the nurse found near enough is covered too without a lookup of her own. The figures are the estimator's,
+    to the last bit: `a` is computed as `haversine_km` computes it.
     """
 
     def __init__(self, available: list[Candidate], estimator: TravelEstimator):
         self.estimator = estimator
         self.places = sorted((o.lat, o.lon, o.nurse_id) for o in available if o.lat is not None)
-        self.lats = [p[0] for p in self.places]
-        self.lat_window = None
-        if isinstance(estimator, HaversineEstimator):  # degrees of latitude one can drive in COVER_MINUTES
+        self.straight = isinstance(estimator, HaversineEstimator)
+        if self.straight:
             km = max(0.0, COVER_MINUTES - estimator.start_minutes) * estimator.speed_kmh / 60.0
-            self.lat_window = math.degrees(km / estimator.road_factor / EARTH_RADIUS_KM)
+            angle = km / estimator.road_factor / EARTH_RADIUS_KM  # the central angle one can drive
+            self.lat_window = math.degrees(angle)
+            self.a_near = math.sin(min(angle, math.pi) / 2) ** 2
+            self.lats = [lat for lat, _, _ in self.places]
+            # What haversine_km computes of each place as an origin: its latitude in radians and that one's cosine.
+            self.origins = [(lon, nurse_id, math.radians(lat), math.cos(math.radians(lat)))
+                            for lat, lon, nurse_id in self.places]
+            self.covered: set[int] = set()  # nurses known to have somebody near enough
 
     def __call__(self, nurse: Candidate) -> float:
-        here = (nurse.lat, nurse.lon)
-        if self.lat_window is not None:
-            low = bisect.bisect_left(self.lats, nurse.lat - self.lat_window)
-            high = bisect.bisect_right(self.lats, nurse.lat + self.lat_window)
-            for lat, lon, nurse_id in self.places[low:high]:
-                if nurse_id != nurse.nurse_id and self.estimator.estimate((lat, lon), here).minutes <= COVER_MINUTES:
-                    return COVER_MINUTES  # somebody near enough: no need to know exactly who
-        return min((self.estimator.estimate((lat, lon), here).minutes
-                    for lat, lon, nurse_id in self.places if nurse_id != nurse.nurse_id), default=math.inf)
+        if not self.straight:
+            here = (nurse.lat, nurse.lon)
+            return min((self.estimator.estimate((lat, lon), here).minutes
+                        for lat, lon, nurse_id in self.places if nurse_id != nurse.nurse_id), default=math.inf)
+        if nurse.nurse_id in self.covered:
+            return COVER_MINUTES
+        phi = math.radians(nurse.lat)
+        cos_phi = math.cos(phi)
+
+        def terms(indices):  # haversine_km's `a` from each other free nurse (the origin) to her
+            for i in indices:
+                lon, nurse_id, phi0, cos0 = self.origins[i]
+                if nurse_id != nurse.nurse_id:
+                    yield i, (math.sin((phi - phi0) / 2) ** 2
+                              + cos0 * cos_phi * math.sin(math.radians(nurse.lon - lon) / 2) ** 2)
+
+        low = bisect.bisect_left(self.lats, nurse.lat - self.lat_window)
+        high = bisect.bisect_right(self.lats, nurse.lat + self.lat_window)
+        for i, a in terms(range(low, high)):
+            if a <= self.a_near and self._minutes(a) <= COVER_MINUTES:
+                self.covered.add(self.origins[i][1])  # the trip is as long the other way
+                return COVER_MINUTES  # somebody near enough: no need to know exactly who
+        nearest = min((a for _, a in terms(range(len(self.origins)))), default=None)
+        return math.inf if nearest is None else self._minutes(nearest)
+
+    def _minutes(self, a: float) -> float:
+        """The estimator's minutes for a trip whose haversine term is `a`."""
+        km = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))) * self.estimator.road_factor
+        return self.estimator.start_minutes + km / self.estimator.speed_kmh * 60.0
 
 
 def _hold(ranked: list[Recommendation], *, ahead: Ahead, destination, needed: frozenset[str], urgency: str,
