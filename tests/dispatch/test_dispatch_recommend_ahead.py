@@ -1,9 +1,11 @@
 """Ranking ahead: nurses free soon, scarce skills, the U2 reserve — and the automatic offer that waits."""
+import random
 from datetime import timedelta
 
 from backend.dispatch import service
 from backend.dispatch.models import Call
-from backend.dispatch.recommend import Ahead, BusyNurse, Candidate, free_in_minutes, rank_ahead
+from backend.dispatch.recommend import (COVER_MINUTES, Ahead, BusyNurse, Candidate, HaversineEstimator, _Cover,
+                                        free_in_minutes, rank_ahead)
 from tests.dispatch.dispatch_fixtures import logged_in, pusher  # noqa: F401
 from tests.factories import actor, make_call, make_client, make_user
 
@@ -107,6 +109,25 @@ def test_a_u3_keeps_the_last_free_nurse_only_while_the_rest_are_busy_for_a_while
     # Alone on duty, nobody busy: no team to keep her for.
     assert rank_ahead([last], ahead=ahead([last], minutes_left=120), destination=DEST, category="fall_assessment",
                       urgency="U3")[0].hold is None
+
+
+def test_area_cover_is_the_trip_to_the_nearest_other_free_nurse_beyond_cover_minutes():
+    """The cover lookup (a latitude band, the haversine's inner term, covered both ways) gives what measuring
+    every trip gives: exactly that trip's minutes when nobody is within COVER_MINUTES, else COVER_MINUTES."""
+    rng = random.Random(16)
+    beyond = set()
+    for spread, start in [(0.01, 0.0), (0.1, 0.0), (0.3, 3.0), (1.5, 0.0)]:
+        estimator = HaversineEstimator(start_minutes=start)
+        nurses = [free(i, (52.25 + rng.uniform(-spread, spread), 6.16 + rng.uniform(-spread, spread)))
+                  for i in range(40)]
+        cover = _Cover(nurses, estimator)
+        for nurse in rng.sample(nurses, len(nurses)):
+            nearest = min(estimator.estimate((o.lat, o.lon), (nurse.lat, nurse.lon)).minutes
+                          for o in nurses if o is not nurse)
+            assert cover(nurse) == (nearest if nearest > COVER_MINUTES else COVER_MINUTES)
+            beyond.add(nearest > COVER_MINUTES)
+    assert beyond == {True, False}  # both answers were asked for
+    assert _Cover([free(1, NEAR)], HaversineEstimator())(free(1, NEAR)) == float("inf")  # nobody else free
 
 
 def test_auto_offer_waits_while_holding_and_offers_when_the_slack_runs_out(app, session, pusher):  # noqa: F811
