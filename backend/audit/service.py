@@ -102,9 +102,10 @@ def client_ids_in(body) -> set[int]:
                     for obj in value if isinstance(value, list) else [value]:
                         if isinstance(obj, dict) and isinstance(obj.get("id"), int):
                             found.add(obj["id"])
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):  # only containers are walked: a list of strings holds no client
+            stack.extend(value for value in item if isinstance(value, (dict, list)))
     return found
 
 
