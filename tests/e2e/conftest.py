@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.databases import fresh_database, worker_suffix
 from tests.e2e.helpers import PASSWORD, Api
@@ -24,6 +25,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
+# The screens poll (the board's calls every 4 s, the nurse's phone every 5 s): an expect about what somebody
+# else did waits one poll plus the request, also on a loaded CI machine (Playwright's default is 5 s).
+expect.set_options(timeout=10_000)
 
 
 
