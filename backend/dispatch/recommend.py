@@ -107,17 +107,31 @@ class Candidate:
 
 @dataclass(slots=True)
 class Recommendation:
-    """One ranked nurse with the figures and the reasons behind her place."""
+    """One ranked nurse with the figures and the reasons behind her place.
+
+    A team of 200 is ranked on every recommendation and automatic offer, and a few of them are shown: the
+    reasons are written when first asked for (`reasons`), from the nurse, the trip and the call's skills.
+    """
 
     nurse_id: int
     name: str
     score: float
     distance_km: float | None
     eta_minutes: int | None
-    reasons: list[str] = field(default_factory=list)
     cost_minutes: float = 0.0
     declined: bool = False  # she declined this call, or let its offer run out: the ladder skips her
     hold: str | None = None  # why the automatic offer waits for now (rank_ahead), None to offer at once
+    nurse: Candidate | None = None  # whom the reasons are about
+    no_trip: str | None = None  # the first reason when there is no trip (her place or the client's unknown)
+    skill_reasons: tuple[str, ...] = ()  # the call's skills in words, one each
+    _reasons: list[str] | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why she stands where she does, in the coordinator's words; more may be appended."""
+        if self._reasons is None:
+            self._reasons = _reasons(self)
+        return self._reasons
 
     def as_dict(self) -> dict:
         """Return the fields the API shows (`declined` and the cost stay internal)."""
@@ -129,6 +143,29 @@ class Recommendation:
             "eta_minutes": self.eta_minutes,
             "reasons": list(self.reasons),
         }
+
+
+def _reasons(item: Recommendation) -> list[str]:
+    """The reasons of `rank`'s cost of a nurse: the trip, the call's skills, her load, a refusal."""
+    nurse = item.nurse
+    if item.no_trip is None:
+        where = "vanaf laatste bezoek" if nurse.place == "last_visit" else "vanaf standplaats"
+        # Dutch decimal comma
+        reasons = [f"{item.distance_km:.1f}".replace(".", ",") + f" km, ~{item.eta_minutes} min ({where})"]
+    else:
+        reasons = [item.no_trip]
+    reasons.extend(item.skill_reasons)
+    if nurse.pending_offers:
+        n = nurse.pending_offers
+        reasons.append(f"{n} {'openstaand aanbod' if n == 1 else 'openstaande aanbiedingen'}")
+    if nurse.recent_calls:
+        n = nurse.recent_calls
+        reasons.append(f"{n} {'melding' if n == 1 else 'meldingen'} in de afgelopen {RECENT_HOURS} uur")
+    if not nurse.load:
+        reasons.append("geen andere meldingen")
+    if nurse.declined:
+        reasons.append("weigerde deze melding eerder of reageerde niet")
+    return reasons
 
 
 def rank(
@@ -143,41 +180,27 @@ def rank(
     estimator = estimator or HaversineEstimator()
     needed = required_skills(category)
     load_minutes = LOAD_MINUTES.get(urgency, 10.0)
-    skill_reasons = [SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
-                     for skill in sorted(needed)]
+    skill_reasons = tuple(SKILL_REASONS.get(skill, f"heeft bevoegdheid {vocab.dutch(vocab.SKILLS, skill)}")
+                          for skill in sorted(needed))
     ranked: list[Recommendation] = []
     for nurse in candidates:
         if not needed <= nurse.skills:
             continue
-        reasons: list[str] = []
         if nurse.lat is not None and nurse.lon is not None and destination is not None:
             trip = estimator.estimate((nurse.lat, nurse.lon), destination)
-            distance_km = round(trip.km, 1)
-            eta = max(1, math.ceil(trip.minutes))
-            where = "vanaf laatste bezoek" if nurse.place == "last_visit" else "vanaf standplaats"
-            reasons.append(f"{distance_km:.1f}".replace(".", ",") + f" km, ~{eta} min ({where})")  # Dutch decimal comma
+            distance_km, eta, no_trip = round(trip.km, 1), max(1, math.ceil(trip.minutes)), None
             cost = trip.minutes
         else:
             distance_km, eta = None, None
-            reasons.append("adres cliënt niet gevonden: geen reistijd" if destination is None
-                           else "geen bekende locatie")
+            no_trip = "adres cliënt niet gevonden: geen reistijd" if destination is None else "geen bekende locatie"
             cost = UNKNOWN_PLACE_MINUTES
-        reasons.extend(skill_reasons)
-        if nurse.pending_offers:
-            n = nurse.pending_offers
-            reasons.append(f"{n} {'openstaand aanbod' if n == 1 else 'openstaande aanbiedingen'}")
-        if nurse.recent_calls:
-            n = nurse.recent_calls
-            reasons.append(f"{n} {'melding' if n == 1 else 'meldingen'} in de afgelopen {RECENT_HOURS} uur")
-        if not nurse.load:
-            reasons.append("geen andere meldingen")
         if nurse.declined:
-            reasons.append("weigerde deze melding eerder of reageerde niet")
             cost += DECLINED_MINUTES
         cost += nurse.load * load_minutes
         score = round(100.0 * 30.0 / (30.0 + cost), 1)
-        ranked.append(Recommendation(nurse.nurse_id, nurse.name, score, distance_km, eta, reasons, cost,
-                                     declined=nurse.declined))
+        ranked.append(Recommendation(nurse.nurse_id, nurse.name, score, distance_km, eta, cost_minutes=cost,
+                                     declined=nurse.declined, nurse=nurse, no_trip=no_trip,
+                                     skill_reasons=skill_reasons))
     # Ties break on the nurse id so the order never depends on the database's row order.
     ranked.sort(key=lambda r: (r.cost_minutes, r.nurse_id))
     return ranked
