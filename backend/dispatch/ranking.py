@@ -20,6 +20,7 @@ from backend.dispatch.recommend import (RECENT_HOURS, Ahead, BusyNurse, Candidat
                                        free_in_minutes, rank, rank_ahead, required_skills)
 from backend.identity.models import User
 from backend.roster import availability as roster
+from backend.timeutil import as_utc
 from backend.vocab import HELD_STATUSES
 
 LAST_PLACE_MAX_AGE = timedelta(hours=12)
@@ -36,6 +37,7 @@ def _team_query(*, with_busy: bool):
     connection: a team of 200 nurses is ranked on every recommendation and every automatic offer.
     """
     team, at, call_id = sa.bindparam("team"), sa.bindparam("at"), sa.bindparam("call_id")
+    recent_since, place_since = sa.bindparam("recent_since"), sa.bindparam("place_since")
     free = roster.available_clause(team=team, at=at)
     refused = (select(CallEvent.id)
                .where(CallEvent.call_id == call_id, CallEvent.nurse_id == User.id, CallEvent.type.in_(REFUSAL_EVENTS))
@@ -43,14 +45,19 @@ def _team_query(*, with_busy: bool):
     # Her own calls are her team's calls: the join filters on the team (an index), not a list of 200 ids.
     counted = sa.and_(
         Call.nurse_id == User.id, Call.team == team,
-        sa.or_(Call.status.in_(("offered", *HELD_STATUSES)), Call.accepted_at >= sa.bindparam("recent_since"),
-               Call.on_site_at >= sa.bindparam("place_since")),
+        sa.or_(Call.status.in_(("offered", *HELD_STATUSES)), Call.accepted_at >= recent_since,
+               Call.on_site_at >= place_since),
     )
     return (
-        # Skills as their JSON text: a team has a handful of distinct sets, parsed once each (_skills).
+        # Skills as their JSON text: a team has a handful of distinct sets, parsed once each (_skills). The
+        # call's times come as the driver gives them (`_when`), without a type's processing on every row: what
+        # the pass needs of them is compared here ("recent", "placed") or between rows of the same kind.
         select(User.id, User.name, sa.cast(User.skills, sa.Text), User.base_lat, User.base_lon, User.availability,
                free.label("free"), refused.label("refused"),
-               Call.id, Call.status, Call.accepted_at, Call.on_site_at, Client.lat, Client.lon)
+               Call.id, Call.status, sa.type_coerce(Call.accepted_at, sa.types.NullType()),
+               sa.type_coerce(Call.on_site_at, sa.types.NullType()), Client.lat, Client.lon,
+               (Call.accepted_at >= recent_since).label("recent"),
+               sa.and_(Client.lat.is_not(None), Call.on_site_at >= place_since).label("placed"))
         .select_from(User)
         .outerjoin(Call, counted)
         .outerjoin(Client, Client.id == Call.client_id)
@@ -65,6 +72,13 @@ _TEAM_QUERIES = {with_busy: _team_query(with_busy=with_busy) for with_busy in (F
 @functools.lru_cache(maxsize=256)
 def _skills(text: str | None) -> frozenset[str]:
     return frozenset(json.loads(text) if text else ())
+
+
+def _when(value) -> datetime | None:
+    """A time as the driver gave it (SQLite: SQLAlchemy's text; PostgreSQL: a datetime), as aware UTC."""
+    if value is None:
+        return None
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
 
 
 class _Nurse:
@@ -91,16 +105,16 @@ def _gather(session: Session, *, call: Call, now: datetime, with_busy: bool) -> 
         nurse = nurses.get(row[0])
         if nurse is None:
             nurse = nurses[row[0]] = _Nurse(row)
-        call_id, status, accepted_at, on_site_at, lat, lon = row[8:14]
+        call_id, status, accepted_at, on_site_at, lat, lon, recent, placed = row[8:16]
         if call_id is None:
             continue
         if status == "offered" and call_id != call.id:
             nurse.pending += 1  # an open offer of another call
-        if accepted_at is not None and accepted_at >= recent_since:
+        if recent:
             nurse.recent += 1
         if status in HELD_STATUSES:
-            nurse.held = (status, accepted_at, on_site_at, lat, lon)
-        if lat is not None and on_site_at is not None and on_site_at >= place_since:
+            nurse.held = (status, _when(accepted_at), _when(on_site_at), lat, lon)
+        if placed:
             if nurse.place_at is None or on_site_at > nurse.place_at:
                 nurse.place_at, nurse.place = on_site_at, (lat, lon)  # her last known place
             if status == "completed" and (nurse.done_at is None or on_site_at > nurse.done_at):
