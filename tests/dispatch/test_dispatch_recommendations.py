@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from backend.audit.models import AuditEvent
-from backend.dispatch import service
+from backend.dispatch import ranking, service
 from tests.dispatch.dispatch_fixtures import logged_in, pusher  # noqa: F401
 from tests.factories import actor, make_call, make_client, make_user
 
@@ -62,6 +62,28 @@ def test_last_visit_beats_base_and_load_counts(app, session, pusher):  # noqa: F
     assert "vanaf laatste bezoek" in body[0]["reasons"][0]
     assert "1 melding in de afgelopen 8 uur" in body[0]["reasons"]
     assert "geen andere meldingen" in body[1]["reasons"]
+
+
+def test_the_last_place_counts_12_hours_and_a_call_taken_8(app, session, pusher):  # noqa: F811
+    # The times of her calls are compared in the ranking's one query: her last visit is her place for 12 hours
+    # after she got there, a call she took counts as load for 8.
+    roaming = make_user(session, name="Onderweg", base_lat=52.40, base_lon=6.40)
+    earlier = make_call(session, client=make_client(session, lat=52.2530, lon=6.1600), category="wound_care")
+    t0 = earlier.created_at
+    service.accept_call(session, actor=actor(roaming), call_id=earlier.id, now=t0)
+    service.set_call_status(session, actor=actor(roaming), call_id=earlier.id, status="en_route", now=t0)
+    service.set_call_status(session, actor=actor(roaming), call_id=earlier.id, status="on_site", now=t0)
+    service.complete_call(session, actor=actor(roaming), call_id=earlier.id, now=t0 + timedelta(minutes=30))
+    call = make_call(session, client=make_client(session, **CLIENT), category="wound_care")
+
+    def reasons(hours: float) -> list[str]:
+        ranked = ranking.rank_for_call(session, call=call, now=t0 + timedelta(hours=hours))
+        return next(r.reasons for r in ranked if r.nurse_id == roaming.id)
+
+    assert "vanaf laatste bezoek" in reasons(7.9)[0] and "1 melding in de afgelopen 8 uur" in reasons(7.9)
+    assert "vanaf laatste bezoek" in reasons(8.1)[0] and "geen andere meldingen" in reasons(8.1)
+    assert "vanaf laatste bezoek" in reasons(11.9)[0]
+    assert "vanaf standplaats" in reasons(12.1)[0]
 
 
 def test_only_coordinator_and_team_lead_of_the_team(app, session, pusher):  # noqa: F811
