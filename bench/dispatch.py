@@ -489,32 +489,49 @@ BARE_APP = textwrap.dedent('''
 ''')
 
 
+def timed_requests(base: str, proc, *, method: str, paths: list[str], clients: int, total: int,
+                   token: str | None = None) -> dict:
+    """Warm every worker up, then send `total` requests (round the `paths`) from `clients` threads; return the
+    latencies, the elapsed time, the workers' CPU per request (ms) and how many answers were not 200."""
+    local = threading.local()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    failures = []
+
+    def one(i: int) -> None:
+        s = getattr(local, "s", None)
+        if s is None:
+            s = local.s = requests.Session()
+            if token:
+                s.headers["Authorization"] = f"Bearer {token}"
+        started = time.perf_counter()
+        response = s.request(method, base + paths[i % len(paths)], timeout=60)
+        with lock:
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                failures.append(response.status_code)
+
+    list(ThreadPoolExecutor(max_workers=clients).map(one, range(clients * 10)))  # warm up
+    latencies.clear()
+    failures.clear()
+    cpu_before = worker_cpu_seconds(proc.pid)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, range(total)))
+    elapsed = time.perf_counter() - started
+    cpu_ms = (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / total
+    return {"latencies": latencies, "elapsed": elapsed, "cpu_ms": cpu_ms, "failures": len(failures)}
+
+
 def bare_ceiling(*, clients: int, total: int) -> tuple[list[float], float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "bench_bare.py").write_text(BARE_APP)
         port = free_port()
         proc = start_gunicorn("bench_bare:app", dict(os.environ), port, Path(tmp))
         try:
-            local = threading.local()
-            latencies = []
-            lock = threading.Lock()
-
-            def one(_):
-                s = getattr(local, "s", None) or requests.Session()
-                local.s = s
-                t0 = time.perf_counter()
-                s.get(f"http://127.0.0.1:{port}/json", timeout=30)
-                with lock:
-                    latencies.append(time.perf_counter() - t0)
-
-            list(ThreadPoolExecutor(max_workers=clients).map(one, range(clients * 10)))  # warm up
-            latencies.clear()
-            cpu_before = worker_cpu_seconds(proc.pid)
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=clients) as pool:
-                list(pool.map(one, range(total)))
-            elapsed = time.perf_counter() - started
-            return latencies, elapsed, (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / total
+            result = timed_requests(f"http://127.0.0.1:{port}", proc, method="GET", paths=["/json"],
+                                    clients=clients, total=total)
+            return result["latencies"], result["elapsed"], result["cpu_ms"]
         finally:
             stop(proc)
 

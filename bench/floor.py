@@ -28,9 +28,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -39,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dispatch import (BARE_APP, free_port, new_call, reset_database, seed, start_gunicorn, stop,  # noqa: E402
-                      summary, worker_cpu_seconds)
+from dispatch import (bare_ceiling, free_port, new_call, reset_database, seed, start_gunicorn, stop,  # noqa: E402
+                      summary, timed_requests)
 
 from tests.push_receiver import PushReceiver  # noqa: E402
 
@@ -138,13 +135,20 @@ FLOOR_APP = textwrap.dedent('''
     blp = Blueprint("floor", __name__)
 
 
-    def session_and_user():
+    def session_user_and_call(call_id: int):
+        """The request's session, the bearer token's user (one joined select) and the call."""
         session = g.session = Session(engine, expire_on_commit=False)
         token = request.headers.get("Authorization", "").partition(" ")[2]
         user = session.exec(TOKEN, params={"token_hash": hashlib.sha256(token.encode()).hexdigest()}).first()
         if user is None:
             abort(401)
-        return session, user
+        return session, user, session.get(FloorCall, call_id)
+
+
+    def audit_and_commit(session, user, call, action: str, now: datetime) -> None:
+        session.execute(AUDIT, [{"at": now, "user_id": user.id, "action": action, "client_id": call.client_id,
+                                 "request_id": "r"}])
+        session.commit()
 
 
     @app.teardown_request
@@ -158,11 +162,8 @@ FLOOR_APP = textwrap.dedent('''
     class CallView(MethodView):
         @blp.response(200, CallSchema)
         def get(self, call_id):
-            session, user = session_and_user()
-            call = session.get(FloorCall, call_id)
-            session.execute(AUDIT, [{"at": datetime.now(timezone.utc), "user_id": user.id, "action": "call.read",
-                                     "client_id": call.client_id, "request_id": "r"}])
-            session.commit()
+            session, user, call = session_user_and_call(call_id)
+            audit_and_commit(session, user, call, "call.read", datetime.now(timezone.utc))
             return call
 
 
@@ -170,8 +171,7 @@ FLOOR_APP = textwrap.dedent('''
     class AcceptView(MethodView):
         @blp.response(200, CallSchema)
         def post(self, call_id):
-            session, user = session_and_user()
-            call = session.get(FloorCall, call_id)
+            session, user, call = session_user_and_call(call_id)
             now = datetime.now(timezone.utc)
             # Open ↔ accepted, so the bench can repeat it: one conditional UPDATE, as a real accept does.
             to = "accepted" if call.status == "open" else "open"
@@ -182,9 +182,7 @@ FLOOR_APP = textwrap.dedent('''
                 abort(409)
             call.status, call.nurse_id, call.accepted_at, call.updated_at = to, user.id, now, now
             session.add(FloorEvent(call_id=call_id, at=now, type=to, actor_id=user.id, detail={"by": "floor"}))
-            session.execute(AUDIT, [{"at": now, "user_id": user.id, "action": "call.accept",
-                                     "client_id": call.client_id, "request_id": "r"}])
-            session.commit()
+            audit_and_commit(session, user, call, "call.accept", now)
             return call
 
 
@@ -192,41 +190,17 @@ FLOOR_APP = textwrap.dedent('''
 ''')
 
 
-def measure(base: str, proc, *, method: str, paths: list[str], token: str, clients: int, total: int) -> dict:
-    """Warm every worker up, then send `total` requests from `clients` threads; return latencies and CPU."""
-    local = threading.local()
-    latencies: list[float] = []
-    lock = threading.Lock()
-    failures = []
-
-    def one(i: int) -> None:
-        s = getattr(local, "s", None)
-        if s is None:
-            s = local.s = requests.Session()
-            s.headers["Authorization"] = f"Bearer {token}"
-        started = time.perf_counter()
-        response = s.request(method, base + paths[i % len(paths)], timeout=60)
-        with lock:
-            latencies.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                failures.append(response.status_code)
-
-    list(ThreadPoolExecutor(max_workers=clients).map(one, range(clients * 10)))
-    latencies.clear()
-    cpu_before = worker_cpu_seconds(proc.pid)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        list(pool.map(one, range(total)))
-    elapsed = time.perf_counter() - started
-    cpu_ms = (worker_cpu_seconds(proc.pid) - cpu_before) * 1000 / total
-    return {"latencies": latencies, "elapsed": elapsed, "cpu_ms": cpu_ms, "failures": len(failures)}
-
-
 def report(name: str, result: dict, bare_ms: float | None) -> None:
     print(summary(name, result["latencies"], result["elapsed"]))
     ratio = f" ({result['cpu_ms'] / bare_ms:.1f} × bare)" if bare_ms else ""
     failed = f"; {result['failures']} non-200 answers" if result["failures"] else ""
     print(f"    worker CPU per request {result['cpu_ms']:7.2f} ms{ratio}{failed}", flush=True)
+
+
+def line(name: str, base: str, proc, args, bare_ms: float, *, method: str, paths: list[str], token: str) -> None:
+    """Time one kind of request (--requests of them from --clients threads) and print its line."""
+    report(name, timed_requests(base, proc, method=method, paths=paths, token=token, clients=args.clients,
+                                total=args.requests), bare_ms)
 
 
 def floor(url: str, tmp: Path, args, bare_ms: float) -> None:
@@ -238,12 +212,11 @@ def floor(url: str, tmp: Path, args, bare_ms: float) -> None:
     proc = start_gunicorn("bench_floor:app", env, port, tmp)
     try:
         base = f"http://127.0.0.1:{port}"
-        reads = [f"/floor/calls/{i}" for i in range(1, args.calls + 1)]
-        report("floor read", measure(base, proc, method="GET", paths=reads, token=token, clients=args.clients,
-                                     total=args.requests), bare_ms)
-        accepts = [f"/floor/calls/{i}/accept" for i in range(1, args.calls + 1)]
-        report("floor write (accept)", measure(base, proc, method="POST", paths=accepts, token=token,
-                                               clients=args.clients, total=args.requests), bare_ms)
+        calls = range(1, args.calls + 1)
+        line("floor read", base, proc, args, bare_ms, method="GET", paths=[f"/floor/calls/{i}" for i in calls],
+             token=token)
+        line("floor write (accept)", base, proc, args, bare_ms, method="POST",
+             paths=[f"/floor/calls/{i}/accept" for i in calls], token=token)
     finally:
         stop(proc)
 
@@ -262,13 +235,10 @@ def app(url: str, args, bare_ms: float) -> None:
             hap.headers["Authorization"] = f"Bearer {tokens['hap']}"
             ids = [hap.post(f"{base}/api/calls", json=new_call("acute", i), timeout=60).json()["id"]
                    for i in range(args.calls)]
-            report("app GET /api/auth/me", measure(base, proc, method="GET", paths=["/api/auth/me"],
-                                                   token=tokens["coord"], clients=args.clients,
-                                                   total=args.requests), bare_ms)
-            report("app GET /api/calls/{id}", measure(base, proc, method="GET",
-                                                      paths=[f"/api/calls/{i}" for i in ids],
-                                                      token=tokens["coord"], clients=args.clients,
-                                                      total=args.requests), bare_ms)
+            line("app GET /api/auth/me", base, proc, args, bare_ms, method="GET", paths=["/api/auth/me"],
+                 token=tokens["coord"])
+            line("app GET /api/calls/{id}", base, proc, args, bare_ms, method="GET",
+                 paths=[f"/api/calls/{i}" for i in ids], token=tokens["coord"])
         finally:
             stop(proc)
 
@@ -284,15 +254,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.clients} concurrent clients, {args.requests} requests a line; {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="wijkspoed-floor-") as tmp:
         tmp = Path(tmp)
-        (tmp / "bench_bare.py").write_text(BARE_APP)
         (tmp / "bench_floor.py").write_text(FLOOR_APP)
-        port = free_port()
-        proc = start_gunicorn("bench_bare:app", dict(os.environ), port, tmp)
-        try:
-            bare = measure(f"http://127.0.0.1:{port}", proc, method="GET", paths=["/json"], token="-",
-                           clients=args.clients, total=args.requests)
-        finally:
-            stop(proc)
+        latencies, elapsed, bare_ms = bare_ceiling(clients=args.clients, total=args.requests)
+        bare = {"latencies": latencies, "elapsed": elapsed, "cpu_ms": bare_ms, "failures": 0}
         print("\n== the ceiling")
         report("bare GET /json", bare, None)
         databases = [("SQLite", f"sqlite:///{tmp}/floor.db", f"sqlite:///{tmp}/app.db")]

@@ -44,16 +44,22 @@ def test_order_and_exclusions(app, session, pusher):  # noqa: F811
     assert [(a.user_id, a.client_id) for a in audited] == [(coordinator.id, call.client_id)] * 2  # two reads
 
 
-def test_last_visit_beats_base_and_load_counts(app, session, pusher):  # noqa: F811
-    # Her base is far away, but her last visit (on site an hour ago) was next door to the new client.
+def visited_next_door(session):
+    """A nurse based far away who took a call next door to CLIENT and was on site there at t0; (nurse, t0)."""
     roaming = make_user(session, name="Onderweg", base_lat=52.40, base_lon=6.40)
-    middle = make_user(session, name="Midden", base_lat=52.2800, base_lon=6.1590)
     earlier = make_call(session, client=make_client(session, lat=52.2530, lon=6.1600), category="wound_care")
     t0 = earlier.created_at
     service.accept_call(session, actor=actor(roaming), call_id=earlier.id, now=t0)
     service.set_call_status(session, actor=actor(roaming), call_id=earlier.id, status="en_route", now=t0)
     service.set_call_status(session, actor=actor(roaming), call_id=earlier.id, status="on_site", now=t0)
     service.complete_call(session, actor=actor(roaming), call_id=earlier.id, now=t0 + timedelta(minutes=30))
+    return roaming, t0
+
+
+def test_last_visit_beats_base_and_load_counts(app, session, pusher):  # noqa: F811
+    # Her base is far away, but her last visit (on site an hour ago) was next door to the new client.
+    roaming, _ = visited_next_door(session)
+    middle = make_user(session, name="Midden", base_lat=52.2800, base_lon=6.1590)
 
     call = make_call(session, client=make_client(session, **CLIENT), category="wound_care", urgency="U2")
     client, _ = logged_in(app, make_user(session, role="team_lead"))
@@ -67,13 +73,7 @@ def test_last_visit_beats_base_and_load_counts(app, session, pusher):  # noqa: F
 def test_the_last_place_counts_12_hours_and_a_call_taken_8(app, session, pusher):  # noqa: F811
     # The times of her calls are compared in the ranking's one query: her last visit is her place for 12 hours
     # after she got there, a call she took counts as load for 8.
-    roaming = make_user(session, name="Onderweg", base_lat=52.40, base_lon=6.40)
-    earlier = make_call(session, client=make_client(session, lat=52.2530, lon=6.1600), category="wound_care")
-    t0 = earlier.created_at
-    service.accept_call(session, actor=actor(roaming), call_id=earlier.id, now=t0)
-    service.set_call_status(session, actor=actor(roaming), call_id=earlier.id, status="en_route", now=t0)
-    service.set_call_status(session, actor=actor(roaming), call_id=earlier.id, status="on_site", now=t0)
-    service.complete_call(session, actor=actor(roaming), call_id=earlier.id, now=t0 + timedelta(minutes=30))
+    roaming, t0 = visited_next_door(session)
     call = make_call(session, client=make_client(session, **CLIENT), category="wound_care")
 
     def reasons(hours: float) -> list[str]:
