@@ -342,7 +342,7 @@ class _Cover:
     drive in COVER_MINUTES, comparing the haversine's inner term `a` (which grows with the distance) with the
     one COVER_MINUTES gives: no square root or arcsine per pair, and a whole trip only for the nurse that
     decides — a team of 200 costs a few sums per nurse instead of 200 trips. A trip is as long either way, so
-    the nurse found near enough is covered too without a lookup of her own. The figures are the estimator's,
+    the free nurse found near enough to a free nurse is covered too, without a lookup of her own. The figures are the estimator's,
     to the last bit: `a` is computed as `haversine_km` computes it.
     """
 
@@ -359,7 +359,8 @@ class _Cover:
             # What haversine_km computes of each place as an origin: its latitude in radians and that one's cosine.
             self.origins = [(lon, nurse_id, math.radians(lat), math.cos(math.radians(lat)))
                             for lat, lon, nurse_id in self.places]
-            self.covered: set[int] = set()  # nurses known to have somebody near enough
+            self.free_ids = {nurse_id for _, _, nurse_id in self.places}
+            self.covered: set[int] = set()  # free nurses known to have somebody near enough
 
     def __call__(self, nurse: Candidate) -> float:
         if not self.straight:
@@ -382,7 +383,8 @@ class _Cover:
         high = bisect.bisect_right(self.lats, nurse.lat + self.lat_window)
         for i, a in terms(range(low, high)):
             if a <= self.a_near and self._minutes(a) <= COVER_MINUTES:
-                self.covered.add(self.origins[i][1])  # the trip is as long the other way
+                if nurse.nurse_id in self.free_ids:  # she is free herself: she covers the other one's area
+                    self.covered.add(self.origins[i][1])  # (a trip is as long the other way)
                 return COVER_MINUTES  # somebody near enough: no need to know exactly who
         nearest = min((a for _, a in terms(range(len(self.origins)))), default=None)
         return math.inf if nearest is None else self._minutes(nearest)

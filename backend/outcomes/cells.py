@@ -27,7 +27,7 @@ PACKED = np.dtype("<f8")
 
 
 # The counts of `OutcomeCounts` as a plain dataclass: a year's figures build thousands of cells from our own
-# table's values, where pydantic's validation would double the cost of each.
+# table's values, where pydantic's validation made each five times as expensive.
 _Counts = make_dataclass("_Counts", [(name, int, field(default=0)) for name in COUNTS])
 
 
