@@ -1,5 +1,7 @@
 """The engine and the one way to get a session: request-scoped in Flask, session_scope() elsewhere."""
 import logging
+import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -14,6 +16,8 @@ from backend import errors
 from backend.timeutil import as_utc
 
 log = logging.getLogger(__name__)
+# How long a transaction on SQLite waits for the write lock before it gives up ("database is locked").
+SQLITE_BUSY_SECONDS = 30
 # What a lost or unreachable database raises (a restart, a network cut, a full pool): worth a retry, not a bug.
 UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 
@@ -54,10 +58,44 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else as_utc(value)
 
 
+def _queue_writers(engine: Engine) -> None:
+    """Let one connection of `engine` at a time, in this process, hold a transaction (SQLite's write lock)."""
+    writer = threading.Lock()
+    holder = [None]  # the DBAPI connection whose transaction holds `writer`
+
+    def release(dbapi_conn) -> None:
+        if dbapi_conn is not None and holder[0] is getattr(dbapi_conn, "dbapi_connection", dbapi_conn):
+            holder[0] = None
+            writer.release()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        if not writer.acquire(timeout=SQLITE_BUSY_SECONDS):
+            raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(
+                "database is locked (by another thread of this process)"))
+        holder[0] = conn.connection.dbapi_connection
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # refused by SQLite: SQLAlchemy rolls back, which releases
+
+    # Released once COMMIT or ROLLBACK has run (the engine's commit and rollback events come before it; the
+    # pool's reset of a connection given back is a ROLLBACK too).
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        def end(dbapi_conn, _end=getattr(dialect, name)):
+            try:
+                _end(dbapi_conn)
+            finally:
+                release(dbapi_conn)
+
+        setattr(dialect, name, end)
+    # A connection thrown away holds no transaction any more.
+    event.listen(engine, "invalidate", lambda dbapi_conn, _record, _exc: release(dbapi_conn))
+
+
 def make_engine(url: str, *, immediate: bool = True, **kwargs) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and (by default) BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+                                  **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -65,15 +103,20 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs) -> Engine:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
-            # Take the write lock up front: read-then-write transactions can't deadlock on upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
+        if not immediate:
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+            return engine
+        # Every transaction takes the write lock up front (BEGIN IMMEDIATE): read-then-write transactions can't
+        # deadlock on upgrade. The threads of one process queue for it on a lock of their own, which wakes the
+        # next one the moment a transaction has ended; left to SQLite's busy handler they would sleep in growing
+        # steps (up to 100 ms a try) while the lock was free, and a gunicorn worker's four threads made the
+        # dispatch cycle's p99 three to four times its single-threaded one (docs/dispatch.md). Only the few
+        # processes left (web workers, the clock) meet in the busy handler.
+        _queue_writers(engine)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
