@@ -1,10 +1,11 @@
 """Profile the per-request path in-process: the Flask test client, cProfile, the dispatch cycle.
 
-    .venv/bin/python bench/profile_requests.py [--cycles 200] [--nurses 8] [--db sqlite|URL] [--top 15]
+    .venv/bin/python bench/profile_requests.py [--cycles 200] [--nurses 8] [--db sqlite|URL] [--top 15] [--steps]
 
 Runs create → recommend → offer → accept → cancel (bearer tokens, as the HAP, coordinator and nurse do) and
 a board poll (`GET /api/calls?updated_since=…&include=events`) per cycle on a fresh database, then prints the
-CPU per request and the top functions by cumulative time. The PostgreSQL database named by --db is wiped.
+CPU per request and the top functions by cumulative time; `--steps` prints each step's CPU instead (no
+profiler), beside a bare Flask request through the same test client. The PostgreSQL database named by --db is wiped.
 """
 from __future__ import annotations
 
@@ -116,6 +117,54 @@ def count_statements(app, client, clock, tokens) -> None:
     print(f"  {sum(n for *_, n in rows):3d} statements in one cycle of {len(rows)} requests")
 
 
+def step_cpu(client, clock, tokens, *, cycles: int) -> None:
+    """Print each step's CPU per request (median and p90 over `cycles` warm cycles, this thread's CPU time)."""
+    import re
+    import statistics
+
+    counter, since = [0], [None]
+    for i in range(10):  # warm up
+        cycle(client, clock, tokens, i, counter, since)
+    open_ = client.open
+    spent: dict[str, list[float]] = {}
+
+    def timed(*args, **kwargs):
+        started = time.thread_time()
+        response = open_(*args, **kwargs)
+        step = f"{response.request.method} {re.sub(r'/[0-9]+', '/{id}', response.request.path)}"
+        spent.setdefault(step, []).append((time.thread_time() - started) * 1000)
+        return response
+
+    client.open = timed
+    for i in range(10, 10 + cycles):
+        cycle(client, clock, tokens, i, counter, since)
+    client.open = open_
+    bare = bare_cpu()
+    print(f"CPU per step, {cycles} cycles, this thread (ms; × a bare Flask request through the same test client, "
+          f"{bare:.3f} ms; load {os.getloadavg()[0]:.2f}):")
+    for step, values in spent.items():
+        values.sort()
+        p50 = statistics.median(values)
+        print(f"  {step:38s} p50 {p50:6.2f} ({p50 / bare:4.0f} ×)   p90 {values[int(0.9 * (len(values) - 1))]:6.2f}")
+    mean = statistics.fmean(v for values in spent.values() for v in values)
+    print(f"  {'mean over the cycle':38s}     {mean:6.2f} ({mean / bare:4.0f} ×)")
+
+
+def bare_cpu(requests: int = 2000) -> float:
+    """CPU per request (ms) of a Flask endpoint returning a constant JSON object, through its test client."""
+    from flask import Flask
+
+    bare = Flask("bare")
+    bare.get("/json")(lambda: {"ok": True})
+    client = bare.test_client()
+    for _ in range(200):
+        client.get("/json")
+    started = time.thread_time()
+    for _ in range(requests):
+        client.get("/json")
+    return (time.thread_time() - started) * 1000 / requests
+
+
 def board_counts(app, client, clock, tokens, *, boards: int, calls: int, polls: int, modes=("old", "new")) -> None:
     """Requests and audit rows of `boards` boards polling `polls` times on a team with `calls` open calls (half
     offered), one dispatch cycle between two polls, the old way (list + each offered call's events) and the new
@@ -180,6 +229,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--old-board", action="store_true", help="poll as the old board did (per-call events)")
     parser.add_argument("--statements", action="store_true", help="count SQL statements per endpoint, no profile")
+    parser.add_argument("--steps", action="store_true", help="CPU per step of the cycle (median), no profile")
     parser.add_argument("--board", type=int, default=0, help="count a board scenario with this many boards")
     parser.add_argument("--board-calls", type=int, default=50)
     parser.add_argument("--board-polls", type=int, default=15, help="polls per board (4 s apart: 15 = a minute)")
@@ -194,6 +244,9 @@ def main() -> None:
         counter, since = [0], [None]
         if args.statements:
             count_statements(app, client, clock, tokens)
+            return
+        if args.steps:
+            step_cpu(client, clock, tokens, cycles=args.cycles)
             return
         if args.board:
             board_counts(app, client, clock, tokens, boards=args.board, calls=args.board_calls, polls=args.board_polls,
