@@ -139,8 +139,13 @@ async function applied(entry, result) {
   const { call_id, visit_id, local_id } = entry.ref || {};
   switch (entry.kind) {
     case 'status': {
+      // Her status holds over any pull asked for before the server's answer (localStatusAt, sync.js): one
+      // answered before this write committed would flip it back, and a later pull need not bring the call again.
       const call = await get('calls', call_id);
-      if (call) await put('calls', { ...call, ...(result && result.id ? result : {}), status: entry.body.status });
+      if (call) {
+        await put('calls', { ...call, ...(result && result.id ? result : {}), status: entry.body.status,
+          localStatus: true, localStatusAt: Date.now() });
+      }
       break;
     }
     case 'visit_create':
@@ -160,9 +165,12 @@ async function applied(entry, result) {
     case 'handover':
       await updateVisit(visit_id, { handoverSent: true, handoverResult: result });
       break;
-    case 'complete':
+    case 'complete': {
       await updateVisit(visit_id, { completedSent: true });
+      const call = await get('calls', call_id);
+      if (call) await put('calls', { ...call, status: 'completed', localStatus: true, localStatusAt: Date.now() });
       break;
+    }
     case 'consult': {
       // The server's consult (with the physician asked) replaces the question that waited on the phone.
       const v = await get('visits', visit_id);

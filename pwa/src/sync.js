@@ -24,8 +24,9 @@ export async function refreshNurse(user) {
   for (const call of data.calls || []) {
     const local = await get('calls', call.id);
     if (call.client) await put('clients', { ...((await get('clients', call.client.id)) || {}), ...call.client });
-    // A status the nurse set wins until the outbox has sent it, and over an answer asked for before she set it
-    // (sent at once, it would otherwise flip back to the older status until the next pull).
+    // A status the nurse set wins until the outbox has sent it, and over an answer asked for before the server
+    // took it (outbox.js moves localStatusAt to its answer): an answer read before her write committed would
+    // flip it back.
     const mine = local?.localStatus && (local.localStatusAt >= startedAt || (await hasPendingWork(call.id)));
     await put('calls', mine ? { ...call, status: local.status, localStatus: true, localStatusAt: local.localStatusAt } : call);
   }
