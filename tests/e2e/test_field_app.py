@@ -6,13 +6,26 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import PHONE, assert_accessible, login, screenshot
 
 CATEGORY = "Katheter / urinewegen"
-READ_DEVICE = """async () => {
-  const db = await new Promise((ok, no) => { const r = indexedDB.open('wijkspoed'); r.onsuccess = () => ok(r.result); r.onerror = no; });
-  const all = (s) => new Promise((ok) => { const r = db.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
-  const out = { visits: await all('visits'), outbox: await all('outbox'), calls: await all('calls') };
+OPEN_DEVICE = ("await new Promise((ok, no) => { const r = indexedDB.open('wijkspoed'); r.onsuccess = () => ok(r.result); "
+               "r.onerror = no; })")
+READ_DEVICE = f"""async () => {{
+  const db = {OPEN_DEVICE};
+  const all = (s) => new Promise((ok) => {{ const r = db.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); }});
+  const out = {{ visits: await all('visits'), outbox: await all('outbox'), calls: await all('calls') }};
   db.close();
   return out;
-}"""
+}}"""
+READ_CURSOR = f"""async () => {{
+  const db = {OPEN_DEVICE};
+  const got = await new Promise((ok) => {{ const r = db.transaction('meta').objectStore('meta').get('cursor'); r.onsuccess = () => ok(r.result); }});
+  db.close();
+  return got;
+}}"""
+SET_CURSOR = f"""async (cursor) => {{
+  const db = {OPEN_DEVICE};
+  await new Promise((ok) => {{ const t = db.transaction('meta', 'readwrite'); t.objectStore('meta').put(cursor, 'cursor'); t.oncomplete = ok; }});
+  db.close();
+}}"""
 
 
 def nurse_phone(new_page):
@@ -238,3 +251,45 @@ def test_conflicting_edit_is_shown_to_the_nurse(server, new_page):
     assert other.get(f"/api/visits/{visit_id}")["actions_note"] == "Wond gespoeld en opnieuw verbonden."
     coord_api.post(f"/api/calls/{call['id']}/cancel", {"reason": "Einde test"})
     assert not nurse.errors
+
+
+def test_a_pull_read_before_her_status_committed_does_not_flip_it_back(server, new_page):
+    """Her "Ik ben ter plaatse" is on its way; a pull the server answered before it committed arrives after
+    the server took it: the old status must not come back (the next pull need not bring the call again)."""
+    server.require(*STORY)
+    call = server.api("hap").post("/api/calls", {
+        "client": {"name": "Mevrouw C. Bakker", "birth_date": "1937-03-04", "address": "Neude 5", "postcode": "3512 AE",
+                   "city": "Utrecht", "lat": 52.093, "lon": 5.119},
+        "team": "acute", "category": "wound_care", "urgency": "U4", "complaint": "Wond lekt.", "source": "hap",
+    }, expect=201)
+    nurse = nurse_phone(new_page)
+    go_available(nurse)
+    server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
+    nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
+    nurse.get_by_role("button", name="Ik ben onderweg").click()
+    expect(nurse.get_by_role("button", name="Ik ben ter plaatse")).to_be_visible()
+    wait_all_sent(nurse)
+
+    held, pulls = [], []
+    nurse.route("**/api/calls/*/status", lambda route: held.append(route))  # her status waits on the way
+    nurse.route("**/api/sync/pull*", lambda route: pulls.append(route))  # and so does every pull
+    with nurse.expect_request("**/api/calls/*/status"):
+        nurse.get_by_role("button", name="Ik ben ter plaatse").click()
+    pulls.clear()  # a pull asked for before her tap stays unanswered (and holds the app's timer)
+    # A whole pull (no cursor: the call comes whatever changed since) starts now, as when the app becomes
+    # visible; the server answers it: still en route.
+    nurse.evaluate(SET_CURSOR, None)
+    with nurse.expect_request("**/api/sync/pull*"):
+        nurse.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    nurse.evaluate("0")  # (lets the route handlers run)
+    stale_route = pulls[0]
+    stale = stale_route.fetch()
+    assert [c["status"] for c in stale.json()["calls"] if c["id"] == call["id"]] == ["en_route"]
+    held[0].continue_()  # her status reaches the server, which takes it
+    wait_all_sent(nurse)
+    stale_route.fulfill(response=stale)  # and only then the old answer arrives
+    nurse.wait_for_function(f"async (cursor) => (await ({READ_CURSOR})()) === cursor", arg=stale.json()["cursor"])
+    device = nurse.evaluate(READ_DEVICE)
+    assert [c["status"] for c in device["calls"] if c["id"] == call["id"]] == ["on_site"]
+    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
+    assert server.api("coord").get(f"/api/calls/{call['id']}")["status"] == "on_site"
