@@ -293,3 +293,4 @@ def test_a_pull_read_before_her_status_committed_does_not_flip_it_back(server, n
     assert [c["status"] for c in device["calls"] if c["id"] == call["id"]] == ["on_site"]
     expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
     assert server.api("coord").get(f"/api/calls/{call['id']}")["status"] == "on_site"
+    server.api("coord").post(f"/api/calls/{call['id']}/cancel", {"reason": "Einde test"})  # she is free again
