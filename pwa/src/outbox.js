@@ -135,19 +135,19 @@ async function updateVisit(id, fields) {
   if (v) await put('visits', { ...v, ...fields });
 }
 
+/** The server took her status: it holds over any pull asked for before this answer (localStatusAt, sync.js),
+ * since one answered before her write committed would flip it back and a later pull need not bring the call. */
+async function confirmStatus(callId, status, fromServer = {}) {
+  const call = await get('calls', callId);
+  if (call) await put('calls', { ...call, ...fromServer, status, localStatus: true, localStatusAt: Date.now() });
+}
+
 async function applied(entry, result) {
   const { call_id, visit_id, local_id } = entry.ref || {};
   switch (entry.kind) {
-    case 'status': {
-      // Her status holds over any pull asked for before the server's answer (localStatusAt, sync.js): one
-      // answered before this write committed would flip it back, and a later pull need not bring the call again.
-      const call = await get('calls', call_id);
-      if (call) {
-        await put('calls', { ...call, ...(result && result.id ? result : {}), status: entry.body.status,
-          localStatus: true, localStatusAt: Date.now() });
-      }
+    case 'status':
+      await confirmStatus(call_id, entry.body.status, result && result.id ? result : {});
       break;
-    }
     case 'visit_create':
       await updateVisit(visit_id, { version: result?.version ?? 1, created: true });
       break;
@@ -165,12 +165,10 @@ async function applied(entry, result) {
     case 'handover':
       await updateVisit(visit_id, { handoverSent: true, handoverResult: result });
       break;
-    case 'complete': {
+    case 'complete':
       await updateVisit(visit_id, { completedSent: true });
-      const call = await get('calls', call_id);
-      if (call) await put('calls', { ...call, status: 'completed', localStatus: true, localStatusAt: Date.now() });
+      await confirmStatus(call_id, 'completed');
       break;
-    }
     case 'consult': {
       // The server's consult (with the physician asked) replaces the question that waited on the phone.
       const v = await get('visits', visit_id);
