@@ -70,11 +70,10 @@ export function ConsultPanel({ visit, call }) {
     const local_id = uuid();
     const fresh = await get('visits', visit.id);
     const mine = { local_id, question: text, status: 'queued', created_at: new Date().toISOString() };
-    await put('visits', { ...fresh, consultsLocal: [...(fresh.consultsLocal || []), mine] });
     await enqueue({
       kind: 'consult', method: 'POST', path: `/api/visits/${visit.id}/consults`, body: { question: text },
       label: TC.ask, ref: { call_id: call.id, visit_id: visit.id, local_id },
-    });
+    }, ['visits', { ...fresh, consultsLocal: [...(fresh.consultsLocal || []), mine] }]);
     setQuestion('');
     setAsking(false);
   }

@@ -96,8 +96,8 @@ function PlaceClient({ call }) {
     setState('busy');
     navigator.geolocation.getCurrentPosition(async (pos) => {
       const body = { lat: pos.coords.latitude, lon: pos.coords.longitude };
-      await put('clients', { ...client, ...body });
-      await enqueue({ kind: 'position', method: 'POST', path: `/api/clients/${client.id}/position`, body, label: T.nurse.placeLabel, ref: { call_id: call.id } });
+      await enqueue({ kind: 'position', method: 'POST', path: `/api/clients/${client.id}/position`, body, label: T.nurse.placeLabel, ref: { call_id: call.id } },
+        ['clients', { ...client, ...body }]);
       setState('done');
     }, () => setState('failed'), { enableHighAccuracy: true, timeout: 15000 });
   }
@@ -322,11 +322,10 @@ function CurrentCall({ call, user }) {
   const visit = useDevice(async () => (await all('visits')).find((v) => v.call_id === call.id) || null, [call.id]);
 
   async function step(status) {
-    await put('calls', { ...call, status, localStatus: true, localStatusAt: Date.now() });
     await enqueue({
       kind: 'status', method: 'POST', path: `/api/calls/${call.id}/status`, body: { status },
       label: `${V.staffStatuses[status]} — ${V.categories[call.category] || ''}`, ref: { call_id: call.id },
-    });
+    }, ['calls', { ...call, status, localStatus: true, localStatusAt: Date.now() }]);
     if (status === 'on_site') await startVisit();
   }
 
@@ -334,11 +333,10 @@ function CurrentCall({ call, user }) {
   async function startVisit() {
     const id = uuid();
     const arrived_at = new Date().toISOString();
-    await put('visits', { id, call_id: call.id, arrived_at, version: null, vitals: [] });
     await enqueue({
       kind: 'visit_create', method: 'POST', path: '/api/visits', body: { id, call_id: call.id, arrived_at },
       label: T.visit.title, ref: { call_id: call.id, visit_id: id },
-    });
+    }, ['visits', { id, call_id: call.id, arrived_at, version: null, vitals: [] }]);
   }
 
   if (call.status === 'cancelled') {

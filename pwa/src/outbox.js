@@ -15,11 +15,17 @@ function emit(e) {
   for (const fn of events) fn(e);
 }
 
-/** Queue a write; `kind` says how its answer updates the device copy. */
-export async function enqueue({ kind, method, path, body, label, ref }) {
+/** Queue a write; `kind` says how its answer updates the device copy. `local` ([store, value] pairs) is the
+ * device's own copy of the change, stored in the same IndexedDB transaction as the entry: the screen never shows
+ * a change the outbox does not hold, nor the outbox a change the screen does not show. */
+export async function enqueue({ kind, method, path, body, label, ref }, ...local) {
   const entry = { kind, method, path, body, label, ref, key: uuid(), state: 'pending', createdAt: new Date().toISOString() };
   const d = await db();
-  entry.seq = await d.add('outbox', entry);
+  const tx = d.transaction(['outbox', ...new Set(local.map(([store]) => store))], 'readwrite');
+  const [seq] = await Promise.all([
+    tx.objectStore('outbox').add(entry), ...local.map(([store, value]) => tx.objectStore(store).put(value)), tx.done,
+  ]);
+  entry.seq = seq;
   changed();
   requestBackgroundSync();
   replay();

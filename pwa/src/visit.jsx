@@ -4,7 +4,7 @@ import { T, coded } from './texts.js';
 import V from './vocab.json';
 import { ConsultPanel } from './consult.jsx';
 import { uuid } from './api.js';
-import { get, put } from './db.js';
+import { get } from './db.js';
 import { enqueue } from './outbox.js';
 import { forgetCall, hasPendingWork } from './sync.js';
 import { news2 } from './news2.js';
@@ -69,11 +69,10 @@ function Vitals({ visit, call, onSaved }) {
     const local_id = uuid();
     body.id = local_id;
     const fresh = await get('visits', visit.id);
-    await put('visits', { ...fresh, vitals: [...(fresh.vitals || []), { ...body, local_id, news2: score, sent: false }] });
     await enqueue({
       kind: 'vitals', method: 'POST', path: `/api/visits/${visit.id}/vitals`, body,
       label: `${T.visit.vitals} ${formatTime(body.measured_at)}`, ref: { call_id: call.id, visit_id: visit.id, local_id },
-    });
+    }, ['visits', { ...fresh, vitals: [...(fresh.vitals || []), { ...body, local_id, news2: score, sent: false }] }]);
     setV(EMPTY_VITALS);
     onSaved();
   }
@@ -131,11 +130,10 @@ function Report({ visit, call, onSaved }) {
       client_informed: clientInformed, mantelzorger_informed: carerInformed,
     };
     const fresh = await get('visits', visit.id);
-    await put('visits', { ...fresh, ...body });
     await enqueue({
       kind: 'visit_patch', method: 'PATCH', path: `/api/visits/${visit.id}`, body,
       label: T.visit.report, ref: { call_id: call.id, visit_id: visit.id },
-    });
+    }, ['visits', { ...fresh, ...body }]);
     onSaved();
   }
   return (
@@ -172,8 +170,8 @@ function Handover({ visit, call, client, onSaved }) {
     e.preventDefault();
     const body = { id: uuid(), visit_id: visit.id, ...h };
     const fresh = await get('visits', visit.id);
-    await put('visits', { ...fresh, handover: h });
-    await enqueue({ kind: 'handover', method: 'POST', path: '/api/handovers', body, label: T.handover.title, ref: { call_id: call.id, visit_id: visit.id } });
+    await enqueue({ kind: 'handover', method: 'POST', path: '/api/handovers', body, label: T.handover.title, ref: { call_id: call.id, visit_id: visit.id } },
+      ['visits', { ...fresh, handover: h }]);
     onSaved();
   }
   return (
@@ -224,9 +222,10 @@ function Finish({ visit, call }) {
     if (outcome === 'follow_up_visit' && followUp) body.follow_up_at = new Date(followUp).toISOString();
     if (outcome === 'follow_up_visit' && referral.trim()) body.referral_question = referral; // what the next visit is for
     const fresh = await get('visits', visit.id);
-    await put('visits', { ...fresh, outcome, completed: true });
-    await put('calls', { ...(await get('calls', call.id)), status: 'completed', localStatus: true, localStatusAt: Date.now() });
-    await enqueue({ kind: 'complete', method: 'POST', path: `/api/visits/${visit.id}/complete`, body, label: T.visit.complete, ref: { call_id: call.id, visit_id: visit.id } });
+    const held = await get('calls', call.id);
+    await enqueue({ kind: 'complete', method: 'POST', path: `/api/visits/${visit.id}/complete`, body, label: T.visit.complete, ref: { call_id: call.id, visit_id: visit.id } },
+      ['visits', { ...fresh, outcome, completed: true }],
+      ['calls', { ...held, status: 'completed', localStatus: true, localStatusAt: Date.now() }]);
   }
   return (
     <form onSubmit={save} class="stack">

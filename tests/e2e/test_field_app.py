@@ -44,15 +44,28 @@ def wait_all_sent(page, timeout=30_000):
     expect(page.get_by_test_id("outbox-count")).to_have_text("Alles verstuurd", timeout=timeout)
 
 
+def tap_until_answered(page, button, method, path_end):
+    """Tap a button whose write goes through the outbox, and wait until the server has answered that write.
+
+    "Alles verstuurd" alone can be read before the header counted a write just queued."""
+    with page.expect_response(lambda r: r.request.method == method and r.url.endswith(path_end)):
+        page.get_by_role("button", name=button).click()
+
+
+def on_site(nurse):
+    """She drives and arrives; the server has her status and her visit (sent after it) when this returns."""
+    tap_until_answered(nurse, "Ik ben onderweg", "POST", "/status")
+    tap_until_answered(nurse, "Ik ben ter plaatse", "POST", "/api/visits")
+    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
+    wait_all_sent(nurse)
+
+
 def arrive(server, nurse, call):
     """The coordinator offers the call to the nurse; she accepts, drives and arrives: the visit screen opens."""
     go_available(nurse)
     server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
     nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
-    nurse.get_by_role("button", name="Ik ben onderweg").click()
-    nurse.get_by_role("button", name="Ik ben ter plaatse").click()
-    expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
-    wait_all_sent(nurse)
+    on_site(nurse)
 
 
 def event_types(api, call_id):
@@ -122,9 +135,9 @@ def test_call_from_hap_to_nurse_offline_and_back(server, new_page):
     expect(nurse.get_by_test_id("call-status")).to_have_text("Geaccepteerd")
     expect(nurse.get_by_role("link", name="Open adres in kaarten-app")).to_have_attribute("href", re.compile(r"^geo:52\.088,5\.121"))
     screenshot(nurse, "nurse-3-call")
-    nurse.get_by_role("button", name="Ik ben onderweg").click()
+    tap_until_answered(nurse, "Ik ben onderweg", "POST", "/status")
     expect(nurse.get_by_test_id("call-status")).to_have_text("Onderweg")
-    nurse.get_by_role("button", name="Ik ben ter plaatse").click()
+    tap_until_answered(nurse, "Ik ben ter plaatse", "POST", "/api/visits")
     expect(nurse.get_by_role("tab", name="Metingen")).to_be_visible()
     wait_all_sent(nurse)
     visit_id = nurse.evaluate(READ_DEVICE)["visits"][0]["id"]
@@ -266,7 +279,7 @@ def test_a_pull_read_before_her_status_committed_does_not_flip_it_back(server, n
     go_available(nurse)
     server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
     nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
-    nurse.get_by_role("button", name="Ik ben onderweg").click()
+    tap_until_answered(nurse, "Ik ben onderweg", "POST", "/status")  # the pull below must read 'en_route'
     expect(nurse.get_by_role("button", name="Ik ben ter plaatse")).to_be_visible()
     wait_all_sent(nurse)
 
