@@ -60,11 +60,16 @@ def on_site(nurse):
     wait_all_sent(nurse)
 
 
-def arrive(server, nurse, call):
-    """The coordinator offers the call to the nurse; she accepts, drives and arrives: the visit screen opens."""
+def take_offer(server, nurse, call):
+    """She goes available, the coordinator offers her the call, and she accepts it."""
     go_available(nurse)
     server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
     nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
+
+
+def arrive(server, nurse, call):
+    """The coordinator offers the call to the nurse; she accepts, drives and arrives: the visit screen opens."""
+    take_offer(server, nurse, call)
     on_site(nurse)
 
 
@@ -276,9 +281,7 @@ def test_a_pull_read_before_her_status_committed_does_not_flip_it_back(server, n
         "team": "acute", "category": "wound_care", "urgency": "U4", "complaint": "Wond lekt.", "source": "hap",
     }, expect=201)
     nurse = nurse_phone(new_page)
-    go_available(nurse)
-    server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
-    nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
+    take_offer(server, nurse, call)
     tap_until_answered(nurse, "Ik ben onderweg", "POST", "/status")  # the pull below must read 'en_route'
     expect(nurse.get_by_role("button", name="Ik ben ter plaatse")).to_be_visible()
     wait_all_sent(nurse)

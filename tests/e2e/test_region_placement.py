@@ -3,7 +3,7 @@ offers it to a location, the bed manager accepts on her phone, and the nurse's s
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import PASSWORD, PHONE, login, screenshot
-from tests.e2e.test_field_app import go_available, nurse_phone, on_site
+from tests.e2e.test_field_app import arrive, nurse_phone
 
 STORY = ("/api/organisations", "/api/locations", "/api/capacity", "/api/placements",
          "/api/placements/{placement_id}/offer", "/api/placements/{placement_id}/accept")
@@ -36,10 +36,7 @@ def test_nurse_requests_a_bed_the_region_offers_and_the_bed_manager_accepts(serv
 
     # The nurse takes the call and is on site.
     nurse = nurse_phone(new_page)
-    go_available(nurse)
-    server.api("coord").post(f"/api/calls/{call['id']}/offer", {"nurse_id": server.api("nurse").user["id"]})
-    nurse.get_by_test_id("offer").get_by_role("button", name="Accepteren").click(timeout=20_000)
-    on_site(nurse)
+    arrive(server, nurse, call)
 
     # Outcome temporary stay: "Plaats aanvragen" with the bed types free now.
     nurse.get_by_role("tab", name="Afronden").click()
