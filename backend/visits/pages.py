@@ -128,23 +128,23 @@ def _page(title: str, body: str, status: int = 200, **context):
     return render_template_string(LAYOUT, title=title, body=html), status, PAGE_HEADERS
 
 
+@pages.errorhandler(NotFound)
+def link_gone(_error):
+    """A link that is unknown, expired or revoked: one plain page, whichever page it was for."""
+    return _page("Link werkt niet", GONE, 404)
+
+
 @pages.get("/portaal/<string:token>")
 def dossier_page(token: str):
     """The client's own record, read-only."""
-    try:
-        data = portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta())
-    except NotFound:
-        return _page("Link werkt niet", GONE, 404)
+    data = portal.dossier(get_session(), token=token, now=get_clock().now(), meta=request_meta())
     return _page("Uw dossier", DOSSIER, d=PortalSchema().dump(data))
 
 
 @pages.get("/overdracht/<string:token>")
 def handover_page(token: str):
     """A handover for its recipient, with the button to confirm receipt."""
-    try:
-        data = handovers.shared_view(get_session(), token=token, now=get_clock().now(), meta=request_meta())
-    except NotFound:
-        return _page("Link werkt niet", GONE, 404)
+    data = handovers.shared_view(get_session(), token=token, now=get_clock().now(), meta=request_meta())
     return _page("Overdracht", HANDOVER, h=SharedHandoverSchema().dump(data),
                  ack_url=url_for("visit_pages.acknowledge_page", token=token))
 
@@ -156,8 +156,5 @@ def acknowledge_page(token: str):
     if not name or len(name) > 120:
         return _page("Naam ontbreekt", "<h1>Vul uw naam in</h1><p>Ga terug en vul uw naam in (maximaal 120 tekens).</p>",
                      422)
-    try:
-        handovers.acknowledge(get_session(), token=token, name=name, now=get_clock().now(), meta=request_meta())
-    except NotFound:
-        return _page("Link werkt niet", GONE, 404)
+    handovers.acknowledge(get_session(), token=token, name=name, now=get_clock().now(), meta=request_meta())
     return redirect(url_for("visit_pages.handover_page", token=token), 303)
