@@ -30,14 +30,15 @@ class Team(SQLModel, table=True):
     kind: str = Field(default="acute", max_length=16)
     # 4-digit postcodes and ranges, e.g. ["7411", "7412-7429"]: the area whose calls route to this team.
     postcodes: list[str] = Field(default_factory=list, sa_type=JSON)
+    # How soon a nurse must be on site, by NTS urgency, from the moment the call was raised.
     target_u2_minutes: int = 30
     target_u3_minutes: int = 120
     target_u4_minutes: int = 480
     target_u5_minutes: int = 1440
-    ack_window_u2_seconds: int = 120
-    ack_window_seconds: int = 300
-    auto_offer: bool = False
-    handover_ack_alert_minutes: int = 240
+    ack_window_u2_seconds: int = 120  # an offered nurse answers a U2 call within this, or the next one is asked
+    ack_window_seconds: int = 300  # the same for U3-U5
+    auto_offer: bool = False  # a new call goes to the best recommended nurse at once, without a coordinator
+    handover_ack_alert_minutes: int = 240  # a handover not acknowledged by then is flagged on its call
     # A planned call opens this long before its planned time, so it reaches the board and a nurse in time.
     planned_lead_minutes: int = 30
 

@@ -33,18 +33,18 @@ class OutcomeCounts(SQLModel):
     """The counts of a bucket of one team's calls of one urgency: what a stored day (`OutcomeDay`) and a cell
     in memory (`cells.Cell`, a plain dataclass of these same fields) share, so both add up the same way."""
 
-    calls: int = 0
-    cancelled: int = 0
-    completed: int = 0
-    on_site: int = 0
-    within_target: int = 0
-    handovers: int = 0
-    acknowledged: int = 0
-    offered: int = 0
-    first_offer_accepted: int = 0
-    escalations: int = 0
-    recalls_72h: int = 0
-    recalls_30d: int = 0
+    calls: int = 0  # every call created in the bucket
+    cancelled: int = 0  # of those, cancelled
+    completed: int = 0  # of those, completed
+    on_site: int = 0  # reached: a nurse reported on site (a planned follow-up visit is left out)
+    within_target: int = 0  # reached no later than the urgency's target time
+    handovers: int = 0  # SBAR handovers written for the bucket's calls
+    acknowledged: int = 0  # of those, acknowledged by their recipient
+    offered: int = 0  # calls offered to a nurse at least once
+    first_offer_accepted: int = 0  # calls accepted on their one and only offer, nobody declined or let it lapse
+    escalations: int = 0  # calls with an offer that lapsed or a team lead alerted
+    recalls_72h: int = 0  # completed calls followed by another (unplanned) call for the client within 72 h
+    recalls_30d: int = 0  # the same within 30 days
 
 
 class OutcomeDay(OutcomeCounts, table=True):
