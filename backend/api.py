@@ -1,5 +1,8 @@
 """flask-smorest customisation: Api, Blueprint, authentication, errors. The only place for these."""
+import dataclasses
 import hmac
+import typing
+from datetime import date, datetime
 from functools import wraps
 from http import HTTPStatus
 
@@ -10,6 +13,7 @@ from flask import g, request, send_from_directory, session
 from flask_smorest.utils import resolve_schema_instance
 from marshmallow import validate
 from marshmallow_sqlalchemy import ModelConverter, SQLAlchemyAutoSchema, SQLAlchemyAutoSchemaOpts
+from marshmallow_sqlalchemy.schema import SQLAlchemyAutoSchemaMeta
 from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
@@ -81,7 +85,7 @@ class _ModelConverter(ModelConverter):
 
 
 class AutoSchemaOpts(SQLAlchemyAutoSchemaOpts):
-    """Defaults of every `AutoSchema`: our converter, foreign keys included."""
+    """Defaults of every `AutoSchema`: our converter, foreign keys included; or `dataclass` instead of `model`."""
 
     def __init__(self, meta, *args, **kwargs):
         if not hasattr(meta, "model_converter"):
@@ -89,10 +93,77 @@ class AutoSchemaOpts(SQLAlchemyAutoSchemaOpts):
         if not hasattr(meta, "include_fk"):
             meta.include_fk = True
         super().__init__(meta, *args, **kwargs)
+        self.dataclass = getattr(meta, "dataclass", None)
 
 
-class AutoSchema(SQLAlchemyAutoSchema):
-    """The base of every response schema built from a table (`class Meta: model = …`)."""
+# The marshmallow field of each type a service's dataclass uses (a datetime is aware UTC, as in the tables).
+_DATACLASS_FIELDS = {str: ma.fields.String, int: ma.fields.Integer, float: ma.fields.Float,
+                     bool: ma.fields.Boolean, datetime: ma.fields.AwareDateTime, date: ma.fields.Date}
+
+
+def _dataclass_field(name: str, hint, **options) -> ma.fields.Field:
+    """The field of one annotated attribute: `X | None` allows null, `list[X]` and `dict[str, X]` hold X's
+    field, a dataclass is nested with its own schema."""
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if type(None) in typing.get_args(hint) and len(args) == 1:
+        return _dataclass_field(name, args[0], allow_none=True, **options)
+    if typing.get_origin(hint) is list and len(args) == 1:
+        return ma.fields.List(_dataclass_field(name, args[0]), **options)
+    if typing.get_origin(hint) is dict and len(args) == 2:
+        return ma.fields.Dict(keys=_dataclass_field(name, args[0]), values=_dataclass_field(name, args[1]), **options)
+    if dataclasses.is_dataclass(hint):
+        return ma.fields.Nested(dataclass_schema(hint), **options)
+    if hint is dict:
+        return ma.fields.Dict(**options)
+    if hint not in _DATACLASS_FIELDS:
+        raise TypeError(f"Declare the field {name!r} ({hint}) on the schema: no field follows from its type.")
+    return _DATACLASS_FIELDS[hint](**options)
+
+
+class AutoSchemaMeta(SQLAlchemyAutoSchemaMeta):
+    """Fields from the table (`model`), or from the annotations of a service's dataclass (`dataclass`; a
+    `description` in a field's metadata documents it). The `Meta` options are given as class keywords, as
+    SQLModel's `table=True`: `class NoteSchema(AutoSchema, model=VisitNote)`; a subclass's add to its base's."""
+
+    def __new__(mcs, name, bases, attrs, **meta):
+        if meta:
+            base_meta = next((base.Meta for base in bases if hasattr(base, "Meta")), object)
+            attrs["Meta"] = type("Meta", (base_meta,), meta)
+        return super().__new__(mcs, name, bases, attrs)
+
+    def __init__(cls, name, bases, attrs, **_meta):
+        super().__init__(name, bases, attrs)
+
+    @classmethod
+    def get_declared_sqla_fields(mcs, base_fields, converter, opts, dict_cls):
+        if opts.dataclass is None:
+            return super().get_declared_sqla_fields(base_fields, converter, opts, dict_cls)
+        hints = typing.get_type_hints(opts.dataclass)
+        fields = dict_cls()
+        for f in dataclasses.fields(opts.dataclass):
+            if f.name in base_fields or (opts.fields and f.name not in opts.fields):
+                continue
+            # An excluded attribute is never dumped: it needs a name, not a field that follows from its type.
+            excluded = f.name in opts.exclude
+            fields[f.name] = ma.fields.Raw() if excluded else _dataclass_field(f.name, hints[f.name],
+                                                                                metadata=dict(f.metadata))
+        return fields
+
+
+_DATACLASS_SCHEMAS: dict[type, type] = {}
+
+
+def dataclass_schema(source: type) -> type:
+    """Return the schema of a dataclass nested in another one's (one class per dataclass, named after it)."""
+    if source not in _DATACLASS_SCHEMAS:
+        _DATACLASS_SCHEMAS[source] = AutoSchemaMeta(f"{source.__name__}Schema", (AutoSchema,),
+                                                    {"__module__": source.__module__}, dataclass=source)
+    return _DATACLASS_SCHEMAS[source]
+
+
+class AutoSchema(SQLAlchemyAutoSchema, metaclass=AutoSchemaMeta):
+    """The base of every response schema: built from a table (`model=…`) or from the small dataclass a service
+    returns for a computed answer (`dataclass=…`), with `exclude=…` or `fields=…`. Declared fields win."""
 
     OPTIONS_CLASS = AutoSchemaOpts
 

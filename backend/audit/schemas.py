@@ -6,10 +6,7 @@ from backend.api import ID, AutoSchema
 from backend.audit.models import AuditEvent
 
 
-class AuditEventSchema(AutoSchema):
-    class Meta:
-        model = AuditEvent
-
+class AuditEventSchema(AutoSchema, model=AuditEvent):
     detail = ma.fields.Dict()
 
 

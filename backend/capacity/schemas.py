@@ -4,15 +4,15 @@ from marshmallow import validate
 
 from backend.api import ID, AutoSchema
 from backend.capacity.models import CapacityChange, Location
+from backend.capacity.service import CapacityRow
 from backend.clients.schemas import PHONE
 from backend.vocab import BED_TYPES
 
 BED_TYPE = validate.OneOf(tuple(BED_TYPES))
 
 
-class LocationSchema(AutoSchema):
-    class Meta:
-        model = Location
+class LocationSchema(AutoSchema, model=Location):
+    """A care location with temporary beds."""
 
 
 class LocationCreateSchema(ma.Schema):
@@ -30,21 +30,8 @@ class LocationCreateSchema(ma.Schema):
                               values=ma.fields.String(validate=validate.Length(max=2000)))
 
 
-class CapacityRowSchema(ma.Schema):
-    location_id = ma.fields.Integer()
-    location = ma.fields.String()
-    organisation_id = ma.fields.Integer()
-    organisation = ma.fields.String()
-    bed_type = ma.fields.String()
-    free = ma.fields.Integer()
-    criteria = ma.fields.String(allow_none=True)
-    updated_at = ma.fields.AwareDateTime()
-    stale = ma.fields.Boolean()
-    phone = ma.fields.String(allow_none=True)
-    address = ma.fields.String()
-    postcode = ma.fields.String()
-    lat = ma.fields.Float()
-    lon = ma.fields.Float()
+class CapacityRowSchema(AutoSchema, dataclass=CapacityRow):
+    """One line of the capacity board (a `service.CapacityRow`)."""
 
 
 class CapacityQueryArgsSchema(ma.Schema):
@@ -59,9 +46,8 @@ class CapacityUpdateSchema(ma.Schema):
     criteria = ma.fields.String(validate=validate.Length(max=2000), allow_none=True)
 
 
-class CapacityChangeSchema(AutoSchema):
-    class Meta:
-        model = CapacityChange
+class CapacityChangeSchema(AutoSchema, model=CapacityChange):
+    """One change of a free count: who, when, from → to."""
 
 
 class HistoryQueryArgsSchema(ma.Schema):

@@ -16,18 +16,14 @@ POSTCODE = validate.Regexp(r"^\s*[1-9][0-9]{3} ?[A-Za-z]{2}\s*$", error="Geen Ne
 PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,20}$", error="Geen geldig telefoonnummer.")
 
 
-class ClientSchema(AutoSchema):
-    class Meta:
-        model = Client
-        exclude = ("created_by_id", "created_team", "created_org")
+class ClientSchema(AutoSchema, model=Client, exclude=("created_by_id", "created_team", "created_org")):
+    """A client as her team or HAP sees her (the registering side's columns left out)."""
 
 
-class ClientSummarySchema(AutoSchema):
+class ClientSummarySchema(AutoSchema,
+        model=Client,
+        fields=("id", "name", "birth_date", "address", "postcode", "city", "lat", "lon", "phone")):
     """What a call shows of its client."""
-
-    class Meta:
-        model = Client
-        fields = ("id", "name", "birth_date", "address", "postcode", "city", "lat", "lon", "phone")
 
 
 class ClientCreateSchema(ma.Schema):

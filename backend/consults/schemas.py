@@ -28,12 +28,9 @@ class ConsultClientSchema(ma.Schema):
     gp_name = fields.String(allow_none=True)
 
 
-class ConsultSchema(VisitConsultSchema):
+class ConsultSchema(VisitConsultSchema, exclude=("version",)):
     """A consult (a `service.ConsultView`) with the visit's summary: complaint, latest vitals with NEWS2,
     wishes, and the nurse to call back."""
-
-    class Meta(VisitConsultSchema.Meta):
-        exclude = ("version",)
 
     nurse_name = fields.String()
     nurse_phone = fields.String(allow_none=True)

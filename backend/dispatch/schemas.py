@@ -6,23 +6,16 @@ from backend import vocab
 from backend.api import ID, AutoSchema
 from backend.clients.schemas import PHONE, ClientCreateSchema, ClientSummarySchema
 from backend.dispatch.models import Call, CallEvent
+from backend.dispatch.recommend import Recommendation
 from backend.identity.models import User
 from backend.identity.schemas import TEAM_CODE
 
 
-class CallEventSchema(AutoSchema):
-    class Meta:
-        model = CallEvent
-        exclude = ("call_id",)
-
+class CallEventSchema(AutoSchema, model=CallEvent, exclude=("call_id",)):
     detail = ma.fields.Dict()
 
 
-class CallSchema(AutoSchema):
-    class Meta:
-        model = Call
-        exclude = ("created_by_id", "offer_next_at")
-
+class CallSchema(AutoSchema, model=Call, exclude=("created_by_id", "offer_next_at")):
     client = ma.fields.Nested(ClientSummarySchema, dump_only=True)
     # Only in the answer to an intake with a new client's fields: "bsn" (same BSN and birth date: linked),
     # "confirmed" (the triagist chose a likely match), absent when a new client was registered.
@@ -101,18 +94,13 @@ class MyStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=validate.OneOf(("available", "off_duty")))
 
 
-class MyStatusResultSchema(AutoSchema):
-    class Meta:
-        model = User
-        fields = ("id", "name", "availability", "availability_set_at")
+class MyStatusResultSchema(AutoSchema, model=User, fields=("id", "name", "availability", "availability_set_at")):
+    """The nurse's availability after she set it."""
 
 
-class RecommendationSchema(ma.Schema):
-    nurse_id = ma.fields.Integer()
-    name = ma.fields.String()
-    score = ma.fields.Float()
-    distance_km = ma.fields.Float(allow_none=True)
-    eta_minutes = ma.fields.Integer(allow_none=True)
+class RecommendationSchema(AutoSchema,
+        dataclass=Recommendation,
+        fields=("nurse_id", "name", "score", "distance_km", "eta_minutes", "reasons")):
     reasons = ma.fields.List(ma.fields.String())
 
 

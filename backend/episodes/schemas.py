@@ -3,11 +3,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from backend import vocab
-from backend.api import ID, AutoSchema
+from backend.api import ID, AutoSchema, dataclass_schema
 from backend.clients.schemas import ClientSummarySchema
 from backend.dispatch.schemas import CallSchema
 from backend.episodes import ediz
 from backend.episodes.models import EdizScore, Episode
+from backend.episodes.service import EdizTrend, NetworkMember, Signal
 from backend.visits.models import Visit
 
 GOAL = fields.String(validate=validate.Length(min=1, max=500))
@@ -60,12 +61,10 @@ class EdizCreateSchema(ma.Schema):
 
 # -- answers -------------------------------------------------------------------------------------
 
-class VisitSummarySchema(AutoSchema):
-    class Meta:
-        model = Visit
-        fields = ("id", "call_id", "nurse_id", "nurse_name", "status", "arrived_at", "completed_at", "outcome",
-                  "outcome_label", "news2_score", "news2_band", "summary")
-
+class VisitSummarySchema(AutoSchema,
+        model=Visit,
+        fields=("id", "call_id", "nurse_id", "nurse_name", "status", "arrived_at", "completed_at", "outcome",
+                "outcome_label", "news2_score", "news2_band", "summary")):
     nurse_name = fields.String(allow_none=True)
     outcome_label = fields.String(allow_none=True)
     news2_score = fields.Integer(allow_none=True)
@@ -73,42 +72,23 @@ class VisitSummarySchema(AutoSchema):
     summary = fields.String()
 
 
-class NetworkMemberSchema(ma.Schema):
-    contact_id = fields.String()
-    name = fields.String()
-    relation = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    is_mantelzorger = fields.Boolean()
-    involvement = fields.String()
+class NetworkMemberSchema(AutoSchema, dataclass=NetworkMember):
     involvement_label = fields.Function(lambda m: vocab.dutch(vocab.CONTACT_INVOLVEMENT, m.involvement))
-    role = fields.String(allow_none=True)
 
 
-class EdizEntrySchema(AutoSchema):
-    class Meta:
-        model = EdizScore
-        fields = ("id", "visit_id", "contact_id", "contact_name", "score", "high", "created_at")
-
+class EdizEntrySchema(AutoSchema,
+        model=EdizScore,
+        fields=("id", "visit_id", "contact_id", "contact_name", "score", "high", "created_at")):
     contact_name = fields.String(allow_none=True)
 
 
-class EdizTrendSchema(ma.Schema):
+class EdizTrendSchema(AutoSchema, dataclass=EdizTrend):
     latest = fields.Nested(EdizEntrySchema, allow_none=True)
-    high = fields.Boolean()
-    trend = fields.String(allow_none=True)
     scores = fields.List(fields.Nested(EdizEntrySchema))
 
 
-class SignalSchema(ma.Schema):
-    code = fields.String()
-    message = fields.String()
-
-
-class EpisodeSchema(AutoSchema):
+class EpisodeSchema(AutoSchema, model=Episode):
     """An episode (a `service.EpisodeView`) with its calls, visits, network, EDIZ and signals."""
-
-    class Meta:
-        model = Episode
 
     goals = fields.List(fields.String())
     status_label = fields.Function(lambda e: vocab.dutch(vocab.EPISODE_STATUSES, e.status))
@@ -120,14 +100,11 @@ class EpisodeSchema(AutoSchema):
     last_visit = fields.Nested(VisitSummarySchema, allow_none=True)
     network = fields.List(fields.Nested(NetworkMemberSchema))
     ediz = fields.Nested(EdizTrendSchema)
-    signals = fields.List(fields.Nested(SignalSchema))
+    signals = fields.List(fields.Nested(dataclass_schema(Signal)))
 
 
-class EdizSchema(AutoSchema):
+class EdizSchema(AutoSchema, model=EdizScore):
     """An EDIZ just taken (a `service.EdizRecorded`): score 0–9, high from 7, the episode and the score before."""
-
-    class Meta:
-        model = EdizScore
 
     answers = fields.List(fields.Integer())
     episode_id = fields.Integer(allow_none=True)

@@ -2,7 +2,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from backend.api import AutoSchema
 from backend.clients.schemas import LAT_RANGE, LON_RANGE, POSTCODE
+from backend.geo.geocoder import Address
 
 
 class AddressQueryArgsSchema(ma.Schema):
@@ -11,14 +13,8 @@ class AddressQueryArgsSchema(ma.Schema):
         r"^\s*[1-9][0-9]{0,4}\s*[-/ ]?\s*[A-Za-z0-9]{0,4}\s*$", error="Geen huisnummer (zoals 12 of 12a)."))
 
 
-class AddressSchema(ma.Schema):
-    street = ma.fields.String()
-    house_number = ma.fields.String()
-    address = ma.fields.String()
-    postcode = ma.fields.String()
-    city = ma.fields.String()
-    lat = ma.fields.Float()
-    lon = ma.fields.Float()
+class AddressSchema(AutoSchema, dataclass=Address):
+    address = ma.fields.String()  # street and house number, as a client's address is written
 
 
 class PositionSchema(ma.Schema):

@@ -3,7 +3,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.api import ID, AutoSchema
-from backend.identity.models import User
+from backend.identity.models import ApiToken, User
+from backend.identity.service import NewToken
 from backend.vocab import PROFESSIONS, ROLES, SKILL_PATTERN, TEAM_CODE_PATTERN
 
 SKILL = validate.Regexp(SKILL_PATTERN, error="Vaardigheden zijn korte codes zoals 'iv_therapy'.")
@@ -12,11 +13,7 @@ TEAM_CODE = validate.Regexp(TEAM_CODE_PATTERN, error="Een teamcode is kort: klei
 PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,30}$", error="Een telefoonnummer: cijfers, spaties, + ( ) -.")
 
 
-class UserSchema(AutoSchema):
-    class Meta:
-        model = User
-        exclude = ("password_hash", "created_at", "availability_set_at")
-
+class UserSchema(AutoSchema, model=User, exclude=("password_hash", "created_at", "availability_set_at")):
     skills = ma.fields.List(ma.fields.String())
     availability = ma.fields.String(dump_only=True)
 
@@ -78,18 +75,15 @@ class TokenCreateSchema(ma.Schema):
     label = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
-class TokenSchema(ma.Schema):
-    token = ma.fields.String()
-    label = ma.fields.String()
+class TokenSchema(AutoSchema, dataclass=NewToken):
+    """A new token: the secret is shown this once."""
 
 
-class TokenInfoSchema(ma.Schema):
-    """A token as an admin sees it in the list: never the secret."""
+class TokenInfoSchema(AutoSchema,
+        model=ApiToken,
+        fields=("id", "username", "label", "created_at", "created_by", "last_used_at")):
+    """A token as an admin sees it in the list: never the secret; its owner and creator by username."""
 
-    id = ma.fields.Integer()
     username = ma.fields.String()
-    label = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
     created_by = ma.fields.String(allow_none=True)
-    last_used_at = ma.fields.AwareDateTime(allow_none=True)
 

@@ -1,6 +1,9 @@
 """Answers of the health checks."""
 import marshmallow as ma
 
+from backend.api import AutoSchema
+from backend.ops.service import Health
 
-class HealthSchema(ma.Schema):
+
+class HealthSchema(AutoSchema, dataclass=Health):
     status = ma.fields.String(required=True)

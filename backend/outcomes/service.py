@@ -76,7 +76,7 @@ class UrgencyResponse(ResponseFigures):
 
 @dataclass
 class DistributionBin:
-    upto_pct: int | None
+    upto_pct: int | None = field(metadata={"description": "Upper bound in % of target; null: above the last"})
     counts: dict[str, int]
 
 

@@ -12,18 +12,13 @@ from backend.vocab import PLACEMENT_STATUSES
 UUID = validate.Regexp(r"^[0-9a-fA-F-]{36}$", error="Een id van een bezoek of overdracht is een UUID.")
 
 
-class HandoverSbarSchema(AutoSchema):
+class HandoverSbarSchema(AutoSchema,
+        model=Handover,
+        fields=("id", "situation", "background", "assessment", "recommendation")):
     """The SBAR handover a request carries."""
 
-    class Meta:
-        model = Handover
-        fields = ("id", "situation", "background", "assessment", "recommendation")
 
-
-class PlacementSchema(AutoSchema):
-    class Meta:
-        model = Placement
-
+class PlacementSchema(AutoSchema, model=Placement):
     client = ma.fields.Nested(ClientSummarySchema, dump_only=True)
     location = ma.fields.Nested(LocationSchema, dump_only=True, allow_none=True)
     handover = ma.fields.Nested(HandoverSbarSchema, dump_only=True, allow_none=True)
@@ -50,9 +45,5 @@ class ReasonSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class PlacementEventSchema(AutoSchema):
-    class Meta:
-        model = PlacementEvent
-        exclude = ("placement_id",)
-
+class PlacementEventSchema(AutoSchema, model=PlacementEvent, exclude=("placement_id",)):
     detail = ma.fields.Dict()

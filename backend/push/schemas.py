@@ -33,10 +33,8 @@ class SubscriptionDeleteSchema(ma.Schema):
     endpoint = ma.fields.String(required=True, validate=[validate.Length(min=8, max=2048), _plain_ascii])
 
 
-class SubscriptionSchema(AutoSchema):
-    class Meta:
-        model = PushSubscription
-        fields = ("id", "endpoint", "created_at")
+class SubscriptionSchema(AutoSchema, model=PushSubscription, fields=("id", "endpoint", "created_at")):
+    """A phone's push subscription as its owner sees it (never its keys)."""
 
 
 class ReceiptCreateSchema(ma.Schema):
@@ -44,7 +42,5 @@ class ReceiptCreateSchema(ma.Schema):
     at = ma.fields.AwareDateTime()  # the phone's own clock: informative only
 
 
-class ReceiptSchema(AutoSchema):
-    class Meta:
-        model = CallEvent
-        fields = ("call_id", "type", "at", "nurse_id")
+class ReceiptSchema(AutoSchema, model=CallEvent, fields=("call_id", "type", "at", "nurse_id")):
+    """A push delivery receipt: the call event it wrote."""

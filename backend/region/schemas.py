@@ -19,9 +19,8 @@ def _postcode_range(text: str) -> None:
 POSTCODES = ma.fields.List(ma.fields.String(validate=_postcode_range), validate=validate.Length(max=200))
 
 
-class OrganisationSchema(AutoSchema):
-    class Meta:
-        model = Organisation
+class OrganisationSchema(AutoSchema, model=Organisation):
+    """An organisation of the region: a HAP, a care provider or a hospital."""
 
 
 class OrganisationCreateSchema(ma.Schema):
@@ -33,10 +32,7 @@ class OrganisationQueryArgsSchema(ma.Schema):
     kind = ma.fields.String(validate=validate.OneOf(tuple(ORGANISATION_KINDS)))
 
 
-class TeamSchema(AutoSchema):
-    class Meta:
-        model = Team
-
+class TeamSchema(AutoSchema, model=Team):
     postcodes = ma.fields.List(ma.fields.String())
 
 

@@ -84,11 +84,9 @@ class GenerateSchema(TeamPeriodSchema):
     pass
 
 
-class AssignmentSchema(AutoSchema):
-    class Meta:
-        model = RosterAssignment
-        exclude = ("user_id", "shift_code", "starts_at", "ends_at", "created_at")
-
+class AssignmentSchema(AutoSchema,
+        model=RosterAssignment,
+        exclude=("user_id", "shift_code", "starts_at", "ends_at", "created_at")):
     nurse_id = auto_field("user_id")
     nurse_name = ma.fields.String(allow_none=True, metadata={"description": "In the roster week's list only"})
     shift = auto_field("shift_code")
@@ -140,11 +138,7 @@ class UnmetWishSchema(ma.Schema):
     message = ma.fields.String(metadata={"description": "Why the wish could not be met, in Dutch"})
 
 
-class ProposalSchema(AutoSchema):
-    class Meta:
-        model = RosterProposal
-        exclude = ("created_by_id",)
-
+class ProposalSchema(AutoSchema, model=RosterProposal, exclude=("created_by_id",)):
     assignments = ma.fields.List(ma.fields.Nested(ProposedAssignmentSchema))
     unmet_wishes = ma.fields.List(ma.fields.Nested(UnmetWishSchema))
     unfilled = ma.fields.List(ma.fields.Nested(UnfilledSchema))
@@ -185,10 +179,7 @@ class SkillNeedSchema(ma.Schema):
     count = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=20))
 
 
-class ShiftTypeSchema(AutoSchema):
-    class Meta:
-        model = RosterShiftType
-
+class ShiftTypeSchema(AutoSchema, model=RosterShiftType):
     weekdays = ma.fields.List(ma.fields.Integer())
     skill_needs = ma.fields.List(ma.fields.Nested(SkillNeedSchema))
 
@@ -230,11 +221,7 @@ class ContractArgsSchema(ma.Schema):
     hours_per_week = ma.fields.Float(required=True, validate=validate.Range(min=0, max=60))
 
 
-class ContractSchema(AutoSchema):
-    class Meta:
-        model = RosterContract
-        exclude = ("user_id",)
-
+class ContractSchema(AutoSchema, model=RosterContract, exclude=("user_id",)):
     nurse_id = auto_field("user_id")
 
 
@@ -245,11 +232,9 @@ class NurseSchema(ma.Schema):
     contract_hours = ma.fields.Float()
 
 
-class UnavailabilitySchema(AutoSchema):
-    class Meta:
-        model = RosterUnavailability
-        exclude = ("starts_at", "ends_at", "user_id", "created_at")
-
+class UnavailabilitySchema(AutoSchema,
+        model=RosterUnavailability,
+        exclude=("starts_at", "ends_at", "user_id", "created_at")):
     nurse_id = auto_field("user_id")
     start = auto_field("starts_at")
     end = auto_field("ends_at")
@@ -262,11 +247,7 @@ class UnavailabilityCreateSchema(ma.Schema):
     reason = ma.fields.String(load_default="", validate=validate.Length(max=120))
 
 
-class WishSchema(AutoSchema):
-    class Meta:
-        model = RosterWish
-        exclude = ("user_id", "shift_code", "created_at")
-
+class WishSchema(AutoSchema, model=RosterWish, exclude=("user_id", "shift_code", "created_at")):
     nurse_id = auto_field("user_id")
     nurse_name = ma.fields.String(allow_none=True, metadata={"description": "In the lists only"})
     shift = auto_field("shift_code")
@@ -316,11 +297,7 @@ class RulesSchema(ma.Schema):
     auto_approve_swaps = ma.fields.Boolean(metadata={"description": "Approve a rule-clean swap at once"})
 
 
-class GapAlertSchema(AutoSchema):
-    class Meta:
-        model = RosterGapAlert
-        exclude = ("starts_at", "ends_at")
-
+class GapAlertSchema(AutoSchema, model=RosterGapAlert, exclude=("starts_at", "ends_at")):
     start = auto_field("starts_at")
     end = auto_field("ends_at")
     missing = ma.fields.List(ma.fields.Nested(MissingSchema))
@@ -330,21 +307,17 @@ class PublishSchema(TeamPeriodSchema):
     pass
 
 
-class PublicationSchema(AutoSchema):
-    class Meta:
-        model = RosterPublication
+class PublicationSchema(AutoSchema, model=RosterPublication):
+    """A published roster period."""
 
 
-class EventSchema(AutoSchema):
-    class Meta:
-        model = RosterEvent
+class EventSchema(AutoSchema, model=RosterEvent):
+    """A change to a published roster, as its nurses were told."""
 
 
-class SwapSchema(AutoSchema):
-    class Meta:
-        model = RosterSwap
-        exclude = ("starts_at", "ends_at", "from_user_id", "to_user_id", "shift_code")
-
+class SwapSchema(AutoSchema,
+        model=RosterSwap,
+        exclude=("starts_at", "ends_at", "from_user_id", "to_user_id", "shift_code")):
     shift = auto_field("shift_code")
     start = auto_field("starts_at")
     end = auto_field("ends_at")

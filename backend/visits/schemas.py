@@ -12,6 +12,7 @@ from backend.dispatch.models import Call
 from backend.dispatch.schemas import CallSchema
 from backend.visits.models import ClientContact, Handover, PortalLink, Visit, VisitNote, VitalSigns
 from backend.visits.vitals import PLAUSIBLE
+from backend.visits.wishes import Wishes
 
 UUID = fields.UUID
 
@@ -178,72 +179,43 @@ class News2Schema(ma.Schema):
     band_label = _label(vocab.NEWS2_BANDS, "news2_band")
 
 
-class VitalsSchema(AutoSchema):
-    class Meta:
-        model = VitalSigns
-        exclude = ("news2_score", "news2_band")
-
+class VitalsSchema(AutoSchema, model=VitalSigns, exclude=("news2_score", "news2_band")):
     news2 = Whole(News2Schema)
 
 
-class NoteSchema(AutoSchema):
-    class Meta:
-        model = VisitNote
+class NoteSchema(AutoSchema, model=VisitNote):
+    """A note appended to a visit."""
 
 
-class ContactSchema(AutoSchema):
-    class Meta:
-        model = ClientContact
-        exclude = ("created_at", "removed_at")
-
+class ContactSchema(AutoSchema, model=ClientContact, exclude=("created_at", "removed_at")):
     involvement_label = _label(vocab.CONTACT_INVOLVEMENT, "involvement")
 
 
-class WishesSchema(ma.Schema):
-    """A client's wishes (a `wishes.Wishes`) as shown on every visit and in sync."""
+class WishesSchema(AutoSchema, dataclass=Wishes, exclude=("contacts",)):
+    """A client's wishes as shown on every visit and in sync."""
 
-    client_id = fields.Integer()
-    resuscitation = fields.String()
     resuscitation_label = _label(vocab.RESUSCITATION, "resuscitation")
-    hospital_admission = fields.String()
     hospital_admission_label = _label(vocab.HOSPITAL_ADMISSION, "hospital_admission")
-    preferred_place_of_care = fields.String(allow_none=True)
-    preferred_place_of_death = fields.String(allow_none=True)
-    other_agreements = fields.String(allow_none=True)
-    agreed_with = fields.String(allow_none=True)
-    agreed_on = fields.Date(allow_none=True)
-    gp_name = fields.String(allow_none=True)
-    gp_phone = fields.String(allow_none=True)
-    home_care_provider = fields.String(allow_none=True)
-    home_care_phone = fields.String(allow_none=True)
-    recorded = fields.Boolean()
-    updated_at = fields.AwareDateTime(allow_none=True)
-    version = fields.Integer()
 
 
-class WishesWithContactsSchema(WishesSchema):
+class WishesWithContactsSchema(WishesSchema, exclude=()):
     """The wishes endpoints' answer: the wishes and the client's current contacts."""
 
     contacts = fields.List(fields.Nested(ContactSchema))
 
 
-class VisitConsultSchema(AutoSchema):
+class VisitConsultSchema(AutoSchema,
+        model=Consult,
+        exclude=("call_id", "team", "nurse_id", "escalate_at", "lead_alerted_at", "seconds_to_acknowledge",
+                 "seconds_to_advice", "updated_at", "version")):
     """A consult of the visit as the nurse sees it: her question, its status, the physician's advice."""
-
-    class Meta:
-        model = Consult
-        exclude = ("call_id", "team", "nurse_id", "escalate_at", "lead_alerted_at", "seconds_to_acknowledge",
-                   "seconds_to_advice", "updated_at", "version")
 
     physician_name = fields.String(allow_none=True)
     status_label = _label(vocab.CONSULT_STATUSES, "status")
 
 
-class VisitSchema(AutoSchema):
+class VisitSchema(AutoSchema, model=Visit):
     """A visit (a `service.VisitRecord`) with its vitals and notes, and the client's wishes and contacts."""
-
-    class Meta:
-        model = Visit
 
     outcome_label = fields.Function(lambda v: vocab.dutch(vocab.OUTCOMES, v.outcome) or None, allow_none=True)
     vitals = fields.List(fields.Nested(VitalsSchema))
@@ -254,12 +226,8 @@ class VisitSchema(AutoSchema):
     consults = fields.List(fields.Nested(VisitConsultSchema))
 
 
-class HandoverSchema(AutoSchema):
+class HandoverSchema(AutoSchema, model=Handover, exclude=("token_hash", "ack_alerted_at", "updated_at")):
     """A handover; `wishes` and `contacts` are what the record held when it was written."""
-
-    class Meta:
-        model = Handover
-        exclude = ("token_hash", "ack_alerted_at", "updated_at")
 
     recipient_type_label = _label(vocab.RECIPIENT_TYPES, "recipient_type")
 
@@ -275,24 +243,19 @@ class HandoverCreatedSchema(HandoverSchema):
     share_url = fields.String()
 
 
-class PortalClientSchema(AutoSchema):
-    class Meta:
-        model = Client
-        fields = ("name", "birth_date", "address", "postcode", "city", "phone", "gp_name")
+class PortalClientSchema(AutoSchema,
+        model=Client,
+        fields=("name", "birth_date", "address", "postcode", "city", "phone", "gp_name")):
+    """The client as she reads her own record (no BSN)."""
 
 
-class SharedClientSchema(PortalClientSchema):
+class SharedClientSchema(PortalClientSchema, fields=PortalClientSchema.Meta.fields + ("bsn",)):
     """The client as a handover's recipient sees it: with the BSN."""
 
-    class Meta(PortalClientSchema.Meta):
-        fields = PortalClientSchema.Meta.fields + ("bsn",)
 
-
-class SharedHandoverSchema(HandoverSchema):
+class SharedHandoverSchema(HandoverSchema,
+        exclude=HandoverSchema.Meta.exclude + ("visit_id", "call_id", "client_id", "author_id", "revoked_at")):
     """What the recipient of a handover link sees: the handover, the client and the visit's outcome."""
-
-    class Meta(HandoverSchema.Meta):
-        exclude = HandoverSchema.Meta.exclude + ("visit_id", "call_id", "client_id", "author_id", "revoked_at")
 
     author_name = fields.String()
     team = fields.String(attribute="team_name")
@@ -305,10 +268,8 @@ class SharedHandoverSchema(HandoverSchema):
     consult_advice = fields.List(fields.String())
 
 
-class AcknowledgementSchema(AutoSchema):
-    class Meta:
-        model = Handover
-        fields = ("acknowledged_at", "acknowledged_by")
+class AcknowledgementSchema(AutoSchema, model=Handover, fields=("acknowledged_at", "acknowledged_by")):
+    """Who confirmed receipt of a handover, and when."""
 
 
 class FhirBundleSchema(ma.Schema):
@@ -322,10 +283,8 @@ class FhirBundleSchema(ma.Schema):
     entry = fields.List(fields.Dict())
 
 
-class PortalLinkSummarySchema(AutoSchema):
-    class Meta:
-        model = PortalLink
-        exclude = ("token_hash", "created_by_id", "revoked_by_id")
+class PortalLinkSummarySchema(AutoSchema, model=PortalLink, exclude=("token_hash", "created_by_id", "revoked_by_id")):
+    """A portal link as its list shows it: never the token."""
 
 
 class PortalLinkSchema(PortalLinkSummarySchema):
@@ -335,28 +294,22 @@ class PortalLinkSchema(PortalLinkSummarySchema):
     url = fields.String()
 
 
-class PortalLinkInfoSchema(AutoSchema):
-    class Meta:
-        model = PortalLink
-        fields = ("recipient_name", "expires_at")
+class PortalLinkInfoSchema(AutoSchema, model=PortalLink, fields=("recipient_name", "expires_at")):
+    """What the portal shows of its own link: for whom, and until when."""
 
 
-class PortalCallSchema(AutoSchema):
-    class Meta:
-        model = Call
-        fields = ("id", "created_at", "category", "category_label", "complaint", "status", "status_label",
-                  "closed_at", "closing_note")
-
+class PortalCallSchema(AutoSchema,
+        model=Call,
+        fields=("id", "created_at", "category", "category_label", "complaint", "status", "status_label", "closed_at",
+                "closing_note")):
     category_label = _label(vocab.CATEGORIES, "category")
     status_label = _label(vocab.CALL_STATUS_LABELS, "status")
 
 
-class AccessLogSchema(AutoSchema):
+class AccessLogSchema(AutoSchema,
+        model=AuditEvent,
+        fields=("at", "who", "role", "role_label", "on_behalf_of", "action", "what", "data", "refused")):
     """Who looked at the client's record, in words the client understands."""
-
-    class Meta:
-        model = AuditEvent
-        fields = ("at", "who", "role", "role_label", "on_behalf_of", "action", "what", "data", "refused")
 
     who = fields.Function(lambda e: e.user_name or "onbekend")
     role_label = _label({**vocab.ROLE_LABELS, **vocab.LINK_ROLE_LABELS}, "role")
@@ -364,36 +317,28 @@ class AccessLogSchema(AutoSchema):
     refused = fields.Function(lambda e: e.outcome != "ok")
 
 
-class PortalVitalsSchema(VitalsSchema):
+class PortalVitalsSchema(VitalsSchema, exclude=VitalsSchema.Meta.exclude + ("recorded_by_id",)):
     """Vitals as the client sees them: no internal staff ids (issue 12, finding 12)."""
 
-    class Meta(VitalsSchema.Meta):
-        exclude = VitalsSchema.Meta.exclude + ("recorded_by_id",)
+
+class PortalNoteSchema(NoteSchema, exclude=("author_id",)):
+    """A visit note as the client reads it."""
 
 
-class PortalNoteSchema(NoteSchema):
-    class Meta(NoteSchema.Meta):
-        exclude = ("author_id",)
+class PortalConsultSchema(VisitConsultSchema, exclude=VisitConsultSchema.Meta.exclude + ("physician_id",)):
+    """A consult as the client reads it: without the physician's id."""
 
 
-class PortalConsultSchema(VisitConsultSchema):
-    class Meta(VisitConsultSchema.Meta):
-        exclude = VisitConsultSchema.Meta.exclude + ("physician_id",)
-
-
-class PortalVisitSchema(VisitSchema):
-    class Meta(VisitSchema.Meta):
-        exclude = ("wishes", "contacts", "version", "nurse_id")
-
+class PortalVisitSchema(VisitSchema, exclude=("wishes", "contacts", "version", "nurse_id")):
     vitals = fields.List(fields.Nested(PortalVitalsSchema))
     notes = fields.List(fields.Nested(PortalNoteSchema))
     consults = fields.List(fields.Nested(PortalConsultSchema))
 
 
-class PortalHandoverSchema(HandoverSchema):
-    class Meta(HandoverSchema.Meta):
-        exclude = HandoverSchema.Meta.exclude + ("call_id", "client_id", "team", "author_id", "wishes", "contacts",
-                                                 "expires_at", "revoked_at")
+class PortalHandoverSchema(HandoverSchema,
+        exclude=HandoverSchema.Meta.exclude + ("call_id", "client_id", "team", "author_id", "wishes", "contacts",
+                                               "expires_at", "revoked_at")):
+    """A handover as the client reads it: its text, not its routing or its copies."""
 
 
 class PortalSchema(ma.Schema):
