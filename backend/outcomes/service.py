@@ -94,18 +94,37 @@ class CallCounts:
 
 @dataclass
 class Handovers:
+    """How the period's handovers were received (`fill` reads them from a cell)."""
+
     total: int = 0
     acknowledged: int = 0
     acknowledged_pct: float | None = None
-    p50_ack_minutes: float | None = None
+    p50_ack_minutes: float | None = field(default=None, metadata={
+        "description": "Median minutes from writing a handover to its acknowledgement"})
+
+    def fill(self, cell: Cell):
+        """Set these figures from `cell`'s handovers; return self."""
+        self.total, self.acknowledged = cell.handovers, cell.acknowledged
+        self.acknowledged_pct = pct(cell.acknowledged, cell.handovers)
+        self.p50_ack_minutes = percentile_of_sorted(cell.ordered("ack_minutes"), 0.5)
+        return self
 
 
 @dataclass
 class Offers:
+    """How the period's calls were offered (`fill` reads them from a cell)."""
+
     offered: int = 0
     first_offer_accepted: int = 0
     first_offer_accepted_pct: float | None = None
     escalations: int = 0
+
+    def fill(self, cell: Cell):
+        """Set these figures from `cell`'s offers; return self."""
+        self.offered, self.first_offer_accepted, self.escalations = (cell.offered, cell.first_offer_accepted,
+                                                                     cell.escalations)
+        self.first_offer_accepted_pct = pct(cell.first_offer_accepted, cell.offered)
+        return self
 
 
 @dataclass
@@ -276,13 +295,8 @@ def _fill(f: Figures, by_urgency: dict[str, Cell]) -> None:
     f.outcomes = {o: total.outcomes[o] for o in vocab.OUTCOMES if o in total.outcomes}
     f.home = sum(f.outcomes.get(o, 0) for o in HOME_OUTCOMES)
     f.home_pct = pct(f.home, f.completed)
-    h = f.handovers
-    h.total, h.acknowledged = total.handovers, total.acknowledged
-    h.acknowledged_pct = pct(h.acknowledged, h.total)
-    h.p50_ack_minutes = percentile_of_sorted(total.ordered("ack_minutes"), 0.5)
-    o = f.offers
-    o.offered, o.first_offer_accepted, o.escalations = total.offered, total.first_offer_accepted, total.escalations
-    o.first_offer_accepted_pct = pct(o.first_offer_accepted, o.offered)
+    f.handovers.fill(total)
+    f.offers.fill(total)
     f.recalls_72h, f.recalls_30d = total.recalls_72h, total.recalls_30d
 
 
