@@ -11,8 +11,9 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
 	touch $@
 
-# The PWA's labels are backend/vocab.py's: vocab.json is written from it before every build.
-pwa/dist/.built: $(VENV)/.installed backend/vocab.py $(shell find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -print 2>/dev/null)
+# The PWA's labels are backend/vocab.py's (its lists are in vocab.toml): vocab.json is written from it before
+# every build.
+pwa/dist/.built: $(VENV)/.installed backend/vocab.py backend/vocab.toml $(shell find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -print 2>/dev/null)
 	$(BIN)/python -c 'from backend.vocab import write_pwa_vocabulary; write_pwa_vocabulary("pwa/src/vocab.json")'
 	@if [ -f pwa/package.json ]; then \
 		cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run build && touch dist/.built; \
