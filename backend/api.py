@@ -28,7 +28,8 @@ from backend.messages import dutch_errors, invalid_fields_message
 from backend.openapi_links import LinksPlugin
 from backend.outage import register_database_handler
 
-__all__ = ["ID", "Api", "AutoSchema", "Blueprint", "current_actor", "get_clock", "init_app", "request_meta"]
+__all__ = ["ID", "Api", "AutoSchema", "Blueprint", "current_actor", "dataclass_schema", "get_clock", "init_app",
+           "request_meta"]
 
 
 def _authenticate():
@@ -123,10 +124,13 @@ def _dataclass_field(name: str, hint, **options) -> ma.fields.Field:
 class AutoSchemaMeta(SQLAlchemyAutoSchemaMeta):
     """Fields from the table (`model`), or from the annotations of a service's dataclass (`dataclass`; a
     `description` in a field's metadata documents it). The `Meta` options are given as class keywords, as
-    SQLModel's `table=True`: `class NoteSchema(AutoSchema, model=VisitNote)`; a subclass's add to its base's."""
+    SQLModel's `table=True`: `class NoteSchema(AutoSchema, model=VisitNote)`; a subclass's options add to its
+    base's."""
 
     def __new__(mcs, name, bases, attrs, **meta):
         if meta:
+            if "Meta" in attrs:
+                raise TypeError(f"{name}: give the Meta options as class keywords or as a Meta class, not both.")
             base_meta = next((base.Meta for base in bases if hasattr(base, "Meta")), object)
             attrs["Meta"] = type("Meta", (base_meta,), meta)
         return super().__new__(mcs, name, bases, attrs)
@@ -282,7 +286,6 @@ class Blueprint(flask_smorest.Blueprint):
             return self.doc(parameters=[header])(wrapper)
 
         return decorator
-
 
 
 class Api(flask_smorest.Api):
