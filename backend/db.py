@@ -3,7 +3,7 @@ import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -18,6 +18,10 @@ from backend.timeutil import as_utc
 log = logging.getLogger(__name__)
 # How long a transaction on SQLite waits for the write lock before it gives up ("database is locked").
 SQLITE_BUSY_SECONDS = 30
+# A change carries its request's `now` and commits a little later (its work, perhaps a wait for a lock held by
+# another request). A reader that hands out a cursor at its own `now` reaches back this far on the next read,
+# so a change that committed just after the read is not lost behind it (rows seen twice are upserted by id).
+COMMIT_LAG = timedelta(seconds=10)
 # What a lost or unreachable database raises (a restart, a network cut, a full pool): worth a retry, not a bug.
 UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 

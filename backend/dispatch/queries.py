@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from backend import errors, vocab
-from backend.db import get_or_404
+from backend.db import COMMIT_LAG, get_or_404
 from backend.audit import service as audit
 from backend.clients import service as clients
 from backend.dispatch.models import Call, CallEvent
@@ -36,6 +36,15 @@ def get_visible_call(session: Session, *, actor, call_id: int, now: datetime, ac
                  detail={"call_id": call_id})
     session.commit()
     return call
+
+
+def poll_cursor(now: datetime) -> datetime:
+    """Return the `updated_since` for the next poll of a list read at `now`: `COMMIT_LAG` earlier, so a change
+    whose transaction began before this read and committed after it still comes (rows may come twice).
+
+    The newest change a poll saw is no cursor: a change that committed later can carry an older time.
+    """
+    return now - COMMIT_LAG
 
 
 def list_calls(session: Session, *, actor, now: datetime, status: str | None = None, team: str | None = None,

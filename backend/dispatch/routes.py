@@ -15,14 +15,21 @@ from backend.vocab import CALL_READ_ROLES
 blp = Blueprint("calls", __name__, url_prefix="/api", description="Calls: intake and dispatch")
 
 DISPATCH_ROLES = ("coordinator", "team_lead")
+# The list's answer header: where the next poll starts (queries.poll_cursor).
+NEXT_SINCE = "X-Next-Since"
 
 
 @blp.route("/calls")
 class CallViews(MethodView):
-    @blp.endpoint(*CALL_READ_ROLES, query=CallQueryArgsSchema, response=CallSchema(many=True))
+    @blp.endpoint(*CALL_READ_ROLES, query=CallQueryArgsSchema, response=CallSchema(many=True), headers={
+        NEXT_SINCE: {"description": "The `updated_since` of the next poll (a little before this read, so a change "
+                                    "that commits after it is not missed; some calls may come twice)",
+                     "schema": {"type": "string", "format": "date-time"}}})
     def get(self, args):
         """List the calls of your team (a HAP: of your organisation), latest change first"""
-        return queries.list_calls(get_session(), actor=current_actor(), now=get_clock().now(), **args)
+        now = get_clock().now()
+        calls = queries.list_calls(get_session(), actor=current_actor(), now=now, **args)
+        return calls, {NEXT_SINCE: queries.poll_cursor(now).isoformat()}
 
     @blp.endpoint(*CALL_READ_ROLES, body=CallCreateSchema, status=201, response=CallSchema, idempotent=True)
     def post(self, data):

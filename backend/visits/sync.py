@@ -6,7 +6,7 @@ everything else (a call completed, cancelled or given to someone else) at the ne
 import base64
 import binascii
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ from backend import errors
 from backend.audit import service as audit
 from backend.boundary import in_range
 from backend.clients.models import Client
+from backend.db import COMMIT_LAG
 from backend.dispatch.models import Call
 from backend.timeutil import as_utc
 from backend.visits.models import ClientContact, ClientWishes, Handover, Visit
@@ -21,9 +22,6 @@ from backend.visits.service import VisitRecord, visit_record
 from backend.visits.wishes import Wishes, wishes_of
 
 CURRENT_STATUSES = ("offered", "accepted", "en_route", "on_site")
-# Changes committed while a pull ran carry a time just before the cursor: pull with some overlap
-# (the phone upserts by id, so seeing a row twice is harmless; missing one is not).
-OVERLAP = timedelta(seconds=5)
 
 
 @dataclass
@@ -63,7 +61,8 @@ def pull(session: Session, *, actor, cursor: str | None, now: datetime) -> Pull:
     """Return the nurse's current calls and their clients, wishes, contacts, visits and handovers since `cursor`."""
     if actor.role != "nurse":
         raise errors.Forbidden("Alleen een verpleegkundige synchroniseert haar eigen werk.")
-    since = decode_cursor(cursor) - OVERLAP if cursor else None
+    # A change committed while the last pull ran carries a time before its cursor: reach back (db.COMMIT_LAG).
+    since = decode_cursor(cursor) - COMMIT_LAG if cursor else None
     calls = list(session.exec(
         select(Call).where(Call.nurse_id == actor.user_id, Call.status.in_(CURRENT_STATUSES)).order_by(Call.id)
     ).all())

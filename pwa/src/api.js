@@ -50,7 +50,8 @@ export function hasCsrf() {
   return !!csrfToken;
 }
 
-export async function request(method, path, { body, headers = {}, idempotencyKey, timeout = TIMEOUT_MS } = {}) {
+/** One request; `onHeaders(headers)` sees a successful answer's headers (the board's next poll cursor). */
+export async function request(method, path, { body, headers = {}, idempotencyKey, timeout = TIMEOUT_MS, onHeaders } = {}) {
   const h = { Accept: 'application/json', ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) h['X-CSRF-Token'] = csrfToken;
@@ -82,6 +83,7 @@ export async function request(method, path, { body, headers = {}, idempotencyKey
     if (type.includes('json')) data = await res.json().catch(() => (timedOut ? undefined : null));
     if (timedOut) throw new TimeoutError('timeout');
     if (!res.ok) throw new ApiError(res.status, data);
+    if (onHeaders) onHeaders(res.headers);
     return data;
   } finally {
     clearTimeout(timer);

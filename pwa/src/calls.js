@@ -1,12 +1,14 @@
 // Calls kept fresh by polling (the HAP's list and the board share it; neither loads the other's code).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from './api.js';
+import { request } from './api.js';
 
 export const POLL_MS = 4000;
 
-/** Calls kept fresh by polling with `updated_since` (the newest change seen). With `include: 'events'` (the
- * board) each call also carries its events and `delivery`, and a call whose offer was just delivered comes
- * back too: one request per poll, and a poll with nothing new is an empty answer. */
+/** Calls kept fresh by polling with `updated_since`: the cursor the server's last answer gave (`X-Next-Since`, a
+ * little before that read, so a change that committed just after it still comes; never the newest change seen,
+ * which a later commit can predate). With `include: 'events'` (the board) each call also carries its events and
+ * `delivery`, and a call whose offer was just delivered comes back too: one request per poll, and once things are
+ * still a poll is an empty answer. */
 export function usePolledCalls({ include } = {}) {
   const [byId, setById] = useState({});
   const since = useRef(null);
@@ -17,16 +19,18 @@ export function usePolledCalls({ include } = {}) {
       if (since.current) params.set('updated_since', since.current);
       if (include) params.set('include', include);
       const q = params.toString();
-      const calls = await api.get(`/api/calls${q ? `?${q}` : ''}`);
+      let cursor = null;
+      const calls = await request('GET', `/api/calls${q ? `?${q}` : ''}`, {
+        onHeaders: (h) => { cursor = h.get('X-Next-Since'); },
+      });
       if (calls.length) {
         setById((old) => {
           const next = { ...old };
           for (const c of calls) next[c.id] = c;
           return next;
         });
-        const newest = calls.map((c) => c.changed_at || c.updated_at).filter(Boolean).sort().at(-1);
-        if (newest) since.current = newest;
       }
+      if (cursor) since.current = cursor;
     } catch {}
   }
   useEffect(() => {

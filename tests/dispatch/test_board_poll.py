@@ -64,3 +64,38 @@ def test_another_team_sees_none_of_it(client, session):
     make_call(session)
     other = make_user(session, role="coordinator", team="fact")
     assert poll(client, bearer(session, other)) == []
+
+
+def test_the_next_poll_starts_before_the_read_so_a_late_commit_is_not_lost(client, session, clock):
+    """A slow request takes its `now` before a poll reads and commits after it, while a faster change commits
+    in between: the newest change the poll saw is later than the slow one's, so only the answer's cursor
+    (`X-Next-Since`) finds it. Once the lag has passed, a poll from the cursor is empty and logs nothing."""
+    coordinator = make_user(session, role="coordinator")
+    nurse = make_user(session, role="nurse")
+    board = bearer(session, coordinator)
+    slow, fast = make_call(session), make_call(session)
+    clock.advance(minutes=5)
+    slow_began = clock.now()
+    clock.advance(seconds=2)
+    dispatch.cancel_call(session, actor=actor(coordinator), call_id=fast.id, reason="dubbel", now=clock.now())
+
+    response = client.get("/api/calls?include=events", headers=board)
+    assert response.status_code == 200
+    seen = {c["id"]: c["status"] for c in response.get_json()}
+    assert seen == {slow.id: "open", fast.id: "cancelled"}
+    newest = max(c["changed_at"] for c in response.get_json())
+    cursor = response.headers["X-Next-Since"]
+    dispatch.offer_call(session, actor=actor(coordinator), call_id=slow.id, nurse_id=nurse.id, now=slow_began)
+
+    clock.advance(seconds=4)
+    assert poll(client, board, newest) == []  # behind the newest change seen, the offer is lost
+    again = client.get(f"/api/calls?include=events&updated_since={quote(cursor)}", headers=board)
+    assert {c["id"]: c["status"] for c in again.get_json()}[slow.id] == "offered"
+
+    clock.advance(seconds=11)
+    later = client.get(f"/api/calls?include=events&updated_since={quote(again.headers['X-Next-Since'])}",
+                       headers=board)
+    clock.advance(seconds=4)
+    before = audit_count(session)
+    assert poll(client, board, later.headers["X-Next-Since"]) == []
+    assert audit_count(session) == before
