@@ -95,6 +95,8 @@ class AutoSchemaOpts(SQLAlchemyAutoSchemaOpts):
             meta.include_fk = True
         super().__init__(meta, *args, **kwargs)
         self.dataclass = getattr(meta, "dataclass", None)
+        if self.dataclass is not None and self.model is not None:
+            raise ValueError("A schema is built from a table (model) or from a dataclass, not both.")
 
 
 # The marshmallow field of each type a service's dataclass uses (a datetime is aware UTC, as in the tables).

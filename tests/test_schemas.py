@@ -87,3 +87,9 @@ def test_keyword_options_of_a_subclass_add_to_its_base():
     assert "author_id" not in ShortNoteSchema().fields
     assert set(ShortNoteSchema().fields) == set(FullNoteSchema().fields) - {"author_id"}
     assert ShortNoteSchema.opts.model is VisitNote
+
+
+def test_a_schema_has_one_source():
+    with pytest.raises(ValueError, match="not both"):
+        class BothSchema(AutoSchema, model=VisitNote, dataclass=Trip):
+            pass

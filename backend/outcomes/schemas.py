@@ -16,7 +16,7 @@ class PeriodArgsSchema(ma.Schema):
 
 
 class FiguresSchema(AutoSchema, dataclass=Figures, exclude=("start", "end", "week")):
-    """The figures of a period; what they hold is the service's dataclasses' (nested ones get their schema)."""
+    """The figures of a period, as the service's `Figures` holds them (each nested dataclass gets its schema)."""
 
     from_ = ma.fields.AwareDateTime(attribute="start", data_key="from")
     to = ma.fields.AwareDateTime(attribute="end")
