@@ -35,6 +35,15 @@ def own_team(actor, team: str | None, session: Session) -> str:
     return team
 
 
+def nurse_filter(actor, nurse_id: int | None) -> int | None:
+    """The one nurse a roster listing is narrowed to: a nurse always sees only her own, a team lead whom she asks."""
+    if actor.role != "nurse":
+        return nurse_id
+    if nurse_id not in (None, actor.user_id):
+        raise errors.Forbidden("Een verpleegkundige ziet alleen haar eigen rooster.")
+    return actor.user_id
+
+
 def plannable_nurse(session: Session, *, actor, nurse_id: int, self_allowed: bool) -> User:
     """Return a nurse the actor may plan for: as her team lead or (if allowed) as herself."""
     nurse = get_row(session, User, nurse_id)

@@ -10,7 +10,7 @@ from backend.roster.models import RosterEvent, RosterPublication
 from backend.roster.planning import MONTHS_NL
 from backend.roster.problem import load_problem, team_nurses
 from backend.roster.rules import check_plan
-from backend.roster.access import check_team, own_team
+from backend.roster.access import check_team, nurse_filter, own_team
 
 MAX_PUBLISH_DAYS = 62
 
@@ -64,16 +64,15 @@ def list_publications(session: Session, *, actor, team: str | None) -> list[Rost
                              .order_by(RosterPublication.start_date.desc(), RosterPublication.id.desc())).all())
 
 
-def list_events(session: Session, *, actor, team: str | None, start: datetime | None, end: datetime | None,
-                now: datetime) -> list[RosterEvent]:
-    """Return the roster's history in a window (the last 30 days by default): the team's for a team lead, the
-    events touching her for a nurse."""
+def list_events(session: Session, *, actor, team: str | None = None, start: datetime | None = None,
+                end: datetime | None = None, now: datetime, nurse_id: int | None = None) -> list[RosterEvent]:
+    """Return the roster's history in a window (the last 30 days by default): the team's for a team lead (or those
+    touching one nurse), the events touching her for a nurse."""
     team = own_team(actor, team, session)
+    nurse_id = nurse_filter(actor, nurse_id)
     end = end or now + timedelta(seconds=1)
     start = start or end - timedelta(days=30)
     rows = session.exec(select(RosterEvent).where(RosterEvent.team == team, RosterEvent.created_at >= start,
                                                   RosterEvent.created_at < end)
                         .order_by(RosterEvent.created_at, RosterEvent.id)).all()
-    if actor.role == "nurse":
-        rows = [r for r in rows if actor.user_id in (r.user_ids or [])]
-    return list(rows)
+    return [r for r in rows if nurse_id in (None, *(r.user_ids or []))]

@@ -73,9 +73,7 @@ class AssignmentViews(MethodView):
     @blp.endpoint(*TEAM_ROLES, query=WindowArgsSchema, response=AssignmentSchema(many=True))
     def get(self, args):
         """List the adopted roster in a window (a nurse: her own shifts)"""
-        return service.list_assignments(get_session(), actor=current_actor(), team=args.get("team"),
-                                        start=args.get("from_"), end=args.get("to"), now=get_clock().now(),
-                                        nurse_id=args.get("nurse_id"))
+        return service.list_assignments(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.endpoint(*LEAD, body=AssignmentCreateSchema, status=201, response=AssignmentSchema)
     def post(self, data):
@@ -103,8 +101,7 @@ class CheckViews(MethodView):
     @blp.endpoint(*LEAD, query=CheckArgsSchema, response=ViolationSchema(many=True))
     def get(self, args):
         """List every broken rule and every gap of the adopted roster, in Dutch"""
-        return plans.check_roster(get_session(), actor=current_actor(), team=args["team"], start=args["from_"],
-                                  end=args["to"])
+        return plans.check_roster(get_session(), actor=current_actor(), **args)
 
 
 @blp.route("/nurses/<int:nurse_id>/calendar.ics")
@@ -162,8 +159,7 @@ class UnavailabilityViews(MethodView):
     @blp.endpoint(*TEAM_ROLES, query=WindowArgsSchema, response=UnavailabilitySchema(many=True))
     def get(self, args):
         """List unavailability in a window (a nurse: her own)"""
-        return service.list_unavailability(get_session(), actor=current_actor(), team=args.get("team"),
-                                           start=args.get("from_"), end=args.get("to"), now=get_clock().now())
+        return service.list_unavailability(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.endpoint("team_lead", "nurse", body=UnavailabilityCreateSchema, status=201, response=UnavailabilitySchema)
     def post(self, data):
@@ -184,8 +180,7 @@ class WishViews(MethodView):
     @blp.endpoint("team_lead", "nurse", query=WindowArgsSchema, response=WishSchema(many=True))
     def get(self, args):
         """List wishes in a window with whether the adopted roster meets them (a nurse: her own)"""
-        return service.list_wishes(get_session(), actor=current_actor(), team=args.get("team"),
-                                   start=args.get("from_"), end=args.get("to"), now=get_clock().now())
+        return service.list_wishes(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.endpoint("team_lead", "nurse", body=WishCreateSchema, status=201, response=WishSchema)
     def post(self, data):
@@ -241,8 +236,7 @@ class EventViews(MethodView):
     @blp.endpoint("team_lead", "nurse", query=WindowArgsSchema, response=EventSchema(many=True))
     def get(self, args):
         """The roster's history: publications, changes to published shifts, swaps (a nurse: those touching her)"""
-        return publish.list_events(get_session(), actor=current_actor(), team=args.get("team"),
-                                   start=args.get("from_"), end=args.get("to"), now=get_clock().now())
+        return publish.list_events(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
 
 @blp.route("/swaps")

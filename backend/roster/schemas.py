@@ -147,15 +147,15 @@ class ProposalSchema(AutoSchema, model=RosterProposal, exclude=("created_by_id",
 
 class WindowArgsSchema(ma.Schema):
     team = ma.fields.String(validate=TEAM_CODE)
-    from_ = MomentField(data_key="from")
-    to = MomentField()
-    nurse_id = ma.fields.Integer(validate=ID)
+    start = MomentField(data_key="from")
+    end = MomentField(data_key="to")
+    nurse_id = ma.fields.Integer(validate=ID, metadata={"description": "Only this nurse's (a nurse: only her own)"})
 
 
 class CheckArgsSchema(ma.Schema):
     team = ma.fields.String(required=True, validate=TEAM_CODE)
-    from_ = MomentField(data_key="from", required=True)
-    to = MomentField(required=True)
+    start = MomentField(data_key="from", required=True)
+    end = MomentField(data_key="to", required=True)
 
 
 class TeamArgsSchema(ma.Schema):

@@ -9,7 +9,7 @@ from backend import errors
 from backend.db import reads_through
 from backend.identity.models import User
 from backend.roster import history
-from backend.roster.access import plannable_nurse, check_team, get_row, own_team, team_row
+from backend.roster.access import check_team, get_row, nurse_filter, own_team, plannable_nurse, team_row
 from backend.roster.ical import shifts_to_ical
 from backend.roster.models import (
     RosterAssignment, RosterContract, RosterShiftType, RosterTeamRules, RosterUnavailability, RosterWish,
@@ -103,14 +103,23 @@ def add_unavailability(session: Session, *, actor, data: dict, now: datetime) ->
     return row
 
 
-def list_unavailability(session: Session, *, actor, team: str | None, start: datetime | None,
-                        end: datetime | None, now: datetime) -> list[RosterUnavailability]:
-    """Return the unavailability of the team's nurses overlapping a window (from now, six weeks by default;
-    a nurse: her own)."""
+def _listed_nurses(session: Session, *, actor, team: str, nurse_id: int | None) -> list[int]:
+    """The nurses a listing covers: the team's, or the one asked for (a nurse: herself)."""
+    nurse_id = nurse_filter(actor, nurse_id)
+    if actor.role == "nurse":
+        return [nurse_id]
+    return [u.id for u in team_nurses(session, team=team) if nurse_id in (None, u.id)]
+
+
+def list_unavailability(session: Session, *, actor, team: str | None = None, start: datetime | None = None,
+                        end: datetime | None = None, now: datetime,
+                        nurse_id: int | None = None) -> list[RosterUnavailability]:
+    """Return the unavailability of the team's nurses (or one of them; a nurse: her own) overlapping a window,
+    from now, six weeks by default."""
     team = own_team(actor, team, session)
     start = start or now
     end = end or start + 6 * WEEK
-    ids = [actor.user_id] if actor.role == "nurse" else [u.id for u in team_nurses(session, team=team)]
+    ids = _listed_nurses(session, actor=actor, team=team, nurse_id=nurse_id)
     if not ids:
         return []
     return list(session.exec(select(RosterUnavailability).where(
@@ -165,15 +174,15 @@ def to_wish(row: RosterWish) -> Wish:
                 id=row.id)
 
 
-def list_wishes(session: Session, *, actor, team: str | None, start: datetime | None, end: datetime | None,
-                now: datetime) -> list[WishStatus]:
+def list_wishes(session: Session, *, actor, team: str | None = None, start: datetime | None = None,
+                end: datetime | None = None, now: datetime, nurse_id: int | None = None) -> list[WishStatus]:
     """Return the wishes in a window (from now, six weeks by default) with whether the roster meets them: the
-    team's for a team lead, her own for a nurse."""
+    team's (or one nurse's) for a team lead, her own for a nurse."""
     team = own_team(actor, team, session)
     start = start or now
     end = end or start + 6 * WEEK
     nurses = {u.id: u.name for u in team_nurses(session, team=team)}
-    ids = [actor.user_id] if actor.role == "nurse" else list(nurses)
+    ids = _listed_nurses(session, actor=actor, team=team, nurse_id=nurse_id)
     if not ids:
         return []
     first = start.astimezone(AMSTERDAM).date() - timedelta(days=6)
@@ -224,15 +233,12 @@ def set_rules(session: Session, *, actor, team: str, data: dict) -> WorkingTimeR
 
 # --- the adopted roster ------------------------------------------------------------------------
 
-def list_assignments(session: Session, *, actor, team: str | None, start: datetime | None, end: datetime | None,
-                     now: datetime, nurse_id: int | None = None) -> list[NamedAssignment]:
-    """Return adopted assignments in a window (from now, a week by default): the team's for a team lead or
-    coordinator, her own for a nurse."""
+def list_assignments(session: Session, *, actor, team: str | None = None, start: datetime | None = None,
+                     end: datetime | None = None, now: datetime, nurse_id: int | None = None) -> list[NamedAssignment]:
+    """Return adopted assignments in a window (from now, a week by default): the team's (or one nurse's) for a
+    team lead or coordinator, her own for a nurse."""
     team = own_team(actor, team, session)
-    if actor.role == "nurse":
-        if nurse_id not in (None, actor.user_id):
-            raise errors.Forbidden("Een verpleegkundige ziet alleen haar eigen diensten.")
-        nurse_id = actor.user_id
+    nurse_id = nurse_filter(actor, nurse_id)
     start = start or now
     rows = adopted_rows(session, team=team, start=start, end=end or start + WEEK, user_id=nurse_id)
     names = {u.id: u.name for u in team_nurses(session, team=team)}

@@ -30,8 +30,8 @@ def put(client, headers, nurse, shift, day):
     return response.get_json()
 
 
-def events(client, headers):
-    return [e["kind"] for e in client.get("/api/roster/events?team=acute&from=2026-11-01&to=2027-01-01",
+def events(client, headers, narrowed=""):
+    return [e["kind"] for e in client.get(f"/api/roster/events?team=acute&from=2026-11-01&to=2027-01-01{narrowed}",
                                           headers=headers).get_json()]
 
 
@@ -63,6 +63,7 @@ def test_publish_pushes_every_nurse_and_a_change_pushes_only_whom_it_touches(app
     assert client.delete(f"/api/roster/assignments/{added['id']}", headers=headers).status_code == 204
     assert receiver.delivered()[-1].payload["body"] == "Je dienst night do 3 dec 23:00 is uit het rooster gehaald."
     assert events(client, headers) == ["published", "changed", "changed"]
+    assert events(client, headers, f"&nurse_id={anna.id}") == ["published"]  # the team lead narrows to one nurse
     # Bram sees the events touching him; Anna only the publication.
     anna_client, anna_headers = logged_in(app, anna)
     assert events(anna_client, anna_headers) == ["published"]

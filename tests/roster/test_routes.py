@@ -315,6 +315,37 @@ def test_nurse_records_her_own_unavailability_only(client, session):
     assert client.delete(f"/api/roster/unavailability/{own.get_json()['id']}", headers=headers).status_code == 204
 
 
+def test_a_window_listing_narrows_to_one_nurse_and_a_nurse_only_to_herself(client, session):
+    shift_types(session)
+    anna, bram = nurses(session, 2)
+    _lead, headers = lead_client(client, session)
+    for nurse in (anna, bram):
+        assert client.post("/api/roster/assignments", headers=headers, json={
+            "nurse_id": nurse.id, "shift": "evening", "day": MONDAY.isoformat()}).status_code == 201
+        assert client.post("/api/roster/unavailability", headers=headers, json={
+            "nurse_id": nurse.id, "start": "2026-12-02T00:00:00+01:00", "end": "2026-12-03T00:00:00+01:00",
+            "reason": "verlof"}).status_code == 201
+        assert client.post("/api/roster/wishes", headers=headers, json={
+            "nurse_id": nurse.id, "day": "2026-12-05"}).status_code == 201
+    window = f"team=acute&from={MONDAY}&to={MONDAY + timedelta(days=7)}"
+    listings = ("assignments", "unavailability", "wishes")
+    for listing in listings:
+        whole = client.get(f"/api/roster/{listing}?{window}").get_json()
+        assert sorted(row["nurse_id"] for row in whole) == sorted((anna.id, bram.id)), listing
+        narrowed = client.get(f"/api/roster/{listing}?{window}&nurse_id={bram.id}").get_json()
+        assert [row["nurse_id"] for row in narrowed] == [bram.id], listing
+        assert client.get(f"/api/roster/{listing}?{window}&nurse_id=999999").get_json() == [], listing
+    client.post("/api/auth/logout", headers=headers)
+    login(client, anna.username)
+    for listing in (*listings, "events"):
+        refused = client.get(f"/api/roster/{listing}?nurse_id={bram.id}")
+        assert refused.status_code == 403, listing
+        assert refused.get_json()["message"] == "Een verpleegkundige ziet alleen haar eigen rooster."
+    for listing in listings:
+        mine = client.get(f"/api/roster/{listing}?{window}&nurse_id={anna.id}").get_json()
+        assert [row["nurse_id"] for row in mine] == [anna.id], listing
+
+
 def test_check_needs_a_window_with_offsets(client, session):
     _lead, headers = lead_client(client, session)
     assert client.get("/api/roster/check?team=acute&from=2026-12-01T00:00:00&to=2026-12-02").status_code == 422
