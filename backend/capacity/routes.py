@@ -44,5 +44,4 @@ class CapacityHistoryViews(MethodView):
                   response=CapacityChangeSchema(many=True))
     def get(self, args):
         """Every change of a free count (who, when, from → to), newest first"""
-        return service.list_history(get_session(), actor=current_actor(), location_id=args.get("location_id"),
-                                    start=args.get("from_"), end=args.get("to"))
+        return service.list_history(get_session(), actor=current_actor(), **args)

@@ -52,5 +52,5 @@ class CapacityChangeSchema(AutoSchema, model=CapacityChange):
 
 class HistoryQueryArgsSchema(ma.Schema):
     location_id = ma.fields.Integer(validate=ID)
-    from_ = ma.fields.AwareDateTime(data_key="from")
-    to = ma.fields.AwareDateTime()
+    from_ = ma.fields.AwareDateTime(data_key="from", attribute="start")
+    to = ma.fields.AwareDateTime(attribute="end")

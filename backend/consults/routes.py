@@ -25,8 +25,7 @@ class ConsultViews(MethodView):
     @blp.endpoint("physician", *TEAM_ROLES, query=ConsultQueryArgsSchema, response=ConsultSchema(many=True))
     def get(self, args):
         """List consults: a physician those she was asked for, staff their team's"""
-        return service.list_consults(get_session(), actor=current_actor(), now=get_clock().now(),
-                                     status=args.get("status"))
+        return service.list_consults(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
 
 @blp.route("/consults/<int:consult_id>")

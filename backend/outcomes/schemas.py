@@ -1,12 +1,10 @@
 """HTTP shapes of the outcomes: period arguments, and the figures (schemas of the service's dataclasses)."""
 import marshmallow as ma
-from marshmallow import validate
 
 from backend.api import AutoSchema
+from backend.identity.schemas import TEAM_CODE
 from backend.outcomes.service import Figures
 from backend.roster.schemas import MomentField
-
-TEAM_CODE = validate.Regexp(r"^[a-z][a-z0-9_-]{0,15}$", error="Onbekende teamcode.")
 
 
 class PeriodArgsSchema(ma.Schema):

@@ -51,7 +51,7 @@ def record_gap_alerts(session: Session, *, now: datetime, hours: int = ALERT_HOU
     return [r for r in rows if (r.team, r.shift_code, r.starts_at) in new]
 
 
-def list_gap_alerts(session: Session, *, actor, team: str | None, now: datetime) -> list[RosterGapAlert]:
+def list_gap_alerts(session: Session, *, actor, team: str | None = None, now: datetime) -> list[RosterGapAlert]:
     """Return the team's gap alerts for shifts that have not ended yet, soonest first."""
     team = own_team(actor, team, session)
     return list(session.exec(select(RosterGapAlert).where(

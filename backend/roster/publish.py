@@ -57,7 +57,7 @@ def publish_period(session: Session, *, actor, team: str, start_date: date, end_
     return row
 
 
-def list_publications(session: Session, *, actor, team: str | None) -> list[RosterPublication]:
+def list_publications(session: Session, *, actor, team: str | None = None) -> list[RosterPublication]:
     """Return the team's published periods, newest first."""
     team = own_team(actor, team, session)
     return list(session.exec(select(RosterPublication).where(RosterPublication.team == team)

@@ -121,7 +121,7 @@ class NurseViews(MethodView):
     @blp.endpoint("team_lead", "coordinator", query=TeamArgsSchema, response=NurseSchema(many=True))
     def get(self, args):
         """List the team's nurses with skills and contract hours"""
-        return service.list_nurses(get_session(), actor=current_actor(), team=args.get("team"))
+        return service.list_nurses(get_session(), actor=current_actor(), **args)
 
 
 @blp.route("/nurses/<int:nurse_id>/contract")
@@ -137,7 +137,7 @@ class ShiftTypeViews(MethodView):
     @blp.endpoint(*TEAM_ROLES, query=TeamArgsSchema, response=ShiftTypeSchema(many=True))
     def get(self, args):
         """List the team's shift types and their staffing needs"""
-        return service.list_shift_types(get_session(), actor=current_actor(), team=args.get("team"))
+        return service.list_shift_types(get_session(), actor=current_actor(), **args)
 
     @blp.endpoint(*LEAD, body=ShiftTypeCreateSchema, status=201, response=ShiftTypeSchema)
     def post(self, data):
@@ -214,7 +214,7 @@ class GapAlertViews(MethodView):
     @blp.endpoint("team_lead", "coordinator", query=TeamArgsSchema, response=GapAlertSchema(many=True))
     def get(self, args):
         """List coverage gaps of the coming 24 h recorded by the clock"""
-        return gaps.list_gap_alerts(get_session(), actor=current_actor(), team=args.get("team"), now=get_clock().now())
+        return gaps.list_gap_alerts(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
 
 @blp.route("/publications")
@@ -222,7 +222,7 @@ class PublicationViews(MethodView):
     @blp.endpoint(*TEAM_ROLES, query=TeamArgsSchema, response=PublicationSchema(many=True))
     def get(self, args):
         """List the team's published periods"""
-        return publish.list_publications(get_session(), actor=current_actor(), team=args.get("team"))
+        return publish.list_publications(get_session(), actor=current_actor(), **args)
 
     @blp.endpoint(*LEAD, body=PublishSchema, status=201, response=PublicationSchema,
                   alt={409: "The roster still breaks a working-time rule (the Dutch text is the message)"})
@@ -244,8 +244,7 @@ class SwapViews(MethodView):
     @blp.endpoint("team_lead", "nurse", query=SwapArgsSchema, response=SwapSchema(many=True))
     def get(self, args):
         """List the team's swaps of shifts not yet over"""
-        return swaps.list_swaps(get_session(), actor=current_actor(), team=args.get("team"),
-                                status=args.get("status"), now=get_clock().now())
+        return swaps.list_swaps(get_session(), actor=current_actor(), now=get_clock().now(), **args)
 
     @blp.endpoint("nurse", body=SwapCreateSchema, status=201, response=SwapSchema)
     def post(self, data):

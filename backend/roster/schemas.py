@@ -147,15 +147,15 @@ class ProposalSchema(AutoSchema, model=RosterProposal, exclude=("created_by_id",
 
 class WindowArgsSchema(ma.Schema):
     team = ma.fields.String(validate=TEAM_CODE)
-    start = MomentField(data_key="from")
-    end = MomentField(data_key="to")
+    from_ = MomentField(data_key="from", attribute="start")
+    to = MomentField(attribute="end")
     nurse_id = ma.fields.Integer(validate=ID, metadata={"description": "Only this nurse's (a nurse: only her own)"})
 
 
 class CheckArgsSchema(ma.Schema):
     team = ma.fields.String(required=True, validate=TEAM_CODE)
-    start = MomentField(data_key="from", required=True)
-    end = MomentField(data_key="to", required=True)
+    from_ = MomentField(data_key="from", attribute="start", required=True)
+    to = MomentField(attribute="end", required=True)
 
 
 class TeamArgsSchema(ma.Schema):

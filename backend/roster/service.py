@@ -46,7 +46,7 @@ class NamedAssignment:
 
 # --- shift types, nurses and contracts ---------------------------------------------------------
 
-def list_shift_types(session: Session, *, actor, team: str | None) -> list[RosterShiftType]:
+def list_shift_types(session: Session, *, actor, team: str | None = None) -> list[RosterShiftType]:
     """Return the team's shift types, by start time."""
     return team_shift_types(session, team=own_team(actor, team, session))
 
@@ -70,7 +70,7 @@ def update_shift_type(session: Session, *, actor, shift_type_id: int, data: dict
     return row
 
 
-def list_nurses(session: Session, *, actor, team: str | None) -> list[TeamNurse]:
+def list_nurses(session: Session, *, actor, team: str | None = None) -> list[TeamNurse]:
     """Return the team's nurses with their skills and contract hours."""
     users = team_nurses(session, team=own_team(actor, team, session))
     contracts = contract_hours(session, [u.id for u in users])

@@ -182,7 +182,8 @@ def cancel_swap(session: Session, *, actor, swap_id: int, now: datetime) -> Rost
     return swap
 
 
-def list_swaps(session: Session, *, actor, team: str | None, status: str | None, now: datetime) -> list[RosterSwap]:
+def list_swaps(session: Session, *, actor, team: str | None = None, status: str | None = None,
+               now: datetime) -> list[RosterSwap]:
     """Return the team's swaps of shifts not yet over (one status, if given), soonest first."""
     team = own_team(actor, team, session)
     query = (select(RosterSwap).where(RosterSwap.team == team, RosterSwap.ends_at > now)
