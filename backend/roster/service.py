@@ -103,12 +103,12 @@ def add_unavailability(session: Session, *, actor, data: dict, now: datetime) ->
     return row
 
 
-def _listed_nurses(session: Session, *, actor, team: str, nurse_id: int | None) -> list[int]:
+def _listed_nurses(*, actor, team_ids, nurse_id: int | None) -> list[int]:
     """The nurses a listing covers: the team's, or the one asked for (a nurse: herself)."""
     nurse_id = nurse_filter(actor, nurse_id)
     if actor.role == "nurse":
         return [nurse_id]
-    return [u.id for u in team_nurses(session, team=team) if nurse_id in (None, u.id)]
+    return [i for i in team_ids if nurse_id in (None, i)]
 
 
 def list_unavailability(session: Session, *, actor, team: str | None = None, start: datetime | None = None,
@@ -119,7 +119,8 @@ def list_unavailability(session: Session, *, actor, team: str | None = None, sta
     team = own_team(actor, team, session)
     start = start or now
     end = end or start + 6 * WEEK
-    ids = _listed_nurses(session, actor=actor, team=team, nurse_id=nurse_id)
+    team_ids = [u.id for u in team_nurses(session, team=team)]
+    ids = _listed_nurses(actor=actor, team_ids=team_ids, nurse_id=nurse_id)
     if not ids:
         return []
     return list(session.exec(select(RosterUnavailability).where(
@@ -182,7 +183,7 @@ def list_wishes(session: Session, *, actor, team: str | None = None, start: date
     start = start or now
     end = end or start + 6 * WEEK
     nurses = {u.id: u.name for u in team_nurses(session, team=team)}
-    ids = _listed_nurses(session, actor=actor, team=team, nurse_id=nurse_id)
+    ids = _listed_nurses(actor=actor, team_ids=nurses, nurse_id=nurse_id)
     if not ids:
         return []
     first = start.astimezone(AMSTERDAM).date() - timedelta(days=6)
